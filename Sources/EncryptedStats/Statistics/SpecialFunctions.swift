@@ -65,7 +65,11 @@ public enum SpecialFunctions {
             // Small a: no cancellation to fear, Gamma(a) is modest.
             return a * log(x) - x - logGamma(a)
         }
-        return a * log1pmx((x - a) / a) + 0.5 * log(a / (2 * Double.pi)) - stirlingError(a)
+        let t = (x - a) / a
+        // Near x = a the series form of log1pmx avoids cancellation; away from it, log(x / a) is exact to one
+        // rounding while 1 + t would lose the digits of a small x / a.
+        let core = abs(t) <= 0.5 ? a * log1pmx(t) : a * log(x / a) - (x - a)
+        return core + 0.5 * log(a / (2 * Double.pi)) - stirlingError(a)
     }
 
     static let maximumIterations = 1_000_000
