@@ -9,13 +9,15 @@ Reads one JSON object on stdin and answers with one JSON object on stdout, key b
   "contingency": [{"table": [[...]], "correction": bool}, ...]
                                           -> scipy.stats.chi2_contingency: statistic, p, dof, expected
   "moments":     [{"values": [...], "scale": s}, ...]
-                                          -> numpy mean and var(ddof=1) of values / 10**s
+                                          -> numpy mean and var(ddof=1) of values / 10**s, and
+                                             the exact (rational) sample variance rounded once
 Floats are written with repr precision; NaN and infinities as null.
 """
 
 import json
 import math
 import sys
+from fractions import Fraction
 
 import numpy as np
 from scipy import special, stats
@@ -54,8 +56,15 @@ def main():
         for item in request["moments"]:
             # Exact decimal division by 10**scale before numpy sees the values.
             values = np.array([v / 10 ** item["scale"] for v in item["values"]], dtype=float)
+            exact = None
+            if len(item["values"]) > 1:
+                n = len(item["values"])
+                total = sum(item["values"])
+                squares = sum(v * v for v in item["values"])
+                exact = float(Fraction(n * squares - total * total, n * (n - 1) * 10 ** (2 * item["scale"])))
             results.append({"mean": clean(values.mean()),
-                            "variance": clean(values.var(ddof=1)) if values.size > 1 else None})
+                            "variance": clean(values.var(ddof=1)) if values.size > 1 else None,
+                            "exact_variance": exact})
         answer["moments"] = results
     json.dump(answer, sys.stdout)
 
