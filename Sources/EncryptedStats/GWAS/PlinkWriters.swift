@@ -264,3 +264,11 @@ private final class StagedFile {
         unlink(temporary)
     }
 }
+
+/// Test access to the formatting internals.
+package enum PlinkWriterProbe {
+    package static func g4(_ value: Double) -> String { PlinkFormat.g4(value) }
+    package static func render(_ file: PlinkReportFile, _ reports: [VariantReport]) -> String {
+        PlinkWriter.render(file, reports: reports)
+    }
+}
