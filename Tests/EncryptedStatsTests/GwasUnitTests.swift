@@ -71,6 +71,11 @@ struct GwasUnitTests {
         #expect(abs(HardyWeinbergTest.pValue(homA: 1, het: 0, homB: 2) - 0.2) < 1e-15)
         #expect(HardyWeinbergTest.pValue(homA: 0, het: 2, homB: 1) == 1)
         #expect(abs(HardyWeinbergTest.pValue(homA: 0, het: 2, homB: 1, midP: true) - 0.6) < 1e-15)
+        // 0/25/149: P(25 hets) = P(23 hets) exactly, so mid-p removes half of both.
+        let plain = HardyWeinbergTest.pValue(homA: 0, het: 25, homB: 149)
+        let mid = HardyWeinbergTest.pValue(homA: 0, het: 25, homB: 149, midP: true)
+        let tied = HardyWeinbergTest.pValue(homA: 1, het: 23, homB: 150, midP: true)
+        #expect(plain == 1 && abs(mid - tied) < 1e-15 && mid < 0.61 && mid > 0.60)
         #expect(HardyWeinbergTest.pValue(homA: 0, het: 0, homB: 0) == 1)
         #expect(HardyWeinbergTest.pValue(homA: 0, het: 0, homB: 0, midP: true) == 0.5)
         // All heterozygous in 1000 samples: far below 1e-300, still a finite positive double or 0, never NaN.

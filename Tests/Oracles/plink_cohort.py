@@ -6,7 +6,7 @@ Writes into --out:
   counts.tsv                      per-variant genotype counts in the VariantCounts wire order, counted here from
                                   the genotype matrix (independently of the Swift code)
   plink/default.*, plink/kao.*    plink1.9 --assoc/--model/--hardy/--freq reports, without and with
-                                  --keep-allele-order (only with --plink)
+                                  --keep-allele-order (only with --plink); *.midp.hwe from --hardy midp
   expected_default.tsv,           every statistic recomputed here at full precision with scipy and exact rational
   expected_kao.tsv                arithmetic (Hardy-Weinberg), for the same two allele orientations
 
@@ -291,7 +291,8 @@ def run_plink(plink, out_dir, name, extra):
     base = [plink, "--vcf", os.path.join(out_dir, "cohort.vcf"), "--double-id",
             "--pheno", os.path.join(out_dir, "cohort.pheno"), "--allow-no-sex", "--threads", "1"] + extra
     # --assoc and --model are separate runs in PLINK 1.9; --hardy and --freq ride along with --assoc.
-    for flags, suffix in ((["--assoc", "--hardy", "--freq"], ""), (["--model"], "")):
+    for flags, suffix in ((["--assoc", "--hardy", "--freq"], ""), (["--model"], ""),
+                          (["--hardy", "midp"], ".midp")):
         proc = subprocess.run(base + flags + ["--out", prefix + suffix], capture_output=True, text=True)
         if proc.returncode != 0:
             sys.stderr.write(proc.stdout + proc.stderr)

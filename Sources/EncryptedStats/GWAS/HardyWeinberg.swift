@@ -45,13 +45,14 @@ public enum HardyWeinbergTest {
             return nil
         }()
 
-        // Away from the mode probabilities only decrease: everything is tail.
+        // Away from the mode probabilities never increase: everything is tail (the first steps may tie).
         func walkTail(upwards: Bool) {
             var h = observed
             var term = 1.0
             while let ratio = upwards ? up(h) : down(h) {
                 term *= ratio
                 h += upwards ? 2 : -2
+                if term >= threshold * (1 - 2 * tieTolerance) { ties += 1 }
                 let sum = tail + term
                 if sum == tail { break }
                 tail = sum
