@@ -15,6 +15,12 @@ var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
 ]
 
+// MARK: - Statistics
+targets += [
+    .target(name: "EncryptedStats", swiftSettings: swiftSettings),
+    .testTarget(name: "EncryptedStatsTests", dependencies: ["EncryptedStats"], swiftSettings: swiftSettings),
+]
+
 let package = Package(
     name: "he-toolkit",
     products: products,

@@ -1,0 +1,155 @@
+// PLINK 1.9's text conventions: chromosome codes, right-aligned fixed-width columns and its 4-significant-digit
+// number style, reproduced so that our report files read the same as PLINK's, byte for byte where the values agree.
+
+/// PLINK's chromosome codes for the human autosomes.
+public enum PlinkChromosome {
+    /// The code PLINK prints in its CHR column for an autosome: `1`..`22`, with an optional `chr` prefix in any
+    /// case (`chr7` -> 7). Sex chromosomes, mitochondria and other contigs return nil: PLINK treats X, Y and MT as
+    /// haploid or sex-dependent (it needs each sample's sex, which pooled counts do not carry), so such panels are
+    /// refused rather than analysed differently from PLINK.
+    public static func code(for name: String) -> Int? {
+        var body = Substring(name)
+        if body.count > 3, body.prefix(3).lowercased() == "chr" { body = body.dropFirst(3) }
+        guard !body.isEmpty, body.count <= 2, body.allSatisfy(\.isASCII), body.allSatisfy(\.isNumber),
+              body.first != "0", let value = Int(body), (1...22).contains(value) else { return nil }
+        return value
+    }
+}
+
+/// PLINK's number and column formatting.
+enum PlinkFormat {
+    /// Right-aligns `text` in `width` characters (longer text is kept whole, as PLINK does).
+    static func pad(_ text: String, _ width: Int) -> String {
+        let count = text.utf8.count
+        return count >= width ? text : String(repeating: " ", count: width - count) + text
+    }
+
+    /// A number the way PLINK's 4-significant-digit writer prints it (a `%g` relative): fixed notation from
+    /// 0.0001 to 9999, otherwise d.ddde-XX / d.ddde+XX (three exponent digits from 1e100); trailing zeros dropped;
+    /// "nan", "inf"; rounding half to even with PLINK's 5e-11 tolerance, after the same power-of-ten scaling, so
+    /// that the last digit agrees with PLINK whenever the values do.
+    static func g4(_ value: Double, width: Int) -> String {
+        pad(g4(value), width)
+    }
+
+    static func g4(_ value: Double) -> String {
+        if value.isNaN { return "nan" }
+        var x = value
+        var sign = ""
+        if x < 0 {
+            sign = "-"
+            x = -x
+        }
+        if x == 0 { return "0" }
+        if x.isInfinite { return sign + "inf" }
+        if x < 9.9994999999999e-5 {
+            var exponent = 0
+            if x < 9.9994999999999e-16 {
+                if x < 9.9994999999999e-128 {
+                    if x < 9.9994999999999e-256 {
+                        x *= 1e256
+                        exponent |= 256
+                    } else {
+                        x *= 1e128
+                        exponent |= 128
+                    }
+                }
+                if x < 9.9994999999999e-64 { x *= 1e64; exponent |= 64 }
+                if x < 9.9994999999999e-32 { x *= 1e32; exponent |= 32 }
+                if x < 9.9994999999999e-16 { x *= 1e16; exponent |= 16 }
+            }
+            if x < 9.9994999999999e-8 { x *= 1e8; exponent |= 8 }
+            if x < 9.9994999999999e-4 { x *= 1e4; exponent |= 4 }
+            if x < 9.9994999999999e-2 { x *= 1e2; exponent |= 2 }
+            if x < 9.9994999999999e-1 { x *= 10; exponent += 1 }
+            return sign + mantissa(x) + "e-" + exponentDigits(exponent)
+        }
+        if x >= 9999.4999999999 {
+            var exponent = 0
+            if x >= 9.9994999999999e15 {
+                if x >= 9.9994999999999e127 {
+                    if x >= 9.9994999999999e255 {
+                        x *= 1e-256
+                        exponent |= 256
+                    } else {
+                        x *= 1e-128
+                        exponent |= 128
+                    }
+                }
+                if x >= 9.9994999999999e63 { x *= 1e-64; exponent |= 64 }
+                if x >= 9.9994999999999e31 { x *= 1e-32; exponent |= 32 }
+                if x >= 9.9994999999999e15 { x *= 1e-16; exponent |= 16 }
+            }
+            if x >= 9.9994999999999e7 { x *= 1e-8; exponent |= 8 }
+            if x >= 9.9994999999999e3 { x *= 1e-4; exponent |= 4 }
+            if x >= 9.9994999999999e1 { x *= 1e-2; exponent |= 2 }
+            if x >= 9.9994999999999 { x *= 0.1; exponent += 1 }
+            return sign + mantissa(x) + "e+" + exponentDigits(exponent)
+        }
+        if x >= 0.99994999999999 {
+            if x < 9.9994999999999 { return sign + mantissa(x) }
+            if x < 99.994999999999 {
+                let r = roundHalfEven(x * 100)
+                return sign + String(r / 100) + fraction(r % 100, digits: 2)
+            }
+            if x < 999.94999999999 {
+                let r = roundHalfEven(x * 10)
+                return sign + String(r / 10) + fraction(r % 10, digits: 1)
+            }
+            return sign + String(roundHalfEven(x))
+        }
+        // 0.0001 <= x < 0.99995: "0." then leading zeros, then four significant digits.
+        var prefix = "0."
+        if x < 9.9994999999999e-3 {
+            x *= 100
+            prefix += "00"
+        }
+        if x < 9.9994999999999e-2 {
+            x *= 10
+            prefix += "0"
+        }
+        return sign + prefix + stripTrailingZeros(String(roundHalfEven(x * 10000)))
+    }
+
+    /// d.ddd of a value in [1, 10), trailing zeros dropped.
+    private static func mantissa(_ x: Double) -> String {
+        let r = roundHalfEven(x * 1000)
+        return String(r / 1000) + fraction(r % 1000, digits: 3)
+    }
+
+    /// "." and `value` as `digits` decimals without trailing zeros; empty for 0.
+    private static func fraction(_ value: Int, digits: Int) -> String {
+        guard value > 0 else { return "" }
+        let text = String(value)
+        return "." + stripTrailingZeros(String(repeating: "0", count: digits - text.count) + text)
+    }
+
+    private static func stripTrailingZeros(_ text: String) -> String {
+        var text = Substring(text)
+        while text.count > 1, text.last == "0" { text = text.dropLast() }
+        return String(text)
+    }
+
+    private static func exponentDigits(_ exponent: Int) -> String {
+        exponent < 10 ? "0\(exponent)" : String(exponent)
+    }
+
+    /// Rounds half to even, treating values within 5e-11 of a half as exact halves (PLINK's tolerance for
+    /// binary noise in decimal ties).
+    private static func roundHalfEven(_ x: Double) -> Int {
+        let whole = Int(x)
+        let bias = whole & 1 == 0 ? 0.49999999995 : 0.50000000005
+        return whole + Int((x - Double(whole)) + bias)
+    }
+
+    /// An integer right-aligned in `width`.
+    static func int(_ value: UInt64, width: Int) -> String { pad(String(value), width) }
+
+    /// PLINK's SNP column width: at least 4; whenever an identifier is longer than the current width, the width
+    /// becomes its length + 2 (so the result depends on the order of the identifiers, exactly as in PLINK).
+    static func snpWidth<S: Sequence<String>>(_ ids: S) -> Int {
+        var width = 4
+        for id in ids where id.utf8.count > width { width = id.utf8.count + 2 }
+        return width
+    }
+}

@@ -1,0 +1,135 @@
+// Access to the external reference implementations the statistics are checked against: scipy/numpy through the
+// Python interpreter named by HE_TEST_PYTHON, and the plink1.9 executable on PATH.
+//
+// Without them the oracle tests are disabled with a reason, unless HE_REQUIRE_ORACLES=1: then they run and fail,
+// so that CI cannot skip them silently.
+
+import Foundation
+import Testing
+
+enum StatisticsOracle {
+    static let environment = ProcessInfo.processInfo.environment
+
+    /// HE_REQUIRE_ORACLES=1 turns a missing oracle into a failure.
+    static let required = environment["HE_REQUIRE_ORACLES"] == "1"
+
+    /// The Python interpreter with scipy and numpy, from HE_TEST_PYTHON.
+    static let python: String? = {
+        guard let path = environment["HE_TEST_PYTHON"], !path.isEmpty,
+              FileManager.default.isExecutableFile(atPath: path) else { return nil }
+        return path
+    }()
+
+    /// plink1.9 found on PATH.
+    static let plink: String? = {
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/plink1.9"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }()
+
+    static var pythonUsable: Bool { python != nil || required }
+    static var plinkUsable: Bool { (python != nil && plink != nil) || required }
+
+    /// Directory of the committed oracle scripts.
+    static let scripts = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Oracles")
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func requirePython() throws -> String {
+        guard let python else {
+            throw Failure(description: "HE_REQUIRE_ORACLES=1 but HE_TEST_PYTHON does not name a Python interpreter")
+        }
+        return python
+    }
+
+    static func requirePlink() throws -> String {
+        guard let plink else { throw Failure(description: "HE_REQUIRE_ORACLES=1 but plink1.9 is not on PATH") }
+        return plink
+    }
+
+    /// Runs an oracle script with `arguments`, feeding `input` on stdin; returns stdout.
+    static func run(script: String, arguments: [String] = [], input: Data? = nil) throws -> Data {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try requirePython())
+        process.arguments = [scripts.appendingPathComponent(script).path] + arguments
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        // Feed stdin and drain the outputs concurrently so large payloads cannot deadlock on full pipes.
+        let writer = Thread {
+            if let input { stdin.fileHandleForWriting.write(input) }
+            try? stdin.fileHandleForWriting.close()
+        }
+        writer.start()
+        let errors = ErrorCollector(handle: stderr.fileHandleForReading)
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let message = errors.finish()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(script) exited with \(process.terminationStatus): \(message)")
+        }
+        return output
+    }
+
+    /// Sends a JSON request to scipy_stats.py and returns the decoded answer.
+    static func scipy(_ request: [String: Any]) throws -> [String: Any] {
+        let data = try JSONSerialization.data(withJSONObject: request)
+        let answer = try run(script: "scipy_stats.py", input: data)
+        guard let object = try JSONSerialization.jsonObject(with: answer) as? [String: Any] else {
+            throw Failure(description: "scipy_stats.py answered with something other than a JSON object")
+        }
+        return object
+    }
+
+    /// Reads a tab-separated file with a header line into dictionaries.
+    static func readTable(_ url: URL) throws -> [[String: String]] {
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: true)
+        guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        else { return [] }
+        return lines.dropFirst().map { line in
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return Dictionary(uniqueKeysWithValues: zip(header, fields))
+        }
+    }
+
+    /// A fresh temporary directory, removed by the caller.
+    static func temporaryDirectory() throws -> URL {
+        let url = FileManager.default.temporaryDirectory
+            .appendingPathComponent("he-stats-\(UInt64.random(in: 0...UInt64.max))", isDirectory: true)
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+}
+
+/// Reads a pipe to the end on a background thread.
+private final class ErrorCollector: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(handle: FileHandle) {
+        Thread {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }.start()
+    }
+
+    func finish() -> String {
+        done.wait()
+        return String(decoding: data, as: UTF8.self)
+    }
+}
+
+extension StatisticsOracle {
+    /// Relative difference, with exact equality (including both zero) giving 0.
+    static func relativeError(_ actual: Double, _ expected: Double) -> Double {
+        if actual == expected { return 0 }
+        return abs(actual - expected) / max(abs(expected), Double.leastNormalMagnitude)
+    }
+}
