@@ -65,14 +65,30 @@ package final class VCFReader {
     package func next() throws(EncryptedStatsError) -> Bool {
         let status = bcf_read(file, header, record)
         if status == -1 { return false }
-        if status < -1 || record.pointee.errcode != 0 {
+        // An undeclared contig or FORMAT/INFO tag is only a warning: htslib declares it and parses the record.
+        let fatal = record.pointee.errcode & ~(Self.contigUndeclared | Self.tagUndeclared)
+        if status < -1 || fatal != 0 {
             let known = record.pointee.rid >= 0 && status == 0
             throw .vcfRecord(path: path, chrom: known ? chromosome(rid: record.pointee.rid) : "after \(lastLocation)",
                              pos: known ? position : 0, field: "record",
-                             reason: "htslib could not parse it (error code \(record.pointee.errcode)); "
-                                 + "expected a VCF 4.x data line")
+                             reason: "htslib could not parse it (\(Self.describe(errcode: fatal))); "
+                                 + "expected a VCF 4.x data line with one column per header sample")
+        }
+        guard record.pointee.pos >= 0 else {
+            throw .vcfRecord(path: path, chrom: chromosome(rid: record.pointee.rid), pos: 0, field: "POS",
+                             reason: "expected a positive 1-based position (record after \(lastLocation))")
         }
         return true
+    }
+
+    private static let contigUndeclared: Int32 = 1, tagUndeclared: Int32 = 2
+
+    private static func describe(errcode: Int32) -> String {
+        let meanings: [(Int32, String)] = [(4, "wrong number of columns"), (8, "a value exceeds htslib's limits"),
+                                           (16, "invalid characters"), (32, "invalid CHROM"),
+                                           (64, "invalid INFO/FORMAT tag")]
+        let found = meanings.filter { errcode & $0.0 != 0 }.map(\.1)
+        return found.isEmpty ? "malformed line" : found.joined(separator: ", ")
     }
 
     /// Contig name of a record's `rid`.
