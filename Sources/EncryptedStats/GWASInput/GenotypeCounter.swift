@@ -2,6 +2,12 @@
 
 import CHTSlib
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Counts genotypes per panel variant and phenotype group at one site.
 ///
 /// Rules (PLINK 1.9 on the pooled VCF; details in docs/GWAS-INPUT.md):
@@ -45,96 +51,202 @@ public enum GenotypeCounter {
             if summary.examplesNotInVCF.count < 5 { summary.examplesNotInVCF.append(name) }
         }
 
-        var counts = [VariantCounts?](repeating: nil, count: panel.count)
-        var matchedAt = [String?](repeating: nil, count: panel.count)
-        var chromIndexOfRid: [Int] = []
-        let tally = Tally()
-        var codes = [UInt8](repeating: Tally.other, count: 16)
-
-        while try reader.next() {
-            summary.records += 1
-            let rid = Int(reader.record.pointee.rid)
-            while chromIndexOfRid.count <= rid {
-                let name = reader.chromosome(rid: Int32(chromIndexOfRid.count))
-                chromIndexOfRid.append(index.chromIndex[VariantPanel.normalizedChromosome(name)] ?? -1)
-            }
-            let chromIndex = chromIndexOfRid[rid]
-            guard chromIndex >= 0, let candidates = index.variantsAt[PanelIndex.key(chromIndex, reader.position)]
-            else {
-                summary.recordsNotInPanel += 1
-                reader.noteLocation()
-                continue
-            }
-            reader.unpackAlleles()
-            let alleleCount = reader.alleleCount
-            if codes.count < alleleCount { codes = [UInt8](repeating: Tally.other, count: alleleCount) }
-            var matchedAny = false
-            var genotypesFetched = false
-            var genotypes: UnsafeBufferPointer<Int32>?
-            for variant in candidates {
-                guard try orient(reader: reader, variant: index.alleles[variant], codes: &codes) else { continue }
-                matchedAny = true
-                let here = "\(reader.chromosome(rid: Int32(rid))):\(reader.position)"
-                if let first = matchedAt[variant] {
-                    throw .vcfRecord(path: vcfPath, chrom: reader.chromosome(rid: Int32(rid)), pos: reader.position,
-                                     field: "CHROM/POS/REF/ALT",
-                                     reason: "second record for panel variant \(panel[variant].id) (first at \(first)); "
-                                         + "expected one record per panel variant")
-                }
-                matchedAt[variant] = here
-                if !genotypesFetched {
-                    genotypes = try reader.genotypes()
-                    genotypesFetched = true
-                }
-                guard let gt = genotypes else {
-                    summary.recordsWithoutGenotypes += 1
-                    counts[variant] = allMissing(groupSize)
-                    continue
-                }
-                tally.reset()
-                codes.withUnsafeBufferPointer { codes in
-                    groupOf.withUnsafeBufferPointer { groups in
-                        tally.count(gt, groups: groups, codes: codes, alleleCount: alleleCount)
-                    }
-                }
-                counts[variant] = tally.variantCounts
-                if alleleCount > 2 { summary.multiAllelicRecordsMatched += 1 }
-                if alleleCount == 1 { summary.monomorphicRecordsMatched += 1 }
-            }
-            for code in 0..<alleleCount { codes[code] = Tally.other }
-            if matchedAny { summary.recordsMatched += 1 } else { summary.recordsWithOtherAlleles += 1 }
-            reader.noteLocation()
+        let state = CountingState(panel: panel, index: index, groupOf: groupOf, groupSize: groupSize, path: vcfPath)
+        if reader.isText {
+            try countText(reader, state)
+        } else {
+            try countBinary(reader, state)
         }
-        summary.halfCalls = tally.halfCalls
-        summary.haploidCalls = tally.haploidCalls
-        summary.polyploidCalls = tally.polyploidCalls
-        summary.callsWithOtherAlleles = tally.otherAlleleCalls
-
-        let result = counts.map { entry -> VariantCounts in
+        summary.records = state.records
+        summary.recordsMatched = state.recordsMatched
+        summary.recordsNotInPanel = state.recordsNotInPanel
+        summary.recordsWithOtherAlleles = state.recordsWithOtherAlleles
+        summary.multiAllelicRecordsMatched = state.multiAllelicRecordsMatched
+        summary.monomorphicRecordsMatched = state.monomorphicRecordsMatched
+        summary.recordsWithoutGenotypes = state.recordsWithoutGenotypes
+        summary.halfCalls = state.tally.halfCalls
+        summary.haploidCalls = state.tally.haploidCalls
+        summary.polyploidCalls = state.tally.polyploidCalls
+        summary.callsWithOtherAlleles = state.tally.otherAlleleCalls
+        let result = state.counts.map { entry -> VariantCounts in
             if let entry { return entry }
             summary.panelVariantsAbsent += 1
-            return allMissing(groupSize)
+            return state.allMissing
         }
         return (result, summary)
     }
 
-    private static func allMissing(_ groupSize: [UInt64]) -> VariantCounts {
-        VariantCounts(cases: GenotypeCounts(missing: groupSize[0]), controls: GenotypeCounts(missing: groupSize[1]),
-                      unknownPhenotype: GenotypeCounts(missing: groupSize[2]))
+    /// BCF input: htslib decodes each record; GT comes from `bcf_get_genotypes` into the reader's reused buffer.
+    private static func countBinary(_ reader: VCFReader, _ state: CountingState) throws(EncryptedStatsError) {
+        var chromIndexOfRid: [Int] = []
+        while try reader.next() {
+            state.records += 1
+            let rid = Int(reader.record.pointee.rid)
+            while chromIndexOfRid.count <= rid {
+                let name = reader.chromosome(rid: Int32(chromIndexOfRid.count))
+                chromIndexOfRid.append(state.index.chromIndex[VariantPanel.normalizedChromosome(name)] ?? -1)
+            }
+            let chromIndex = chromIndexOfRid[rid]
+            guard chromIndex >= 0, let candidates = state.index.variantsAt[PanelIndex.key(chromIndex, reader.position)]
+            else {
+                state.recordsNotInPanel += 1
+                reader.noteLocation()
+                continue
+            }
+            reader.unpackAlleles()
+            let alleles = (0..<reader.alleleCount).map { k in
+                let allele = reader.allele(k)
+                return UnsafeBufferPointer(start: UnsafeRawPointer(allele).assumingMemoryBound(to: UInt8.self),
+                                           count: strlen(allele))
+            }
+            let chrom = reader.chromosome(rid: Int32(rid)), pos = reader.position
+            try state.record(candidates: candidates, alleles: alleles, chrom: chrom, pos: pos) { () throws(EncryptedStatsError) in
+                try reader.genotypes()
+            }
+            reader.noteLocation()
+        }
+    }
+
+    /// VCF text input: lines come through htslib, fields and GT are split by ``VCFTextLine``.
+    private static func countText(_ reader: VCFReader, _ state: CountingState) throws(EncryptedStatsError) {
+        let samples = reader.sampleNames.count
+        let buffer = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, 2 * samples))
+        defer { buffer.deallocate() }
+        var lastChrom: [UInt8] = []
+        var lastChromName = ""
+        var chromIndex = -1
+        var lastPos = 0
+        while let line = try reader.nextLine() {
+            state.records += 1
+            let location = { "\(String(decoding: UnsafeBufferPointer(rebasing: line[..<VCFTextLine.tab(line, from: 0)]), as: UTF8.self))" }
+            var fields: VCFTextLine
+            do {
+                fields = try VCFTextLine(line)
+            } catch {
+                throw state.problem(error, chrom: location(), pos: 0, reader: reader)
+            }
+            let chromBytes = UnsafeBufferPointer(rebasing: line[fields.chrom])
+            if !chromBytes.elementsEqual(lastChrom) {
+                lastChrom = Array(chromBytes)
+                lastChromName = String(decoding: chromBytes, as: UTF8.self)
+                chromIndex = state.index.chromIndex[VariantPanel.normalizedChromosome(lastChromName)] ?? -1
+            }
+            lastPos = fields.pos
+            defer { reader.noteLocation("\(lastChromName):\(lastPos)") }
+            guard chromIndex >= 0, let candidates = state.index.variantsAt[PanelIndex.key(chromIndex, fields.pos)]
+            else {
+                state.recordsNotInPanel += 1
+                continue
+            }
+            do {
+                try fields.parseAlleles(line)
+            } catch {
+                throw state.problem(error, chrom: lastChromName, pos: fields.pos, reader: reader)
+            }
+            var alleles = [UnsafeBufferPointer(rebasing: line[fields.ref])]
+            if !(fields.alt.count == 1 && line[fields.alt.lowerBound] == UInt8(ascii: ".")) {
+                var start = fields.alt.lowerBound
+                for i in fields.alt where line[i] == UInt8(ascii: ",") {
+                    alleles.append(UnsafeBufferPointer(rebasing: line[start..<i]))
+                    start = i + 1
+                }
+                alleles.append(UnsafeBufferPointer(rebasing: line[start..<fields.alt.upperBound]))
+            }
+            try state.record(candidates: candidates, alleles: alleles, chrom: lastChromName, pos: fields.pos) {
+                () throws(EncryptedStatsError) -> UnsafeBufferPointer<Int32>? in
+                guard let gtIndex = fields.gtIndex(line) else { return nil }
+                do throws(VCFTextLine.Problem) {
+                    try fields.decodeGenotypes(line, gtIndex: gtIndex, samples: samples, into: buffer)
+                } catch {
+                    throw state.problem(error, chrom: lastChromName, pos: fields.pos, reader: reader)
+                }
+                return UnsafeBufferPointer(start: buffer, count: 2 * samples)
+            }
+        }
+    }
+}
+
+/// Everything one counting pass accumulates.
+private final class CountingState {
+    let panel: [PanelVariant]
+    let index: PanelIndex
+    let groupOf: [UInt8]
+    let allMissing: VariantCounts
+    let path: String
+    let tally = Tally()
+    var counts: [VariantCounts?]
+    var matchedAt: [String?]
+    var codes = [UInt8](repeating: Tally.other, count: 16)
+    var records = 0, recordsMatched = 0, recordsNotInPanel = 0, recordsWithOtherAlleles = 0
+    var multiAllelicRecordsMatched = 0, monomorphicRecordsMatched = 0, recordsWithoutGenotypes = 0
+
+    init(panel: [PanelVariant], index: PanelIndex, groupOf: [UInt8], groupSize: [UInt64], path: String) {
+        self.panel = panel
+        self.index = index
+        self.groupOf = groupOf
+        self.path = path
+        allMissing = VariantCounts(cases: GenotypeCounts(missing: groupSize[0]),
+                                   controls: GenotypeCounts(missing: groupSize[1]),
+                                   unknownPhenotype: GenotypeCounts(missing: groupSize[2]))
+        counts = [VariantCounts?](repeating: nil, count: panel.count)
+        matchedAt = [String?](repeating: nil, count: panel.count)
+    }
+
+    /// Counts one record at a panel position against each panel variant there whose alleles it carries.
+    func record(candidates: [Int], alleles: [UnsafeBufferPointer<UInt8>], chrom: String, pos: Int,
+                genotypes fetch: () throws(EncryptedStatsError) -> UnsafeBufferPointer<Int32>?)
+        throws(EncryptedStatsError) {
+        if codes.count < alleles.count { codes = [UInt8](repeating: Tally.other, count: alleles.count) }
+        var matchedAny = false
+        var fetched = false
+        var genotypes: UnsafeBufferPointer<Int32>?
+        for variant in candidates {
+            guard orient(alleles: alleles, variant: index.alleles[variant]) else { continue }
+            matchedAny = true
+            if let first = matchedAt[variant] {
+                throw .vcfRecord(path: path, chrom: chrom, pos: pos, field: "CHROM/POS/REF/ALT",
+                                 reason: "second record for panel variant \(panel[variant].id) (first at \(first)); "
+                                     + "expected one record per panel variant")
+            }
+            matchedAt[variant] = "\(chrom):\(pos)"
+            if !fetched {
+                genotypes = try fetch()
+                fetched = true
+            }
+            guard let gt = genotypes else {
+                counts[variant] = allMissing
+                continue
+            }
+            tally.reset()
+            codes.withUnsafeBufferPointer { codes in
+                groupOf.withUnsafeBufferPointer { groups in
+                    tally.count(gt, groups: groups, codes: codes, alleleCount: alleles.count)
+                }
+            }
+            counts[variant] = tally.variantCounts
+        }
+        for k in 0..<alleles.count { codes[k] = Tally.other }
+        guard matchedAny else {
+            recordsWithOtherAlleles += 1
+            return
+        }
+        recordsMatched += 1
+        if fetched && genotypes == nil { recordsWithoutGenotypes += 1 }
+        if alleles.count > 2 { multiAllelicRecordsMatched += 1 }
+        if alleles.count == 1 { monomorphicRecordsMatched += 1 }
     }
 
     /// Sets `codes[k]` to 0 for the record allele equal to the panel REF, 1 for the panel ALT (others stay
-    /// `Tally.other`) and returns whether the record matches the panel variant.
-    private static func orient(reader: VCFReader, variant: (ref: [UInt8], alt: [UInt8]),
-                               codes: inout [UInt8]) throws(EncryptedStatsError) -> Bool {
-        let n = reader.alleleCount
+    /// `Tally.other`) and returns whether the record matches the panel variant: both panel alleles present and one
+    /// of them the record's REF, or ALT `.` and the record's REF one of the panel alleles.
+    private func orient(alleles: [UnsafeBufferPointer<UInt8>], variant: (ref: [UInt8], alt: [UInt8])) -> Bool {
         var refAt = -1, altAt = -1
-        for k in 0..<n {
-            let allele = reader.allele(k)
-            if refAt < 0 && equalsUppercased(allele, variant.ref) { refAt = k }
-            else if altAt < 0 && equalsUppercased(allele, variant.alt) { altAt = k }
+        for (k, allele) in alleles.enumerated() {
+            if refAt < 0 && Self.equalsUppercased(allele, variant.ref) { refAt = k }
+            else if altAt < 0 && Self.equalsUppercased(allele, variant.alt) { altAt = k }
         }
-        for k in 0..<n { codes[k] = Tally.other }
+        for k in 0..<alleles.count { codes[k] = Tally.other }
+        let n = alleles.count
         let matches = n == 1 ? (refAt == 0 || altAt == 0) : (refAt >= 0 && altAt >= 0 && (refAt == 0 || altAt == 0))
         guard matches else { return false }
         if refAt >= 0 { codes[refAt] = 0 }
@@ -142,14 +254,27 @@ public enum GenotypeCounter {
         return true
     }
 
-    private static func equalsUppercased(_ cString: UnsafePointer<CChar>, _ bytes: [UInt8]) -> Bool {
-        var i = 0
-        while true {
-            var c = UInt8(bitPattern: cString[i])
-            if i == bytes.count { return c == 0 }
+    private static func equalsUppercased(_ allele: UnsafeBufferPointer<UInt8>, _ bytes: [UInt8]) -> Bool {
+        guard allele.count == bytes.count else { return false }
+        for i in 0..<bytes.count {
+            var c = allele[i]
             if c >= 97 && c <= 122 { c -= 32 }
             if c != bytes[i] { return false }
-            i += 1
+        }
+        return true
+    }
+
+    /// The error for a malformed VCF text line.
+    func problem(_ problem: VCFTextLine.Problem, chrom: String, pos: Int, reader: VCFReader) -> EncryptedStatsError {
+        switch problem {
+        case .columns(let expected):
+            return .vcfRecord(path: path, chrom: chrom, pos: pos, field: "columns", reason: expected)
+        case .pos(let found):
+            return .vcfRecord(path: path, chrom: chrom, pos: 0, field: "POS",
+                              reason: "expected a positive 1-based position, found '\(found)'")
+        case let .genotype(sample, text):
+            return .vcfRecord(path: path, chrom: chrom, pos: pos, field: "GT of sample \(reader.sampleNames[sample])",
+                              reason: "expected alleles (numbers or '.') separated by '/' or '|', found '\(text)'")
         }
     }
 }
@@ -177,11 +302,15 @@ private struct PanelIndex {
             let c: Int
             if let known = chromIndex[chrom] { c = known } else { c = chromIndex.count; chromIndex[chrom] = c }
             let k = Self.key(c, v.pos)
-            for other in variantsAt[k, default: []] where Set([alleles[other].ref, alleles[other].alt]) == Set([Array(ref.utf8), Array(alt.utf8)]) {
-                throw .invalidPanel(variant: i, reason: "same CHR:POS and alleles as variant \(other + 1)")
+            let pair = (ref: Array(ref.utf8), alt: Array(alt.utf8))
+            for other in variantsAt[k, default: []] {
+                let o = alleles[other]
+                if (o.ref == pair.ref && o.alt == pair.alt) || (o.ref == pair.alt && o.alt == pair.ref) {
+                    throw .invalidPanel(variant: i, reason: "same CHR:POS and alleles as variant \(other + 1)")
+                }
             }
             variantsAt[k, default: []].append(i)
-            alleles.append((Array(ref.utf8), Array(alt.utf8)))
+            alleles.append(pair)
         }
     }
 }
@@ -254,6 +383,10 @@ private final class Tally {
     private func slowCall(_ gt: UnsafeBufferPointer<Int32>, base: Int, ploidy: Int,
                                    codes: UnsafeBufferPointer<UInt8>, nAlleles: UInt32, vectorEnd: Int32,
                                    counted: Bool) -> Int {
+        if gt[base] == VCFTextLine.polyploidMarker {
+            if counted { polyploidCalls += 1 }
+            return 3
+        }
         var present = 0
         while present < ploidy && gt[base &+ present] != vectorEnd { present &+= 1 }
         switch present {

@@ -20,6 +20,9 @@ package final class VCFReader {
     package let record: UnsafeMutablePointer<bcf1_t>
     private var genotypeBuffer: UnsafeMutablePointer<Int32>?
     private var genotypeCapacity: Int32 = 0
+    private var line = kstring_t(l: 0, m: 0, s: nil)
+    /// Whether the file is VCF text (plain or bgzipped) rather than BCF.
+    package let isText: Bool
     /// Sample names in header order.
     package let sampleNames: [String]
     private var lastLocation = "start of file"
@@ -48,6 +51,7 @@ package final class VCFReader {
             throw .inputUnreadable(path: path, reason: "out of memory allocating a record")
         }
         self.file = file
+        self.isText = hts_get_format(file).pointee.format == vcf
         self.header = header
         self.record = record
         let n = Int(he_bcf_hdr_nsamples(header))
@@ -55,6 +59,7 @@ package final class VCFReader {
     }
 
     deinit {
+        free(line.s)
         free(genotypeBuffer)
         bcf_destroy(record)
         bcf_hdr_destroy(header)
@@ -90,6 +95,26 @@ package final class VCFReader {
         let found = meanings.filter { errcode & $0.0 != 0 }.map(\.1)
         return found.isEmpty ? "malformed line" : found.joined(separator: ", ")
     }
+
+    /// Reads the next data line of a VCF text file without parsing it (blank lines are skipped); nil at the end.
+    /// The bytes are valid until the next call.
+    package func nextLine() throws(EncryptedStatsError) -> UnsafeBufferPointer<UInt8>? {
+        while true {
+            let status = hts_getline(file, 10, &line)
+            if status == -1 { return nil }
+            guard status >= 0, let bytes = line.s else {
+                throw .vcfRecord(path: path, chrom: "after \(lastLocation)", pos: 0, field: "record",
+                                 reason: "htslib could not read the next line (code \(status)); expected a complete "
+                                     + "VCF text or BGZF stream")
+            }
+            if line.l == 0 { continue }
+            return UnsafeBufferPointer(start: UnsafeRawPointer(bytes).assumingMemoryBound(to: UInt8.self),
+                                       count: Int(line.l))
+        }
+    }
+
+    /// Sets the location quoted by errors about the following record.
+    package func noteLocation(_ location: String) { lastLocation = location }
 
     /// Contig name of a record's `rid`.
     package func chromosome(rid: Int32) -> String {

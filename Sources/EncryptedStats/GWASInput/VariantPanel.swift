@@ -67,11 +67,13 @@ public enum VariantPanel {
     package struct SiteKey: Hashable {
         var chrom: Substring
         var pos: Int
-        var alleles: Set<String>
+        var lowAllele: String
+        var highAllele: String
         init(_ v: PanelVariant) {
             chrom = VariantPanel.normalizedChromosome(v.chrom)
             pos = v.pos
-            alleles = [v.ref.uppercased(), v.alt.uppercased()]
+            let a = v.ref.uppercased(), b = v.alt.uppercased()
+            (lowAllele, highAllele) = a < b ? (a, b) : (b, a)
         }
     }
 }

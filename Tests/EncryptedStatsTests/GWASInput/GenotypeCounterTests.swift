@@ -166,18 +166,33 @@ struct GenotypeCounterTests {
         }
     }
 
-    @Test("malformed VCF input is an error naming the file and the record")
+    @Test("malformed VCF input is an error naming the file, the record and the field")
     func malformed() throws {
         let site = try Site()
-        let panel = [v("1", 100, "A", "G")]
+        let panel = [v("1", 100, "A", "G"), v("1", 200, "A", "G")]
         let short = try site.vcf(["1 100 A G GT 0/0 0/1 1/1 ./. 1/1", "1 200 A G GT 0/0"], name: "short.vcf")
         let error = #expect(throws: EncryptedStatsError.self) { try site.count(short, panel) }
-        #expect(error?.description == "\(short): record after 1:100: field record: htslib could not parse it "
-            + "(wrong number of columns); expected a VCF 4.x data line with one column per header sample")
+        #expect(error == .vcfRecord(path: short, chrom: "1", pos: 200, field: "columns",
+                                    reason: "expected 5 sample columns, found 1"))
+        #expect(error?.description == "\(short): record 1:200: field columns: expected 5 sample columns, found 1")
+        let long = try site.vcf(["1 200 A G GT 0/0 0/1 1/1 ./. 1/1 0/0"], name: "long.vcf")
+        #expect(throws: EncryptedStatsError.vcfRecord(path: long, chrom: "1", pos: 200, field: "columns",
+                                                      reason: "expected 5 sample columns, found more")) {
+            try site.count(long, panel)
+        }
+        let badGT = try site.vcf(["1 100 A G GT:DP 0/0:3 0/x:4 1/1 ./. 1/1"], name: "gt.vcf")
+        let gtError = #expect(throws: EncryptedStatsError.self) { try site.count(badGT, panel) }
+        #expect(gtError?.description == "\(badGT): record 1:100: field GT of sample b: expected alleles (numbers or "
+            + "'.') separated by '/' or '|', found '0/x:4'")
         let badPos = try site.vcf(["1 abc A G GT 0/0 0/1 1/1 ./. 1/1"], name: "pos.vcf")
         #expect(throws: EncryptedStatsError.vcfRecord(path: badPos, chrom: "1", pos: 0, field: "POS",
-                                                      reason: "expected a positive 1-based position (record after start of file)")) {
+                                                      reason: "expected a positive 1-based position, found 'abc'")) {
             try site.count(badPos, panel)
+        }
+        let fewColumns = try site.dir.write("few.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t100\trs1\tA\n")
+        #expect(throws: EncryptedStatsError.vcfRecord(path: fewColumns, chrom: "1", pos: 100, field: "columns",
+                                                      reason: "expected at least 8 tab-separated columns")) {
+            try site.count(fewColumns, panel)
         }
         let text = try site.dir.write("notes.txt", "just some text\n")
         #expect(throws: EncryptedStatsError.vcfHeader(
@@ -188,6 +203,19 @@ struct GenotypeCounterTests {
         #expect(throws: EncryptedStatsError.inputUnreadable(path: missing, reason: "No such file or directory")) {
             try site.count(missing, panel)
         }
+    }
+
+    @Test("VCF text: GT need not be the first FORMAT key; multi-digit alleles; sites-only lines")
+    func textVariants() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["1 100 A G DP:GT 3:0/1 4:1/1 5 .:0/0 7:1/0", "1 200 A C,G,T,AA,AC,AG,AT,CA,CC,CG GT 0/10 10/10 0/0 10|0 1/1"])
+        let (counts, _) = try site.count(vcf, [v("1", 100, "A", "G"), v("1", 200, "A", "CG")])
+        #expect(counts[0] == VariantCounts(cases: g(1, 1, 0, 0), controls: g(0, 0, 1, 0), unknownPhenotype: g(0, 0, 0, 1)))
+        #expect(counts[1] == VariantCounts(cases: g(0, 2, 0, 0), controls: g(0, 0, 1, 0), unknownPhenotype: g(1, 0, 0, 0)))
+        let sitesOnly = try site.dir.write("sites.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t100\trs1\tA\tG\t.\t.\t.\n")
+        let (none, summary) = try site.count(sitesOnly, [v("1", 100, "A", "G")])
+        #expect(none[0] == VariantCounts())
+        #expect(summary.recordsWithoutGenotypes == 1)
     }
 
     @Test("plain VCF, bgzipped VCF and BCF give the same counts", .enabled(if: GWASOracles.toolsEnabled, GWASOracles.toolsReason))
