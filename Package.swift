@@ -15,10 +15,30 @@ var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
 ]
 
-// MARK: - Statistics
+// MARK: - EncryptedStats (statistics, GWAS site input)
 targets += [
-    .target(name: "EncryptedStats", swiftSettings: swiftSettings),
-    .testTarget(name: "EncryptedStatsTests", dependencies: ["EncryptedStats"], swiftSettings: swiftSettings),
+    .systemLibrary(
+        name: "CHTSlib",
+        path: "Sources/CHTSlib",
+        pkgConfig: "htslib",
+        providers: [.apt(["libhts-dev"])]
+    ),
+    .target(
+        name: "EncryptedStats",
+        dependencies: ["CHTSlib"],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "EncryptedStatsTests",
+        dependencies: ["EncryptedStats"],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "GwasCountBenchmark",
+        dependencies: ["EncryptedStats"],
+        path: "Benchmarks/gwas/GwasCountBenchmark",
+        swiftSettings: swiftSettings
+    ),
 ]
 
 let package = Package(

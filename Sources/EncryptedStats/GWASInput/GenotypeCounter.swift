@@ -1,0 +1,419 @@
+// Turns one site's VCF/BCF, phenotypes and the shared panel into genotype counts in panel order.
+
+import CHTSlib
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Counts genotypes per panel variant and phenotype group at one site.
+///
+/// Rules (PLINK 1.9 on the pooled VCF; details in docs/GWAS-INPUT.md):
+/// - A record matches a panel variant on CHR (ignoring a `chr` prefix), POS, and alleles: the panel's REF and ALT
+///   are both alleles of the record and one of them is the record's REF; or the record's ALT is `.` and its REF is
+///   one of the panel's alleles. Counts are oriented to the panel, so a record with REF/ALT swapped is flipped.
+/// - Calls with an allele outside the panel pair (multi-allelic records), half-calls (`0/.`) and calls of ploidy
+///   above 2 count as missing; haploid calls count as homozygous.
+/// - A panel variant with no record, or whose record has no GT field, counts every sample as missing: the site
+///   did not genotype it, exactly as PLINK sees `./.` for those samples in a merged VCF.
+/// - Samples without a phenotype line are not counted at all.
+public enum GenotypeCounter {
+    /// Counts `vcfPath` against `panel`; the result has one entry per panel variant, in panel order.
+    /// - Parameter decompressionThreads: extra htslib threads for BGZF decompression (0 = none).
+    public static func count(
+        vcfPath: String, phenotypes: PhenotypeTable, panel: [PanelVariant], decompressionThreads: Int = 0
+    ) throws(EncryptedStatsError) -> (counts: [VariantCounts], summary: SiteInputSummary) {
+        let index = try PanelIndex(panel)
+        let reader = try VCFReader(path: vcfPath, decompressionThreads: decompressionThreads)
+        var summary = SiteInputSummary()
+
+        // Phenotype group of each VCF sample: 0 cases, 1 controls, 2 missing phenotype, 3 not counted.
+        var groupOf = [UInt8](repeating: 3, count: reader.sampleNames.count)
+        var groupSize = [UInt64](repeating: 0, count: 4)
+        var inVCF = Set<String>()
+        for (i, name) in reader.sampleNames.enumerated() {
+            inVCF.insert(name)
+            switch phenotypes[name] {
+            case .affected?: groupOf[i] = 0; summary.cases += 1
+            case .unaffected?: groupOf[i] = 1; summary.controls += 1
+            case .missing?: groupOf[i] = 2; summary.unknownPhenotype += 1
+            case nil:
+                summary.samplesWithoutPhenotype += 1
+                if summary.examplesWithoutPhenotype.count < 5 { summary.examplesWithoutPhenotype.append(name) }
+            }
+            groupSize[Int(groupOf[i])] += 1
+        }
+        summary.vcfSamples = reader.sampleNames.count
+        for name in phenotypes.samples where !inVCF.contains(name) {
+            summary.phenotypeSamplesNotInVCF += 1
+            if summary.examplesNotInVCF.count < 5 { summary.examplesNotInVCF.append(name) }
+        }
+
+        let state = CountingState(panel: panel, index: index, groupOf: groupOf, groupSize: groupSize, path: vcfPath)
+        if reader.isText {
+            try countText(reader, state)
+        } else {
+            try countBinary(reader, state)
+        }
+        summary.records = state.records
+        summary.recordsMatched = state.recordsMatched
+        summary.recordsNotInPanel = state.recordsNotInPanel
+        summary.recordsWithOtherAlleles = state.recordsWithOtherAlleles
+        summary.multiAllelicRecordsMatched = state.multiAllelicRecordsMatched
+        summary.monomorphicRecordsMatched = state.monomorphicRecordsMatched
+        summary.recordsWithoutGenotypes = state.recordsWithoutGenotypes
+        summary.halfCalls = state.tally.halfCalls
+        summary.haploidCalls = state.tally.haploidCalls
+        summary.polyploidCalls = state.tally.polyploidCalls
+        summary.callsWithOtherAlleles = state.tally.otherAlleleCalls
+        let result = state.counts.map { entry -> VariantCounts in
+            if let entry { return entry }
+            summary.panelVariantsAbsent += 1
+            return state.allMissing
+        }
+        return (result, summary)
+    }
+
+    /// BCF input: htslib decodes each record; GT comes from `bcf_get_genotypes` into the reader's reused buffer.
+    private static func countBinary(_ reader: VCFReader, _ state: CountingState) throws(EncryptedStatsError) {
+        var chromIndexOfRid: [Int] = []
+        while try reader.next() {
+            state.records += 1
+            let rid = Int(reader.record.pointee.rid)
+            while chromIndexOfRid.count <= rid {
+                let name = reader.chromosome(rid: Int32(chromIndexOfRid.count))
+                chromIndexOfRid.append(state.index.chromIndex[VariantPanel.normalizedChromosome(name)] ?? -1)
+            }
+            let chromIndex = chromIndexOfRid[rid]
+            guard chromIndex >= 0, let candidates = state.index.variantsAt[PanelIndex.key(chromIndex, reader.position)]
+            else {
+                state.recordsNotInPanel += 1
+                reader.noteLocation()
+                continue
+            }
+            reader.unpackAlleles()
+            let alleles = (0..<reader.alleleCount).map { k in
+                let allele = reader.allele(k)
+                return UnsafeBufferPointer(start: UnsafeRawPointer(allele).assumingMemoryBound(to: UInt8.self),
+                                           count: strlen(allele))
+            }
+            let chrom = reader.chromosome(rid: Int32(rid)), pos = reader.position
+            try state.record(candidates: candidates, alleles: alleles, chrom: chrom, pos: pos) { () throws(EncryptedStatsError) in
+                try reader.genotypes()
+            }
+            reader.noteLocation()
+        }
+    }
+
+    /// VCF text input: lines come through htslib, fields and GT are split by ``VCFTextLine``.
+    private static func countText(_ reader: VCFReader, _ state: CountingState) throws(EncryptedStatsError) {
+        let samples = reader.sampleNames.count
+        let buffer = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, 2 * samples))
+        defer { buffer.deallocate() }
+        var lastChrom: [UInt8] = []
+        var lastChromName = ""
+        var chromIndex = -1
+        var lastPos = 0
+        while let line = try reader.nextLine() {
+            state.records += 1
+            let location = { "\(String(decoding: UnsafeBufferPointer(rebasing: line[..<VCFTextLine.tab(line, from: 0)]), as: UTF8.self))" }
+            var fields: VCFTextLine
+            do {
+                fields = try VCFTextLine(line)
+            } catch {
+                throw state.problem(error, chrom: location(), pos: 0, reader: reader)
+            }
+            let chromBytes = UnsafeBufferPointer(rebasing: line[fields.chrom])
+            if !chromBytes.elementsEqual(lastChrom) {
+                lastChrom = Array(chromBytes)
+                lastChromName = String(decoding: chromBytes, as: UTF8.self)
+                chromIndex = state.index.chromIndex[VariantPanel.normalizedChromosome(lastChromName)] ?? -1
+            }
+            lastPos = fields.pos
+            defer { reader.noteLocation("\(lastChromName):\(lastPos)") }
+            guard chromIndex >= 0, let candidates = state.index.variantsAt[PanelIndex.key(chromIndex, fields.pos)]
+            else {
+                state.recordsNotInPanel += 1
+                continue
+            }
+            do {
+                try fields.parseAlleles(line)
+            } catch {
+                throw state.problem(error, chrom: lastChromName, pos: fields.pos, reader: reader)
+            }
+            var alleles = [UnsafeBufferPointer(rebasing: line[fields.ref])]
+            if !(fields.alt.count == 1 && line[fields.alt.lowerBound] == UInt8(ascii: ".")) {
+                var start = fields.alt.lowerBound
+                for i in fields.alt where line[i] == UInt8(ascii: ",") {
+                    alleles.append(UnsafeBufferPointer(rebasing: line[start..<i]))
+                    start = i + 1
+                }
+                alleles.append(UnsafeBufferPointer(rebasing: line[start..<fields.alt.upperBound]))
+            }
+            try state.record(candidates: candidates, alleles: alleles, chrom: lastChromName, pos: fields.pos) {
+                () throws(EncryptedStatsError) -> UnsafeBufferPointer<Int32>? in
+                guard let gtIndex = fields.gtIndex(line) else { return nil }
+                do throws(VCFTextLine.Problem) {
+                    try fields.decodeGenotypes(line, gtIndex: gtIndex, samples: samples, into: buffer)
+                } catch {
+                    throw state.problem(error, chrom: lastChromName, pos: fields.pos, reader: reader)
+                }
+                return UnsafeBufferPointer(start: buffer, count: 2 * samples)
+            }
+        }
+    }
+}
+
+/// Everything one counting pass accumulates.
+private final class CountingState {
+    let panel: [PanelVariant]
+    let index: PanelIndex
+    let groupOf: [UInt8]
+    let allMissing: VariantCounts
+    let path: String
+    let tally = Tally()
+    var counts: [VariantCounts?]
+    var matchedAt: [String?]
+    var codes = [UInt8](repeating: Tally.other, count: 16)
+    var records = 0, recordsMatched = 0, recordsNotInPanel = 0, recordsWithOtherAlleles = 0
+    var multiAllelicRecordsMatched = 0, monomorphicRecordsMatched = 0, recordsWithoutGenotypes = 0
+
+    init(panel: [PanelVariant], index: PanelIndex, groupOf: [UInt8], groupSize: [UInt64], path: String) {
+        self.panel = panel
+        self.index = index
+        self.groupOf = groupOf
+        self.path = path
+        allMissing = VariantCounts(cases: GenotypeCounts(missing: groupSize[0]),
+                                   controls: GenotypeCounts(missing: groupSize[1]),
+                                   unknownPhenotype: GenotypeCounts(missing: groupSize[2]))
+        counts = [VariantCounts?](repeating: nil, count: panel.count)
+        matchedAt = [String?](repeating: nil, count: panel.count)
+    }
+
+    /// Counts one record at a panel position against each panel variant there whose alleles it carries.
+    func record(candidates: [Int], alleles: [UnsafeBufferPointer<UInt8>], chrom: String, pos: Int,
+                genotypes fetch: () throws(EncryptedStatsError) -> UnsafeBufferPointer<Int32>?)
+        throws(EncryptedStatsError) {
+        if codes.count < alleles.count { codes = [UInt8](repeating: Tally.other, count: alleles.count) }
+        var matchedAny = false
+        var fetched = false
+        var genotypes: UnsafeBufferPointer<Int32>?
+        for variant in candidates {
+            guard orient(alleles: alleles, variant: index.alleles[variant]) else { continue }
+            matchedAny = true
+            if let first = matchedAt[variant] {
+                throw .vcfRecord(path: path, chrom: chrom, pos: pos, field: "CHROM/POS/REF/ALT",
+                                 reason: "second record for panel variant \(panel[variant].id) (first at \(first)); "
+                                     + "expected one record per panel variant")
+            }
+            matchedAt[variant] = "\(chrom):\(pos)"
+            if !fetched {
+                genotypes = try fetch()
+                fetched = true
+            }
+            guard let gt = genotypes else {
+                counts[variant] = allMissing
+                continue
+            }
+            tally.reset()
+            codes.withUnsafeBufferPointer { codes in
+                groupOf.withUnsafeBufferPointer { groups in
+                    tally.count(gt, groups: groups, codes: codes, alleleCount: alleles.count)
+                }
+            }
+            counts[variant] = tally.variantCounts
+        }
+        for k in 0..<alleles.count { codes[k] = Tally.other }
+        guard matchedAny else {
+            recordsWithOtherAlleles += 1
+            return
+        }
+        recordsMatched += 1
+        if fetched && genotypes == nil { recordsWithoutGenotypes += 1 }
+        if alleles.count > 2 { multiAllelicRecordsMatched += 1 }
+        if alleles.count == 1 { monomorphicRecordsMatched += 1 }
+    }
+
+    /// Sets `codes[k]` to 0 for the record allele equal to the panel REF, 1 for the panel ALT (others stay
+    /// `Tally.other`) and returns whether the record matches the panel variant: both panel alleles present and one
+    /// of them the record's REF, or ALT `.` and the record's REF one of the panel alleles.
+    private func orient(alleles: [UnsafeBufferPointer<UInt8>], variant: (ref: [UInt8], alt: [UInt8])) -> Bool {
+        var refAt = -1, altAt = -1
+        for (k, allele) in alleles.enumerated() {
+            if refAt < 0 && Self.equalsUppercased(allele, variant.ref) { refAt = k }
+            else if altAt < 0 && Self.equalsUppercased(allele, variant.alt) { altAt = k }
+        }
+        for k in 0..<alleles.count { codes[k] = Tally.other }
+        let n = alleles.count
+        let matches = n == 1 ? (refAt == 0 || altAt == 0) : (refAt >= 0 && altAt >= 0 && (refAt == 0 || altAt == 0))
+        guard matches else { return false }
+        if refAt >= 0 { codes[refAt] = 0 }
+        if altAt >= 0 { codes[altAt] = 1 }
+        return true
+    }
+
+    private static func equalsUppercased(_ allele: UnsafeBufferPointer<UInt8>, _ bytes: [UInt8]) -> Bool {
+        guard allele.count == bytes.count else { return false }
+        for i in 0..<bytes.count {
+            var c = allele[i]
+            if c >= 97 && c <= 122 { c -= 32 }
+            if c != bytes[i] { return false }
+        }
+        return true
+    }
+
+    /// The error for a malformed VCF text line.
+    func problem(_ problem: VCFTextLine.Problem, chrom: String, pos: Int, reader: VCFReader) -> EncryptedStatsError {
+        switch problem {
+        case .columns(let expected):
+            return .vcfRecord(path: path, chrom: chrom, pos: pos, field: "columns", reason: expected)
+        case .pos(let found):
+            return .vcfRecord(path: path, chrom: chrom, pos: 0, field: "POS",
+                              reason: "expected a positive 1-based position, found '\(found)'")
+        case let .genotype(sample, text):
+            return .vcfRecord(path: path, chrom: chrom, pos: pos, field: "GT of sample \(reader.sampleNames[sample])",
+                              reason: "expected alleles (numbers or '.') separated by '/' or '|', found '\(text)'")
+        }
+    }
+}
+
+/// The panel indexed by normalised chromosome and position.
+private struct PanelIndex {
+    var chromIndex: [Substring: Int] = [:]
+    var variantsAt: [Int: [Int]] = [:]
+    var alleles: [(ref: [UInt8], alt: [UInt8])] = []
+
+    static func key(_ chrom: Int, _ pos: Int) -> Int { chrom << 40 | pos }
+
+    init(_ panel: [PanelVariant]) throws(EncryptedStatsError) {
+        var ids: [String: Int] = [:]
+        for (i, v) in panel.enumerated() {
+            guard v.pos > 0, v.pos < 1 << 40 else { throw .invalidPanel(variant: i, reason: "POS \(v.pos) is out of range") }
+            let ref = v.ref.uppercased(), alt = v.alt.uppercased()
+            guard VariantPanel.isSequenceAllele(ref), VariantPanel.isSequenceAllele(alt), ref != alt else {
+                throw .invalidPanel(variant: i, reason: "REF '\(v.ref)' and ALT '\(v.alt)' must be different strings of A, C, G, T, N")
+            }
+            if let first = ids.updateValue(i, forKey: v.id) {
+                throw .invalidPanel(variant: i, reason: "ID '\(v.id)' repeats variant \(first + 1)")
+            }
+            let chrom = VariantPanel.normalizedChromosome(v.chrom)
+            let c: Int
+            if let known = chromIndex[chrom] { c = known } else { c = chromIndex.count; chromIndex[chrom] = c }
+            let k = Self.key(c, v.pos)
+            let pair = (ref: Array(ref.utf8), alt: Array(alt.utf8))
+            for other in variantsAt[k, default: []] {
+                let o = alleles[other]
+                if (o.ref == pair.ref && o.alt == pair.alt) || (o.ref == pair.alt && o.alt == pair.ref) {
+                    throw .invalidPanel(variant: i, reason: "same CHR:POS and alleles as variant \(other + 1)")
+                }
+            }
+            variantsAt[k, default: []].append(i)
+            alleles.append(pair)
+        }
+    }
+}
+
+/// Per-record genotype class counts: 4 phenotype groups (the 4th not counted) x 4 classes.
+private final class Tally {
+    /// Allele code for alleles outside the panel pair; sums of two codes >= `other` mean such an allele.
+    static let other: UInt8 = 8
+    /// Counts at `4 * group + class`; owned by this object and freed once in deinit.
+    private let table = UnsafeMutablePointer<UInt64>.allocate(capacity: 16)
+    var halfCalls = 0, haploidCalls = 0, polyploidCalls = 0, otherAlleleCalls = 0
+
+    init() { table.initialize(repeating: 0, count: 16) }
+    deinit { table.deallocate() }
+
+    func reset() { table.update(repeating: 0, count: 16) }
+
+    var variantCounts: VariantCounts {
+        func g(_ k: Int) -> GenotypeCounts {
+            GenotypeCounts(homRef: table[4 * k], het: table[4 * k + 1], homAlt: table[4 * k + 2], missing: table[4 * k + 3])
+        }
+        return VariantCounts(cases: g(0), controls: g(1), unknownPhenotype: g(2))
+    }
+
+    /// Class (0 hom-ref, 1 het, 2 hom-alt, 3 missing) of a call given its alleles' codes.
+    @inline(__always)
+    private func diploidClass(_ ca: UInt8, _ cb: UInt8, counted: Bool) -> Int {
+        let sum = ca &+ cb
+        if sum <= 2 { return Int(sum) }
+        if counted { otherAlleleCalls += 1 }
+        return 3
+    }
+
+    /// Counts one record's GT values (`groups.count` samples, `gt.count / groups.count` values each).
+    func count(_ gt: UnsafeBufferPointer<Int32>, groups: UnsafeBufferPointer<UInt8>,
+                        codes: UnsafeBufferPointer<UInt8>, alleleCount: Int) {
+        let samples = groups.count
+        guard samples > 0 else { return }
+        let ploidy = gt.count / samples
+        let nAlleles = UInt32(alleleCount)
+        let vectorEnd = he_bcf_int32_vector_end()
+        let table = self.table
+        do {
+            if ploidy == 2 {
+                for i in 0..<samples {
+                    let g = Int(groups[i])
+                    let a = (gt[2 &* i] >> 1) &- 1, b = (gt[2 &* i &+ 1] >> 1) &- 1
+                    let cls: Int
+                    if UInt32(bitPattern: a) < nAlleles && UInt32(bitPattern: b) < nAlleles {
+                        let sum = codes[Int(a)] &+ codes[Int(b)]
+                        if sum <= 2 { cls = Int(sum) } else { cls = 3; if g < 3 { otherAlleleCalls += 1 } }
+                    } else {
+                        cls = slowCall(gt, base: 2 &* i, ploidy: 2, codes: codes, nAlleles: nAlleles,
+                                       vectorEnd: vectorEnd, counted: g < 3)
+                    }
+                    table[4 &* g &+ cls] &+= 1
+                }
+            } else {
+                for i in 0..<samples {
+                    let g = Int(groups[i])
+                    let cls = ploidy == 0 ? 3 : slowCall(gt, base: ploidy &* i, ploidy: ploidy, codes: codes,
+                                                         nAlleles: nAlleles, vectorEnd: vectorEnd, counted: g < 3)
+                    table[4 &* g &+ cls] &+= 1
+                }
+            }
+        }
+    }
+
+    /// Any call that is not a diploid call of two known alleles: missing, half, haploid, polyploid.
+    private func slowCall(_ gt: UnsafeBufferPointer<Int32>, base: Int, ploidy: Int,
+                                   codes: UnsafeBufferPointer<UInt8>, nAlleles: UInt32, vectorEnd: Int32,
+                                   counted: Bool) -> Int {
+        if gt[base] == VCFTextLine.polyploidMarker {
+            if counted { polyploidCalls += 1 }
+            return 3
+        }
+        var present = 0
+        while present < ploidy && gt[base &+ present] != vectorEnd { present &+= 1 }
+        switch present {
+        case 0:
+            return 3
+        case 1:
+            let a = (gt[base] >> 1) &- 1
+            guard a >= 0 else { return 3 }
+            if counted { haploidCalls += 1 }
+            guard UInt32(bitPattern: a) < nAlleles else { if counted { otherAlleleCalls += 1 }; return 3 }
+            let c = codes[Int(a)]
+            if c > 1 { if counted { otherAlleleCalls += 1 }; return 3 }
+            return Int(2 &* c)
+        case 2:
+            let a = (gt[base] >> 1) &- 1, b = (gt[base &+ 1] >> 1) &- 1
+            if a < 0 && b < 0 { return 3 }
+            if a < 0 || b < 0 { if counted { halfCalls += 1 }; return 3 }
+            guard UInt32(bitPattern: a) < nAlleles, UInt32(bitPattern: b) < nAlleles else {
+                if counted { otherAlleleCalls += 1 }
+                return 3
+            }
+            return diploidClass(codes[Int(a)], codes[Int(b)], counted: counted)
+        default:
+            var anyCalled = false
+            for k in 0..<present where (gt[base &+ k] >> 1) &- 1 >= 0 { anyCalled = true }
+            if anyCalled && counted { polyploidCalls += 1 }
+            return 3
+        }
+    }
+}

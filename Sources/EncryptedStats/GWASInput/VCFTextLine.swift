@@ -1,0 +1,206 @@
+// Field splitting and GT decoding for VCF text data lines.
+//
+// htslib's general VCF parser re-encodes every FORMAT field of every sample into BCF before anything can read
+// GT; on 2,000-sample files that costs three times PLINK's whole `--freq`. Counting needs only CHROM, POS, REF,
+// ALT, FORMAT and the GT sub-field, so VCF text lines read through htslib are split here, and GT calls are written
+// in htslib's integer encoding so that VCF and BCF input share one counting path.
+
+import CHTSlib
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Byte offsets of the fields of one VCF data line.
+package struct VCFTextLine {
+    package var chrom: Range<Int>
+    package var pos: Int
+    /// Set by ``parseAlleles(_:)``.
+    package var ref: Range<Int> = 0..<0
+    package var alt: Range<Int> = 0..<0
+    package var format: Range<Int> = 0..<0
+    /// Offset of the first sample column (one past the end of the line when there is none).
+    package var samplesStart = 0
+    private var afterPos: Int
+
+    package enum Problem: Error {
+        case columns(String)
+        case pos(String)
+        case genotype(sample: Int, text: String)
+    }
+
+    /// Splits CHROM and POS.
+    package init(_ line: UnsafeBufferPointer<UInt8>) throws(Problem) {
+        let t1 = Self.tab(line, from: 0)
+        guard t1 < line.count else { throw .columns("expected at least 8 tab-separated columns") }
+        let t2 = Self.tab(line, from: t1 + 1)
+        chrom = 0..<t1
+        var value = 0
+        var i = t1 + 1
+        guard i < t2 else { throw .pos("") }
+        while i < t2 {
+            let d = Int(line[i]) &- 48
+            guard d >= 0 && d <= 9 && value < 1 << 40 else {
+                throw .pos(String(decoding: UnsafeBufferPointer(rebasing: line[(t1 + 1)..<t2]), as: UTF8.self))
+            }
+            value = value &* 10 &+ d
+            i += 1
+        }
+        guard value > 0 else { throw .pos(String(decoding: UnsafeBufferPointer(rebasing: line[(t1 + 1)..<t2]), as: UTF8.self)) }
+        pos = value
+        afterPos = t2 + 1
+    }
+
+    /// Splits ID .. FORMAT; a line with exactly 8 columns has an empty FORMAT.
+    package mutating func parseAlleles(_ line: UnsafeBufferPointer<UInt8>) throws(Problem) {
+        var starts = [Int](repeating: 0, count: 8)
+        var i = afterPos
+        for k in 0..<6 {  // ID REF ALT QUAL FILTER INFO
+            guard i <= line.count else { throw .columns("expected at least 8 tab-separated columns") }
+            starts[k] = i
+            i = Self.tab(line, from: i) + 1
+        }
+        ref = starts[1]..<(starts[2] - 1)
+        alt = starts[2]..<(starts[3] - 1)
+        if i <= line.count {
+            let end = Self.tab(line, from: i)
+            format = i..<end
+            samplesStart = end + 1
+        } else {
+            format = line.count..<line.count
+            samplesStart = line.count + 1
+        }
+    }
+
+    /// Index of the `GT` key in FORMAT, or nil when FORMAT has no GT.
+    package func gtIndex(_ line: UnsafeBufferPointer<UInt8>) -> Int? {
+        var key = 0
+        var i = format.lowerBound
+        while i < format.upperBound {
+            var j = i
+            while j < format.upperBound && line[j] != UInt8(ascii: ":") { j += 1 }
+            if j - i == 2 && line[i] == UInt8(ascii: "G") && line[i + 1] == UInt8(ascii: "T") { return key }
+            key += 1
+            i = j + 1
+        }
+        return nil
+    }
+
+    /// Marker written for a call of ploidy above 2 with at least one called allele.
+    package static let polyploidMarker = Int32.max
+
+    /// Decodes the GT sub-field of every sample into `out` (two values per sample, htslib's encoding: allele k as
+    /// `(k + 1) << 1 | phased`, `.` as 0, a haploid call padded with `bcf_int32_vector_end`; a call of ploidy
+    /// above 2 as two ``polyploidMarker``s when any allele is called, else as missing).
+    package func decodeGenotypes(_ line: UnsafeBufferPointer<UInt8>, gtIndex: Int, samples: Int,
+                                 into out: UnsafeMutablePointer<Int32>) throws(Problem) {
+        let end = line.count
+        let vectorEnd = he_bcf_int32_vector_end()
+        var i = samplesStart
+        var s = 0
+        guard let p = line.baseAddress else {
+            if samples > 0 { throw .columns("expected \(samples) sample columns, found 0") }
+            return
+        }
+        while s < samples {
+            // Fast path: GT first, one-character alleles, diploid ("0/1", "1|0", "./."), then tab, ':' or the end.
+            if gtIndex == 0 && i + 3 <= end {
+                let a = p[i], sep = p[i + 1], b = p[i + 2]
+                let term: UInt8 = i + 3 < end ? p[i + 3] : 9
+                let da = a &- 48, db = b &- 48
+                if (sep == 47 || sep == 124) && (term == 9 || term == 58) && (da <= 9 || a == 46) && (db <= 9 || b == 46) {
+                    out[2 &* s] = a == 46 ? 0 : Int32(da &+ 1) << 1
+                    out[2 &* s &+ 1] = b == 46 ? 0 : Int32(db &+ 1) << 1 | (sep == 124 ? 1 : 0)
+                    i &+= 3
+                    if term == 58 { i = Self.tab(line, from: i) }
+                    i &+= 1
+                    s &+= 1
+                    continue
+                }
+            }
+            guard i <= end else {
+                throw .columns("expected \(samples) sample columns, found \(s)")
+            }
+            // Skip the sub-fields before GT; a sample with fewer sub-fields has a missing GT.
+            var key = 0
+            while key < gtIndex && i < end && line[i] != UInt8(ascii: "\t") {
+                while i < end && line[i] != UInt8(ascii: ":") && line[i] != UInt8(ascii: "\t") { i += 1 }
+                if i < end && line[i] == UInt8(ascii: ":") { i += 1; key += 1 }
+            }
+            var v0: Int32 = 0, v1: Int32 = 0
+            var n = 0
+            var anyCalled = false
+            if key == gtIndex {
+                var phased: Int32 = 0
+                while i < end {
+                    let c = line[i]
+                    var value: Int32
+                    if c == UInt8(ascii: ".") {
+                        value = 0
+                        i += 1
+                    } else if c &- 48 <= 9 {
+                        var k: Int32 = 0
+                        var digits = 0
+                        while i < end && line[i] &- 48 <= 9 && digits < 9 {
+                            k = k &* 10 &+ Int32(line[i] &- 48)
+                            i += 1
+                            digits += 1
+                        }
+                        value = (k &+ 1) << 1 | phased
+                        anyCalled = true
+                    } else if n == 0 && (c == UInt8(ascii: ":") || c == UInt8(ascii: "\t")) {
+                        break  // empty GT: missing
+                    } else {
+                        throw .genotype(sample: s, text: Self.column(line, around: i))
+                    }
+                    if n == 0 { v0 = value } else if n == 1 { v1 = value }
+                    n += 1
+                    guard i < end else { break }
+                    let sep = line[i]
+                    if sep == UInt8(ascii: "/") || sep == UInt8(ascii: "|") {
+                        phased = sep == UInt8(ascii: "|") ? 1 : 0
+                        i += 1
+                        continue
+                    }
+                    guard sep == UInt8(ascii: ":") || sep == UInt8(ascii: "\t") else {
+                        throw .genotype(sample: s, text: Self.column(line, around: i))
+                    }
+                    break
+                }
+            }
+            // Move to the next sample column.
+            if i < end && line[i] != UInt8(ascii: "\t") { i = Self.tab(line, from: i) }
+            i += 1
+            switch n {
+            case 0: out[2 * s] = 0; out[2 * s + 1] = 0
+            case 1: out[2 * s] = v0; out[2 * s + 1] = vectorEnd
+            case 2: out[2 * s] = v0; out[2 * s + 1] = v1
+            default:
+                let v = anyCalled ? Self.polyploidMarker : 0
+                out[2 * s] = v; out[2 * s + 1] = v
+            }
+            s += 1
+        }
+        guard i > end else {
+            throw .columns("expected \(samples) sample columns, found more")
+        }
+    }
+
+    /// Offset of the next tab at or after `from`, or `line.count`.
+    @inline(__always)
+    static func tab(_ line: UnsafeBufferPointer<UInt8>, from: Int) -> Int {
+        guard from < line.count, let base = line.baseAddress else { return line.count }
+        guard let hit = memchr(base + from, 9, line.count - from) else { return line.count }
+        return base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+    }
+
+    /// The sample column containing offset `i`, for error messages.
+    static func column(_ line: UnsafeBufferPointer<UInt8>, around i: Int) -> String {
+        var start = i
+        while start > 0 && line[start - 1] != UInt8(ascii: "\t") { start -= 1 }
+        let end = tab(line, from: i)
+        return String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+    }
+}

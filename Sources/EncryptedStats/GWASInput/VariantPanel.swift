@@ -1,0 +1,79 @@
+// The shared variant panel: which variants every site counts, in which order, oriented to which REF/ALT.
+
+/// Reading and indexing the shared variant panel.
+///
+/// Format (see docs/GWAS-INPUT.md): one variant per line, five fields `CHR POS ID REF ALT` separated by tabs or
+/// spaces. Lines whose first field starts with `#` are comments; the first line may also be the header
+/// `CHR POS ID REF ALT` (first field `CHR` or `CHROM`, any case). `POS` is a positive 1-based integer; `REF` and
+/// `ALT` are different, non-empty strings of `A C G T N` (either case, stored upper-case). No two lines may share an
+/// `ID`, and no two may describe the same allele pair at the same position (`CHR` compared without a `chr` prefix,
+/// alleles in either order).
+public enum VariantPanel {
+    /// Reads and validates a panel file; the result's order is the order of the encrypted vector.
+    public static func read(path: String) throws(EncryptedStatsError) -> [PanelVariant] {
+        let lines = try TextTable.read(path: path)
+        var panel: [PanelVariant] = []
+        var lineOfID: [String: Int] = [:]
+        var lineOfSite: [SiteKey: Int] = [:]
+        for (index, line) in lines.enumerated() {
+            let fields = line.fields
+            if fields[0].hasPrefix("#") { continue }
+            if index == 0, ["chr", "chrom"].contains(fields[0].lowercased()) { continue }
+            guard fields.count == 5 else {
+                throw .inputField(path: path, line: line.number, field: "columns",
+                                  expected: "5 columns CHR POS ID REF ALT", found: "\(fields.count) columns")
+            }
+            guard let pos = Int(fields[1]), pos > 0, fields[1].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+                throw .inputField(path: path, line: line.number, field: "POS",
+                                  expected: "a positive integer", found: fields[1])
+            }
+            for (name, allele) in [("REF", fields[3]), ("ALT", fields[4])] where !isSequenceAllele(allele) {
+                throw .inputField(path: path, line: line.number, field: name,
+                                  expected: "a non-empty string of A, C, G, T, N", found: allele)
+            }
+            let variant = PanelVariant(chrom: fields[0], pos: pos, id: fields[2],
+                                       ref: fields[3].uppercased(), alt: fields[4].uppercased())
+            guard variant.ref != variant.alt else {
+                throw .inputField(path: path, line: line.number, field: "ALT",
+                                  expected: "an allele different from REF", found: fields[4])
+            }
+            if let first = lineOfID[variant.id] {
+                throw .inputDuplicate(path: path, line: line.number, firstLine: first, field: "ID", value: variant.id)
+            }
+            let key = SiteKey(variant)
+            if let first = lineOfSite[key] {
+                throw .inputDuplicate(path: path, line: line.number, firstLine: first, field: "CHR:POS:REF:ALT",
+                                      value: "\(variant.chrom):\(pos):\(variant.ref):\(variant.alt)")
+            }
+            lineOfID[variant.id] = line.number
+            lineOfSite[key] = line.number
+            panel.append(variant)
+        }
+        return panel
+    }
+
+    /// Chromosome name without a leading `chr` (any case), so `chr7` and `7` name the same chromosome.
+    package static func normalizedChromosome<S: StringProtocol>(_ name: S) -> Substring {
+        let s = Substring(name)
+        if s.count > 3, s.prefix(3).lowercased() == "chr" { return s.dropFirst(3) }
+        return s
+    }
+
+    package static func isSequenceAllele(_ allele: String) -> Bool {
+        !allele.isEmpty && allele.utf8.allSatisfy { "ACGTNacgtn".utf8.contains($0) }
+    }
+
+    /// Identity of a panel variant for duplicate detection: normalised chromosome, position, unordered alleles.
+    package struct SiteKey: Hashable {
+        var chrom: Substring
+        var pos: Int
+        var lowAllele: String
+        var highAllele: String
+        init(_ v: PanelVariant) {
+            chrom = VariantPanel.normalizedChromosome(v.chrom)
+            pos = v.pos
+            let a = v.ref.uppercased(), b = v.alt.uppercased()
+            (lowAllele, highAllele) = a < b ? (a, b) : (b, a)
+        }
+    }
+}

@@ -1,0 +1,238 @@
+import EncryptedStats
+import Testing
+
+/// A small site: samples a (case), b (control), c (missing phenotype), d (case), e (no phenotype line); the
+/// phenotype file also names `ghost`, which the VCF does not have.
+private struct Site {
+    let dir: TemporaryDirectory
+    let phenotypes: PhenotypeTable
+
+    init() throws {
+        dir = try TemporaryDirectory()
+        phenotypes = try PhenotypeTable.read(path: try dir.write("site.pheno", "a\t2\nb\t1\nc\tNA\nd\t2\nghost\t1\n"))
+    }
+
+    /// A VCF with samples a..e and the given data lines (tab-separated after the 8 fixed columns + FORMAT).
+    func vcf(_ records: [String], contigs: [String] = ["1", "2"], name: String = "site.vcf") throws -> String {
+        var text = "##fileformat=VCFv4.2\n"
+        for c in contigs { text += "##contig=<ID=\(c)>\n" }
+        text += "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+        text += "##FORMAT=<ID=DP,Number=1,Type=Integer,Description=\"Depth\">\n"
+        text += "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ta\tb\tc\td\te\n"
+        for r in records {
+            let f = r.split(separator: " ", omittingEmptySubsequences: true)
+            text += ([f[0], f[1], ".", f[2], f[3], ".", ".", "."] + f[4...]).joined(separator: "\t") + "\n"
+        }
+        return try dir.write(name, text)
+    }
+
+    func count(_ vcf: String, _ panel: [PanelVariant]) throws -> ([VariantCounts], SiteInputSummary) {
+        let result = try GenotypeCounter.count(vcfPath: vcf, phenotypes: phenotypes, panel: panel)
+        return (result.counts, result.summary)
+    }
+}
+
+private func v(_ chrom: String, _ pos: Int, _ ref: String, _ alt: String, id: String? = nil) -> PanelVariant {
+    PanelVariant(chrom: chrom, pos: pos, id: id ?? "\(chrom):\(pos):\(ref):\(alt)", ref: ref, alt: alt)
+}
+
+/// Counts as (homRef, het, homAlt, missing).
+private func g(_ r: UInt64, _ h: UInt64, _ a: UInt64, _ m: UInt64) -> GenotypeCounts {
+    GenotypeCounts(homRef: r, het: h, homAlt: a, missing: m)
+}
+
+@Suite("Genotype counter")
+struct GenotypeCounterTests {
+    @Test("calls split by phenotype; samples without a phenotype line ignored; absent samples reported")
+    func basic() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["1 100 A G GT 0/0 0/1 1/1 ./. 1/1", "1 200 C T GT 0|1 1|1 0/0 1/0 0/0"])
+        let (counts, summary) = try site.count(vcf, [v("1", 100, "A", "G"), v("1", 200, "C", "T")])
+        #expect(counts[0] == VariantCounts(cases: g(1, 0, 0, 1), controls: g(0, 1, 0, 0), unknownPhenotype: g(0, 0, 1, 0)))
+        #expect(counts[1] == VariantCounts(cases: g(0, 2, 0, 0), controls: g(0, 0, 1, 0), unknownPhenotype: g(1, 0, 0, 0)))
+        #expect(counts[0].slots == [1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0])
+        #expect(summary.vcfSamples == 5)
+        #expect([summary.cases, summary.controls, summary.unknownPhenotype] == [2, 1, 1])
+        #expect(summary.samplesWithoutPhenotype == 1 && summary.examplesWithoutPhenotype == ["e"])
+        #expect(summary.phenotypeSamplesNotInVCF == 1 && summary.examplesNotInVCF == ["ghost"])
+        #expect(summary.records == 2 && summary.recordsMatched == 2)
+        #expect(summary.description.contains("warning: VCF samples without a phenotype line, ignored: 1 (e.g. e)"))
+        #expect(summary.description.contains("warning: phenotype-file samples absent from the VCF: 1 (e.g. ghost)"))
+    }
+
+    @Test("REF/ALT swapped relative to the panel: counts flipped")
+    func swapped() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["1 100 G A GT 0/0 0/1 1/1 ./. 0/0"])
+        let (counts, _) = try site.count(vcf, [v("1", 100, "A", "G")])
+        #expect(counts[0] == VariantCounts(cases: g(0, 0, 1, 1), controls: g(0, 1, 0, 0), unknownPhenotype: g(1, 0, 0, 0)))
+    }
+
+    @Test("a panel variant absent at the site counts every counted sample as missing, in panel order")
+    func absent() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["2 5 T C GT 1/1 1/1 1/1 1/1 1/1", "1 100 A G GT 0/1 0/1 0/1 0/1 0/1"])
+        let panel = [v("1", 100, "A", "G"), v("1", 150, "A", "G"), v("2", 5, "T", "C")]
+        let (counts, summary) = try site.count(vcf, panel)
+        #expect(counts[0].all == g(0, 4, 0, 0))
+        #expect(counts[1] == VariantCounts(cases: g(0, 0, 0, 2), controls: g(0, 0, 0, 1), unknownPhenotype: g(0, 0, 0, 1)))
+        #expect(counts[2].all == g(0, 0, 4, 0))
+        #expect(summary.panelVariantsAbsent == 1)
+    }
+
+    @Test("chromosomes match with or without a chr prefix; alleles case-insensitively")
+    func chrPrefix() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["chr1 100 a g GT 0/1 0/1 0/1 0/1 0/1", "2 5 T C GT 1/1 1/1 1/1 1/1 1/1"],
+                               contigs: ["chr1", "2"])
+        let (counts, summary) = try site.count(vcf, [v("1", 100, "A", "G"), v("chr2", 5, "T", "C")])
+        #expect(counts[0].all == g(0, 4, 0, 0))
+        #expect(counts[1].all == g(0, 0, 4, 0))
+        #expect(summary.recordsMatched == 2)
+    }
+
+    @Test("records outside the panel or with other alleles are skipped and counted")
+    func skipped() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["1 99 A G GT 0/1 0/1 0/1 0/1 0/1", "1 100 A C GT 0/1 0/1 0/1 0/1 0/1",
+                                "1 100 A G GT 1/1 1/1 1/1 1/1 1/1", "1 101 <DEL> A GT 0/1 0/1 0/1 0/1 0/1"])
+        let (counts, summary) = try site.count(vcf, [v("1", 100, "A", "G"), v("1", 101, "A", "T")])
+        #expect(counts[0].all == g(0, 0, 4, 0))
+        #expect(counts[1].all == g(0, 0, 0, 4))
+        #expect(summary.recordsNotInPanel == 1)
+        #expect(summary.recordsWithOtherAlleles == 2)
+        #expect(summary.recordsMatched == 1)
+        #expect(summary.panelVariantsAbsent == 1)
+    }
+
+    @Test("multi-allelic records: calls with an allele outside the panel pair count as missing")
+    func multiAllelic() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["1 100 A G,T,<*> GT 0/2 1/2 2/2 0/1 0/3", "1 200 A C,G GT 1/0 2/2 1/1 0/2 1/2"])
+        let (counts, summary) = try site.count(vcf, [v("1", 100, "A", "T"), v("1", 200, "G", "A")])
+        // Panel A/T: a 0/2 het, b 1/2 missing, c 2/2 hom-alt, d 0/1 missing; e not counted.
+        #expect(counts[0] == VariantCounts(cases: g(0, 1, 0, 1), controls: g(0, 0, 0, 1), unknownPhenotype: g(0, 0, 1, 0)))
+        // Panel G/A (swapped, ALT is the record's second ALT): a 1/0 missing, b 2/2 hom-ref, c 1/1 missing, d 0/2 het.
+        #expect(counts[1] == VariantCounts(cases: g(0, 1, 0, 1), controls: g(1, 0, 0, 0), unknownPhenotype: g(0, 0, 0, 1)))
+        #expect(summary.multiAllelicRecordsMatched == 2)
+        #expect(summary.callsWithOtherAlleles == 4)
+    }
+
+    @Test("ALT '.' matches by REF: hom-ref, or hom-alt when the site's REF is the panel's ALT")
+    func dotAlt() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["1 100 A . GT 0/0 0/0 ./. 0 0/0", "1 200 G . GT 0/0 0/0 0/0 0/0 0/0",
+                                "1 300 C . GT 0/0 0/0 0/0 0/0 0/0"])
+        let (counts, summary) = try site.count(vcf, [v("1", 100, "A", "G"), v("1", 200, "A", "G"), v("1", 300, "A", "G")])
+        #expect(counts[0] == VariantCounts(cases: g(2, 0, 0, 0), controls: g(1, 0, 0, 0), unknownPhenotype: g(0, 0, 0, 1)))
+        #expect(counts[1].all == g(0, 0, 4, 0))
+        #expect(counts[2].all == g(0, 0, 0, 4))
+        #expect(summary.monomorphicRecordsMatched == 2 && summary.recordsWithOtherAlleles == 1)
+    }
+
+    @Test("a matched record without GT counts every sample as missing")
+    func noGenotypes() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["1 100 A G DP 3 4 5 6 7"])
+        let (counts, summary) = try site.count(vcf, [v("1", 100, "A", "G")])
+        #expect(counts[0] == VariantCounts(cases: g(0, 0, 0, 2), controls: g(0, 0, 0, 1), unknownPhenotype: g(0, 0, 0, 1)))
+        #expect(summary.recordsWithoutGenotypes == 1)
+    }
+
+    @Test("haploid calls count as homozygous, half-calls and ploidy above 2 as missing (PLINK 1.9)")
+    func ploidy() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["1 100 A G GT 0 1 . 0/1 1", "1 200 A G GT 0/. ./1 .|0 ./. 0/.",
+                                "1 300 A G GT 0/0/1 1/1/1 ./././. 0/1 1/1/1", "1 400 A G GT 1 0 1 0 1"])
+        let panel = [v("1", 100, "A", "G"), v("1", 200, "A", "G"), v("1", 300, "A", "G"), v("1", 400, "A", "G")]
+        let (counts, summary) = try site.count(vcf, panel)
+        #expect(counts[0] == VariantCounts(cases: g(1, 1, 0, 0), controls: g(0, 0, 1, 0), unknownPhenotype: g(0, 0, 0, 1)))
+        #expect(counts[1].all == g(0, 0, 0, 4))
+        #expect(counts[2] == VariantCounts(cases: g(0, 1, 0, 1), controls: g(0, 0, 0, 1), unknownPhenotype: g(0, 0, 0, 1)))
+        #expect(counts[3] == VariantCounts(cases: g(1, 0, 1, 0), controls: g(1, 0, 0, 0), unknownPhenotype: g(0, 0, 1, 0)))
+        #expect(summary.haploidCalls == 2 + 4)
+        #expect(summary.halfCalls == 3)
+        #expect(summary.polyploidCalls == 2)
+    }
+
+    @Test("a second record for the same panel variant is an error naming both")
+    func duplicateRecord() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["1 100 A G GT 0/0 0/1 1/1 ./. 1/1", "1 100 G A GT 0/0 0/1 1/1 ./. 1/1"])
+        #expect(throws: EncryptedStatsError.vcfRecord(
+            path: vcf, chrom: "1", pos: 100, field: "CHROM/POS/REF/ALT",
+            reason: "second record for panel variant rs1 (first at 1:100); expected one record per panel variant")) {
+            try site.count(vcf, [v("1", 100, "A", "G", id: "rs1")])
+        }
+    }
+
+    @Test("malformed VCF input is an error naming the file, the record and the field")
+    func malformed() throws {
+        let site = try Site()
+        let panel = [v("1", 100, "A", "G"), v("1", 200, "A", "G")]
+        let short = try site.vcf(["1 100 A G GT 0/0 0/1 1/1 ./. 1/1", "1 200 A G GT 0/0"], name: "short.vcf")
+        let error = #expect(throws: EncryptedStatsError.self) { try site.count(short, panel) }
+        #expect(error == .vcfRecord(path: short, chrom: "1", pos: 200, field: "columns",
+                                    reason: "expected 5 sample columns, found 1"))
+        #expect(error?.description == "\(short): record 1:200: field columns: expected 5 sample columns, found 1")
+        let long = try site.vcf(["1 200 A G GT 0/0 0/1 1/1 ./. 1/1 0/0"], name: "long.vcf")
+        #expect(throws: EncryptedStatsError.vcfRecord(path: long, chrom: "1", pos: 200, field: "columns",
+                                                      reason: "expected 5 sample columns, found more")) {
+            try site.count(long, panel)
+        }
+        let badGT = try site.vcf(["1 100 A G GT:DP 0/0:3 0/x:4 1/1 ./. 1/1"], name: "gt.vcf")
+        let gtError = #expect(throws: EncryptedStatsError.self) { try site.count(badGT, panel) }
+        #expect(gtError?.description == "\(badGT): record 1:100: field GT of sample b: expected alleles (numbers or "
+            + "'.') separated by '/' or '|', found '0/x:4'")
+        let badPos = try site.vcf(["1 abc A G GT 0/0 0/1 1/1 ./. 1/1"], name: "pos.vcf")
+        #expect(throws: EncryptedStatsError.vcfRecord(path: badPos, chrom: "1", pos: 0, field: "POS",
+                                                      reason: "expected a positive 1-based position, found 'abc'")) {
+            try site.count(badPos, panel)
+        }
+        let fewColumns = try site.dir.write("few.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t100\trs1\tA\n")
+        #expect(throws: EncryptedStatsError.vcfRecord(path: fewColumns, chrom: "1", pos: 100, field: "columns",
+                                                      reason: "expected at least 8 tab-separated columns")) {
+            try site.count(fewColumns, panel)
+        }
+        let text = try site.dir.write("notes.txt", "just some text\n")
+        #expect(throws: EncryptedStatsError.vcfHeader(
+            path: text, reason: "not a VCF or BCF file (expected VCF text, bgzipped VCF or BCF)")) {
+            try site.count(text, panel)
+        }
+        let missing = site.dir.path + "/missing.vcf.gz"
+        #expect(throws: EncryptedStatsError.inputUnreadable(path: missing, reason: "No such file or directory")) {
+            try site.count(missing, panel)
+        }
+    }
+
+    @Test("VCF text: GT need not be the first FORMAT key; multi-digit alleles; sites-only lines")
+    func textVariants() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["1 100 A G DP:GT 3:0/1 4:1/1 5 .:0/0 7:1/0", "1 200 A C,G,T,AA,AC,AG,AT,CA,CC,CG GT 0/10 10/10 0/0 10|0 1/1"])
+        let (counts, _) = try site.count(vcf, [v("1", 100, "A", "G"), v("1", 200, "A", "CG")])
+        #expect(counts[0] == VariantCounts(cases: g(1, 1, 0, 0), controls: g(0, 0, 1, 0), unknownPhenotype: g(0, 0, 0, 1)))
+        #expect(counts[1] == VariantCounts(cases: g(0, 2, 0, 0), controls: g(0, 0, 1, 0), unknownPhenotype: g(1, 0, 0, 0)))
+        let sitesOnly = try site.dir.write("sites.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n1\t100\trs1\tA\tG\t.\t.\t.\n")
+        let (none, summary) = try site.count(sitesOnly, [v("1", 100, "A", "G")])
+        #expect(none[0] == VariantCounts())
+        #expect(summary.recordsWithoutGenotypes == 1)
+    }
+
+    @Test("plain VCF, bgzipped VCF and BCF give the same counts", .enabled(if: GWASOracles.toolsEnabled, GWASOracles.toolsReason))
+    func formats() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["1 100 A G GT 0/0 0/1 1/1 ./. 1/1", "1 200 C T,G GT 0|2 1|1 0/0 1/0 0/.",
+                                "2 5 T C GT 1 1/1 0/0/1 0/1 0/0"])
+        let panel = [v("1", 100, "A", "G"), v("1", 200, "C", "G"), v("2", 5, "T", "C"), v("2", 6, "T", "C")]
+        let gz = site.dir.path + "/site.vcf.gz", bcf = site.dir.path + "/site.bcf"
+        try GWASOracles.run(GWASOracles.bcftools, ["view", "-Oz", "-o", gz, vcf], name: "bcftools")
+        try GWASOracles.run(GWASOracles.bcftools, ["view", "-Ob", "-o", bcf, vcf], name: "bcftools")
+        let plain = try site.count(vcf, panel)
+        #expect(plain.0[1] == VariantCounts(cases: g(0, 1, 0, 1), controls: g(0, 0, 0, 1), unknownPhenotype: g(1, 0, 0, 0)))
+        for path in [gz, bcf] {
+            let other = try site.count(path, panel)
+            #expect(other.0 == plain.0, "\(path)")
+            #expect(other.1 == plain.1, "\(path)")
+        }
+    }
+}
