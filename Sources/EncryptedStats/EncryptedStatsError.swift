@@ -92,3 +92,4 @@ public enum EncryptedStatsError: Error, Sendable, Equatable, CustomStringConvert
 public enum TableAxis: String, Sendable, Equatable {
     case row
     case column
+}
