@@ -295,6 +295,9 @@ private struct PanelIndex {
 
     init(_ panel: [PanelVariant]) throws(EncryptedStatsError) {
         var ids: [String: Int] = [:]
+        ids.reserveCapacity(panel.count)
+        variantsAt.reserveCapacity(panel.count)
+        alleles.reserveCapacity(panel.count)
         for (i, v) in panel.enumerated() {
             guard v.pos > 0, v.pos < 1 << 40 else { throw .invalidPanel(variant: i, reason: "POS \(v.pos) is out of range") }
             let ref = v.ref.uppercased(), alt = v.alt.uppercased()

@@ -49,7 +49,7 @@ package struct VCFTextLine {
             value = value &* 10 &+ d
             i += 1
         }
-        guard value > 0 else { throw .pos(String(decoding: UnsafeBufferPointer(rebasing: line[(t1 + 1)..<t2]), as: UTF8.self)) }
+        guard value > 0 && value < 1 << 40 else { throw .pos(String(decoding: UnsafeBufferPointer(rebasing: line[(t1 + 1)..<t2]), as: UTF8.self)) }
         pos = value
         afterPos = t2 + 1
     }
