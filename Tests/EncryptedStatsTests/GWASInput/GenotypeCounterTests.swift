@@ -5,11 +5,11 @@ import Testing
 /// A small site: samples a (case), b (control), c (missing phenotype), d (case), e (no phenotype line); the
 /// phenotype file also names `ghost`, which the VCF does not have.
 private struct Site {
-    let dir: TemporaryDirectory
+    let dir: GWASTemporaryDirectory
     let phenotypes: PhenotypeTable
 
     init() throws {
-        dir = try TemporaryDirectory()
+        dir = try GWASTemporaryDirectory()
         phenotypes = try PhenotypeTable.read(path: try dir.write("site.pheno", "a\t2\nb\t1\nc\tNA\nd\t2\nghost\t1\n"))
     }
 
@@ -247,6 +247,9 @@ struct GenotypeCounterTests {
             let other = try site.count(path, panel)
             #expect(other.0 == plain.0, "\(path)")
             #expect(other.1 == plain.1, "\(path)")
+            let threaded = try GenotypeCounter.count(vcfPath: path, phenotypes: site.phenotypes, panel: panel,
+                                                     decompressionThreads: 2)
+            #expect(threaded.counts == plain.0 && threaded.summary == plain.1, "\(path) with 2 threads")
         }
         // A truncated BCF is an error, not a short count.
         let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: bcf)))

@@ -7,14 +7,14 @@ import Testing
 @Suite("Genotype counts against PLINK 1.9")
 struct PlinkCountTests {
     struct Cohort {
-        var dir: TemporaryDirectory
+        var dir: GWASTemporaryDirectory
         var panel: [PanelVariant]
         var sites: [(vcf: String, pheno: String)]
         var special: [String: String]
     }
 
     static func simulate(seed: Int, splitSeed: Int, samples: Int, variants: Int) throws -> Cohort {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         try GWASOracles.run(GWASOracles.python, [
             GWASOracles.repositoryRoot + "/Tests/Oracles/simulate_cohort.py", "--out", dir.path,
             "--samples", "\(samples)", "--variants", "\(variants)", "--seed", "\(seed)", "--split-seed", "\(splitSeed)",
