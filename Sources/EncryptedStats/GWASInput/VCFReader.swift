@@ -43,7 +43,7 @@ package final class VCFReader {
         if decompressionThreads > 0 { _ = hts_set_threads(file, Int32(decompressionThreads)) }
         guard let header = bcf_hdr_read(file) else {
             hts_close(file)
-            throw .vcfHeader(path: path, reason: "htslib could not parse the header (expected ##fileformat and #CHROM lines)")
+            throw .vcfHeader(path: path, reason: "htslib could not parse the header (expected ##fileformat, a #CHROM line and unique sample names)")
         }
         guard let record = bcf_init() else {
             bcf_hdr_destroy(header)

@@ -195,6 +195,11 @@ struct GenotypeCounterTests {
                                                       reason: "expected at least 8 tab-separated columns")) {
             try site.count(fewColumns, panel)
         }
+        let dupSamples = try site.dir.write("dup.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ta\ta\n")
+        #expect(throws: EncryptedStatsError.vcfHeader(
+            path: dupSamples, reason: "htslib could not parse the header (expected ##fileformat, a #CHROM line and unique sample names)")) {
+            try site.count(dupSamples, panel)
+        }
         let text = try site.dir.write("notes.txt", "just some text\n")
         #expect(throws: EncryptedStatsError.vcfHeader(
             path: text, reason: "not a VCF or BCF file (expected VCF text, bgzipped VCF or BCF)")) {
