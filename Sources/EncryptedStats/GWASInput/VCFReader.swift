@@ -10,9 +10,10 @@ import Darwin
 
 /// Reads the records of a VCF or BCF file one at a time through htslib.
 ///
-/// The reader owns the htslib file handle, header, record and genotype buffer and frees each exactly once when it
-/// is released. The current record and the buffer returned by ``genotypes()`` are valid until the next call to
-/// ``next()``.
+/// BCF records are decoded by htslib (``next()``, ``genotypes()``); VCF text lines are handed over undecoded
+/// (``nextLine()``) for ``VCFTextLine`` to split. The reader owns the htslib file handle, header, record, genotype
+/// buffer and line buffer and frees each exactly once when it is released. The current record, line and genotype
+/// buffer are valid until the next read.
 package final class VCFReader {
     package let path: String
     private let file: UnsafeMutablePointer<htsFile>
