@@ -41,6 +41,12 @@ public struct ChiSquareResult: Sendable, Equatable {
     public var warnings: [ChiSquareWarning]
     /// Whether Yates' continuity correction was applied.
     public var yatesCorrected: Bool
+    /// Row sums of the table.
+    public var rowTotals: [UInt64]
+    /// Column sums of the table.
+    public var columnTotals: [UInt64]
+    /// Grand total.
+    public var total: UInt64
 }
 
 /// Chi-square tests on contingency tables.
@@ -96,7 +102,8 @@ public enum ChiSquareTest {
         let df = (rows - 1) * (columns - 1)
         let logP = ChiSquareDistribution.logSurvival(statistic, degreesOfFreedom: Double(df))
         return ChiSquareResult(statistic: statistic, degreesOfFreedom: df, pValue: exp(logP), logPValue: logP,
-                               expected: expected, warnings: warnings, yatesCorrected: yates)
+                               expected: expected, warnings: warnings, yatesCorrected: yates,
+                               rowTotals: rowTotals, columnTotals: columnTotals, total: total)
     }
 }
 
