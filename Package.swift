@@ -19,6 +19,8 @@ var dependencies: [Package.Dependency] = [
 targets += [
     .target(name: "EncryptedStats", swiftSettings: swiftSettings),
     .testTarget(name: "EncryptedStatsTests", dependencies: ["EncryptedStats"], swiftSettings: swiftSettings),
+    .executableTarget(name: "GwasStatsBenchmark", dependencies: ["EncryptedStats"],
+                      path: "Benchmarks/GwasStatsBenchmark", swiftSettings: swiftSettings),
 ]
 
 let package = Package(

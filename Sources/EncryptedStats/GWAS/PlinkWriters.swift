@@ -147,9 +147,9 @@ public enum PlinkWriter {
                 out.append("  ")
                 out.pad(test.kind.rawValue, 7)
                 out.append(" ")
-                out.pad(test.affected.map(String.init).joined(separator: "/"), 14)
+                out.counts(test.affected, 14)
                 out.append(" ")
-                out.pad(test.unaffected.map(String.init).joined(separator: "/"), 14)
+                out.counts(test.unaffected, 14)
                 out.append(" ")
                 if let chi = test.chiSquare, let df = test.degreesOfFreedom, let p = test.p {
                     out.g4(chi, 12)
@@ -185,7 +185,7 @@ public enum PlinkWriter {
                 out.append(" ")
                 out.pad(r.a2, 4)
                 out.append(" ")
-                out.pad("\(row.homA1)/\(row.het)/\(row.homA2)", 20)
+                out.counts([row.homA1, row.het, row.homA2], 20)
                 out.append(" ")
                 if let observed = row.observedHeterozygosity, let expected = row.expectedHeterozygosity {
                     out.g4(observed, 8)
@@ -280,23 +280,72 @@ struct ReportText {
     var bytes: [UInt8] = []
 
     mutating func append(_ text: String) {
-        bytes.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    private static let blanks = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+
+    mutating func spaces(_ count: Int) {
+        var left = count
+        while left > 0 {
+            let chunk = min(left, Self.blanks.count)
+            bytes.append(contentsOf: Self.blanks[..<chunk])
+            left -= chunk
+        }
     }
 
     /// `text` right-aligned in `width` columns.
     mutating func pad(_ text: String, _ width: Int) {
         let count = text.utf8.count
-        if count < width { bytes.append(contentsOf: repeatElement(UInt8(ascii: " "), count: width - count)) }
-        bytes.append(contentsOf: text.utf8)
+        if count < width { spaces(width - count) }
+        append(text)
     }
 
-    mutating func pad<I: BinaryInteger>(_ value: I, _ width: Int) {
-        pad(String(value), width)
+    mutating func pad(_ value: Int, _ width: Int) {
+        if value < 0 { return pad(String(value), width) }
+        pad(UInt64(value), width)
     }
 
     /// PLINK's 4-significant-digit style, or NA for a missing value.
     mutating func g4(_ value: Double?, _ width: Int) {
-        pad(value.map(PlinkFormat.g4) ?? "NA", width)
+        guard let value else { return pad("NA", width) }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: PlinkFormat.maximumG4Length) { buffer in
+            let length = PlinkFormat.g4(value, into: buffer.baseAddress!)
+            if length < width { spaces(width - length) }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: length))
+        }
+    }
+
+    /// Counts joined by "/", right-aligned in `width`.
+    mutating func counts(_ values: [UInt64], _ width: Int) {
+        var length = values.count - 1
+        for value in values { length += value.decimalDigits }
+        if length < width { spaces(width - length) }
+        for (i, value) in values.enumerated() {
+            if i > 0 { bytes.append(UInt8(ascii: "/")) }
+            appendDecimal(value)
+        }
+    }
+
+    /// `value` right-aligned in `width`.
+    mutating func pad(_ value: UInt64, _ width: Int) {
+        let length = value.decimalDigits
+        if length < width { spaces(width - length) }
+        appendDecimal(value)
+    }
+
+    private mutating func appendDecimal(_ value: UInt64) {
+        let digits = value.decimalDigits
+        let end = bytes.count + digits
+        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        var v = value
+        var i = end - 1
+        while v > 0 {
+            bytes[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+            i -= 1
+        }
     }
 
     /// The shortest decimal that reads back as exactly the same double (at most 17 significant digits, so
@@ -369,5 +418,18 @@ package enum PlinkWriterProbe {
     package static func g4(_ value: Double) -> String { PlinkFormat.g4(value) }
     package static func render(_ file: PlinkReportFile, _ reports: [VariantReport]) -> String {
         PlinkWriter.render(file, reports: reports)
+    }
+}
+
+extension UInt64 {
+    /// Number of decimal digits (1 for 0).
+    var decimalDigits: Int {
+        var count = 1
+        var v = self
+        while v >= 10 {
+            v /= 10
+            count += 1
+        }
+        return count
     }
 }
