@@ -100,8 +100,9 @@ public enum ChiSquareTest {
         let statistic = ContingencyTable.pearson(table, rowTotals: rowTotals, columnTotals: columnTotals,
                                                  total: total, yates: yates)
         let df = (rows - 1) * (columns - 1)
+        let p = ChiSquareDistribution.survival(statistic, degreesOfFreedom: Double(df))
         let logP = ChiSquareDistribution.logSurvival(statistic, degreesOfFreedom: Double(df))
-        return ChiSquareResult(statistic: statistic, degreesOfFreedom: df, pValue: exp(logP), logPValue: logP,
+        return ChiSquareResult(statistic: statistic, degreesOfFreedom: df, pValue: p, logPValue: logP,
                                expected: expected, warnings: warnings, yatesCorrected: yates,
                                rowTotals: rowTotals, columnTotals: columnTotals, total: total)
     }
