@@ -275,24 +275,58 @@ public enum PlinkWriter {
     }
 }
 
-/// Report text accumulated as UTF-8 bytes.
+/// Report text accumulated as ASCII/UTF-8 bytes in a growable raw buffer (reports run to millions of short
+/// appends, where Array's per-append bookkeeping dominated).
 struct ReportText {
-    var bytes: [UInt8] = []
+    private final class Storage {
+        var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(capacity: capacity)
+        }
+
+        deinit { base.deallocate() }
+
+        /// Makes room for `extra` more bytes and returns where they go.
+        @inline(__always)
+        func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
+            if count + extra > capacity {
+                let newCapacity = max(2 * capacity, count + extra)
+                let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+                newBase.update(from: base, count: count)
+                base.deallocate()
+                base = newBase
+                capacity = newCapacity
+            }
+            return base + count
+        }
+    }
+
+    private let storage = Storage(capacity: 1 << 16)
+
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
 
     mutating func append(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { utf8 in
+            guard let source = utf8.baseAddress else { return }
+            storage.reserve(utf8.count).update(from: source, count: utf8.count)
+            storage.count += utf8.count
+        }
     }
 
-    private static let blanks = [UInt8](repeating: UInt8(ascii: " "), count: 64)
+    mutating func byte(_ value: UInt8) {
+        storage.reserve(1).pointee = value
+        storage.count += 1
+    }
 
     mutating func spaces(_ count: Int) {
-        var left = count
-        while left > 0 {
-            let chunk = min(left, Self.blanks.count)
-            bytes.append(contentsOf: Self.blanks[..<chunk])
-            left -= chunk
-        }
+        guard count > 0 else { return }
+        storage.reserve(count).update(repeating: UInt8(ascii: " "), count: count)
+        storage.count += count
     }
 
     /// `text` right-aligned in `width` columns.
@@ -310,10 +344,16 @@ struct ReportText {
     /// PLINK's 4-significant-digit style, or NA for a missing value.
     mutating func g4(_ value: Double?, _ width: Int) {
         guard let value else { return pad("NA", width) }
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: PlinkFormat.maximumG4Length) { buffer in
-            let length = PlinkFormat.g4(value, into: buffer.baseAddress!)
-            if length < width { spaces(width - length) }
-            bytes.append(contentsOf: UnsafeBufferPointer(start: buffer.baseAddress, count: length))
+        let target = storage.reserve(PlinkFormat.maximumG4Length + width)
+        let length = PlinkFormat.g4(value, into: target)
+        if length < width {
+            // Shift right to align, then fill the gap.
+            let shift = width - length
+            (target + shift).update(from: target, count: length)
+            target.update(repeating: UInt8(ascii: " "), count: shift)
+            storage.count += width
+        } else {
+            storage.count += length
         }
     }
 
@@ -323,7 +363,7 @@ struct ReportText {
         for value in values { length += value.decimalDigits }
         if length < width { spaces(width - length) }
         for (i, value) in values.enumerated() {
-            if i > 0 { bytes.append(UInt8(ascii: "/")) }
+            if i > 0 { byte(UInt8(ascii: "/")) }
             appendDecimal(value)
         }
     }
@@ -337,15 +377,13 @@ struct ReportText {
 
     private mutating func appendDecimal(_ value: UInt64) {
         let digits = value.decimalDigits
-        let end = bytes.count + digits
-        bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: digits))
+        let target = storage.reserve(digits)
         var v = value
-        var i = end - 1
-        while v > 0 {
-            bytes[i] = UInt8(ascii: "0") + UInt8(v % 10)
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            target[i] = UInt8(ascii: "0") + UInt8(v % 10)
             v /= 10
-            i -= 1
         }
+        storage.count += digits
     }
 
     /// The shortest decimal that reads back as exactly the same double (at most 17 significant digits, so
