@@ -18,20 +18,10 @@ public enum PlinkChromosome {
 
 /// PLINK's number and column formatting.
 enum PlinkFormat {
-    /// Right-aligns `text` in `width` characters (longer text is kept whole, as PLINK does).
-    static func pad(_ text: String, _ width: Int) -> String {
-        let count = text.utf8.count
-        return count >= width ? text : String(repeating: " ", count: width - count) + text
-    }
-
     /// A number the way PLINK's 4-significant-digit writer prints it (a `%g` relative): fixed notation from
     /// 0.0001 to 9999, otherwise d.ddde-XX / d.ddde+XX (three exponent digits from 1e100); trailing zeros dropped;
     /// "nan", "inf"; rounding half to even with PLINK's 5e-11 tolerance, after the same power-of-ten scaling, so
     /// that the last digit agrees with PLINK whenever the values do.
-    static func g4(_ value: Double, width: Int) -> String {
-        pad(g4(value), width)
-    }
-
     static func g4(_ value: Double) -> String {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumG4Length) { buffer in
             let length = g4(value, into: buffer.baseAddress!)
@@ -148,9 +138,6 @@ enum PlinkFormat {
         let bias = whole & 1 == 0 ? 0.49999999995 : 0.50000000005
         return whole + Int((x - Double(whole)) + bias)
     }
-
-    /// An integer right-aligned in `width`.
-    static func int(_ value: UInt64, width: Int) -> String { pad(String(value), width) }
 
     /// PLINK's SNP column width: at least 4; whenever an identifier is longer than the current width, the width
     /// becomes its length + 2 (so the result depends on the order of the identifiers, exactly as in PLINK).
