@@ -39,6 +39,12 @@ targets += [
         path: "Benchmarks/gwas/GwasCountBenchmark",
         swiftSettings: swiftSettings
     ),
+    .executableTarget(
+        name: "GwasStatsBenchmark",
+        dependencies: ["EncryptedStats"],
+        path: "Benchmarks/GwasStatsBenchmark",
+        swiftSettings: swiftSettings
+    ),
 ]
 
 let package = Package(
