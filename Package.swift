@@ -15,6 +15,44 @@ var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
 ]
 
+// MARK: - CLI and container
+// The scheme-agnostic layer (`Schemes/`), the container format (`Container/`) and count tables (`Tables/`) live in
+// `EncryptedStats`; `he-cli` is the command-line front end. HeCLITests run the built `he-cli` binary.
+targets += [
+    .target(
+        name: "EncryptedStats",
+        dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        path: "Sources/EncryptedStats",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "he-cli",
+        dependencies: [
+            "EncryptedStats",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        path: "Sources/he-cli",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "EncryptedStatsTests",
+        dependencies: ["EncryptedStats"],
+        path: "Tests/EncryptedStatsTests",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "HeCLITests",
+        dependencies: ["EncryptedStats", "he-cli"],
+        path: "Tests/HeCLITests",
+        swiftSettings: swiftSettings
+    ),
+]
+products += [
+    .executable(name: "he-cli", targets: ["he-cli"]),
+]
+
 let package = Package(
     name: "he-toolkit",
     products: products,
