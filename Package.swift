@@ -15,6 +15,45 @@ var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
 ]
 
+// MARK: - Paillier
+
+targets += [
+    .systemLibrary(
+        name: "CGMP",
+        path: "Sources/CGMP",
+        pkgConfig: "gmp",
+        providers: [.apt(["libgmp-dev"])]
+    ),
+    .target(
+        name: "Paillier",
+        dependencies: [
+            "CGMP",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        path: "Sources/Paillier",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "PaillierTests",
+        dependencies: [
+            "Paillier",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ],
+        path: "Tests/PaillierTests",
+        resources: [.copy("Resources")],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "PaillierBenchmark",
+        dependencies: ["Paillier"],
+        path: "Benchmarks/PaillierBenchmark",
+        swiftSettings: swiftSettings
+    ),
+]
+products += [
+    .library(name: "Paillier", targets: ["Paillier"]),
+]
+
 // MARK: - CLI and container
 // The scheme-agnostic layer (`Schemes/`), the container format (`Container/`) and count tables (`Tables/`) live in
 // `EncryptedStats`; `he-cli` is the command-line front end. HeCLITests run the built `he-cli` binary.
@@ -22,6 +61,7 @@ targets += [
     .target(
         name: "EncryptedStats",
         dependencies: [
+            "Paillier",
             .product(name: "Crypto", package: "swift-crypto"),
         ],
         path: "Sources/EncryptedStats",

@@ -2,22 +2,39 @@
 
 /// A labelled table of integers (row-major). Fixed-point values are stored as integers times 10^scale.
 public struct CountTable: Sendable, Hashable {
+    public var kind: TableKind
     /// The first header cell (the name of the label column).
     public var rowHeader: String
     public var rowLabels: [String]
     public var columnLabels: [String]
+    /// Names of per-row metadata fields (GWAS: `ContainerFormat.gwasMetadataFields`); empty for count tables.
+    public var metadataFields: [String]
+    /// One entry per row with one value per metadata field (empty when there are no metadata fields).
+    public var rowMetadata: [[String]]
     public var encoding: ValueEncoding
     /// `rowLabels.count * columnLabels.count` values, row by row.
     public var values: [Int64]
 
-    public init(rowHeader: String, rowLabels: [String], columnLabels: [String], encoding: ValueEncoding,
+    public init(kind: TableKind = .countTable, rowHeader: String, rowLabels: [String], columnLabels: [String],
+                metadataFields: [String] = [], rowMetadata: [[String]] = [], encoding: ValueEncoding,
                 values: [Int64]) {
         precondition(values.count == rowLabels.count * columnLabels.count, "values must fill rows x columns")
+        precondition(metadataFields.isEmpty ? rowMetadata.isEmpty : rowMetadata.count == rowLabels.count,
+                     "row metadata must have one entry per row")
+        self.kind = kind
         self.rowHeader = rowHeader
         self.rowLabels = rowLabels
         self.columnLabels = columnLabels
+        self.metadataFields = metadataFields
+        self.rowMetadata = rowMetadata
         self.encoding = encoding
         self.values = values
+    }
+
+    /// The schema of this table when encrypted with `layout`.
+    public func schema(layout: SlotLayout) -> TableSchema {
+        TableSchema(kind: kind, rowHeader: rowHeader, rowLabels: rowLabels, columnLabels: columnLabels,
+                    metadataFields: metadataFields, rowMetadata: rowMetadata, encoding: encoding, layout: layout)
     }
 
     public func value(row: Int, column: Int) -> Int64 { values[row * columnLabels.count + column] }

@@ -21,8 +21,9 @@ public struct DecryptedTotals: Sendable, Hashable {
 
     /// The totals as a table (labels and encoding of the schema).
     public var table: CountTable {
-        CountTable(rowHeader: schema.rowHeader, rowLabels: schema.rowLabels, columnLabels: schema.columnLabels,
-                   encoding: schema.encoding, values: values)
+        CountTable(kind: schema.kind, rowHeader: schema.rowHeader, rowLabels: schema.rowLabels,
+                   columnLabels: schema.columnLabels, metadataFields: schema.metadataFields,
+                   rowMetadata: schema.rowMetadata, encoding: schema.encoding, values: values)
     }
 }
 
