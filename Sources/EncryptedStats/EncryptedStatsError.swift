@@ -96,7 +96,7 @@ extension EncryptedStatsError: CustomStringConvertible {
             return "summing \(files.joined(separator: ", ")) could overflow a slot: the declared value bounds add up "
                 + "to \(bound) but a slot holds at most \(capacity) (encrypt with a smaller --max-value)"
         case let .secretKeyPermissions(path, mode):
-            return "\(path): secret key file is accessible by other users (mode \(String(mode & 0o777, radix: 8))); "
+            return "\(path): secret key file is accessible by other users (mode 0\(String(mode & 0o777, radix: 8))); "
                 + "run: chmod 600 \(shellQuoted(path))"
         case let .keyMismatch(keyPath, dataPath):
             return "\(dataPath) was not encrypted under the key in \(keyPath) (public-key fingerprints differ)"

@@ -50,6 +50,9 @@ public struct SchemeKeys: Sendable, CustomStringConvertible {
 }
 
 public enum SchemeRegistry {
+    /// Schemes this build can generate keys for and run.
+    public static let availableSchemes: [SchemeID] = [.paillier]
+
     /// Generates a fresh key pair (all randomness from the OS CSPRNG).
     public static func generateKeys(scheme: SchemeID, options: KeyGenerationOptions) throws(EncryptedStatsError) -> SchemeKeys {
         switch scheme {
