@@ -321,13 +321,9 @@ extension BigInt: Equatable, Comparable, Hashable {
     }
 }
 
-extension BigInt: CustomStringConvertible, ExpressibleByIntegerLiteral {
+extension BigInt: CustomStringConvertible {
     /// Decimal text.
     public var description: String { toString(radix: 10) }
-
-    public init(integerLiteral value: Int64) {
-        self.init(value)
-    }
 }
 
 @inline(__always)

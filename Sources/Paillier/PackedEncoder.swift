@@ -203,7 +203,7 @@ public struct PackedEncoder: Sendable {
     /// decrypted result is the same either way.
     public func encrypt(_ values: [UInt64], parallel: Bool = true) throws -> PackedCiphertexts {
         guard !layout.isSigned else {
-            throw PaillierError.invalidPackedLayout("signed layout: encrypt [Int64] values")
+            throw PaillierError.invalidPackedLayout("signed layout: use encryptSigned")
         }
         for (i, v) in values.enumerated() where v > layout.maxValuePerContribution {
             throw PaillierError.packedValueOutOfRange(index: i, value: "\(v)", allowed: "0...\(layout.maxValuePerContribution)")
@@ -212,9 +212,9 @@ public struct PackedEncoder: Sendable {
     }
 
     /// Encrypts one contribution of signed values in [-B, B] with B = `layout.offset` (signed layouts only).
-    public func encrypt(_ values: [Int64], parallel: Bool = true) throws -> PackedCiphertexts {
+    public func encryptSigned(_ values: [Int64], parallel: Bool = true) throws -> PackedCiphertexts {
         guard layout.isSigned else {
-            throw PaillierError.invalidPackedLayout("unsigned layout: encrypt [UInt64] values")
+            throw PaillierError.invalidPackedLayout("unsigned layout: use encrypt")
         }
         let b = layout.offset
         var stored = [UInt64]()
