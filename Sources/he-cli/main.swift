@@ -1,0 +1,1 @@
+HeCLI.main()
