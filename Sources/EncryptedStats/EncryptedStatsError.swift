@@ -101,6 +101,15 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case vcfRecord(path: String, chrom: String, pos: Int, field: String, reason: String)
     /// A panel given in memory is not usable (the variant is the 0-based index into the panel).
     case invalidPanel(variant: Int, reason: String)
+
+    // MARK: - GWAS pipeline
+
+    /// No sample of the VCF has a phenotype line, so the site has nothing to contribute.
+    case gwasNoCountedSamples(vcf: String, phenotypes: String)
+    /// A GWAS report was asked of an encrypted table that does not hold genotype counts.
+    case gwasTableExpected(path: String, found: String)
+    /// A decrypted table given to `chi2` or `summary` lacks what the statistic needs (columns, scale, counts).
+    case statisticsInput(path: String, line: Int?, reason: String)
 }
 
 extension EncryptedStatsError: CustomStringConvertible {
@@ -198,6 +207,15 @@ extension EncryptedStatsError: CustomStringConvertible {
             return "\(path): record \(location): field \(field): \(reason)"
         case let .invalidPanel(variant, reason):
             return "panel variant \(variant + 1): \(reason)"
+
+        // MARK: - GWAS pipeline
+        case let .gwasNoCountedSamples(vcf, phenotypes):
+            return "\(vcf): no VCF sample has a line in \(phenotypes), so there is nothing to count "
+                + "(check that the sample IDs of both files match)"
+        case let .gwasTableExpected(path, found):
+            return "\(path): expected encrypted GWAS genotype counts (from he-cli gwas encrypt) but the file holds a \(found)"
+        case let .statisticsInput(path, line, reason):
+            return line.map { "\(path): line \($0): \(reason)" } ?? "\(path): \(reason)"
         }
     }
 }

@@ -9,6 +9,8 @@ struct HeCLI: ParsableCommand {
           key holder   he-cli keygen, later he-cli decrypt (the only role with a secret key)
           site         he-cli encrypt (a count table, under the key holder's public key)
           aggregator   he-cli aggregate (sums encrypted files; needs no key)
+        Statistics on decrypted totals: he-cli chi2, he-cli summary.
+        Encrypted GWAS: he-cli gwas encrypt (site), he-cli aggregate, he-cli gwas report (key holder).
         Try the whole flow on built-in example data:  he-cli demo
 
         Exit codes:
@@ -25,8 +27,6 @@ struct HeCLI: ParsableCommand {
         """,
         version: "he-cli 0.1.0 (container format 1)",
         subcommands: [Keygen.self, Encrypt.self, Aggregate.self, Decrypt.self, Inspect.self, Demo.self,
-                      Import.self, Export.self]
-        // Statistics on decrypted totals (chi2, summary) and the GWAS commands are separate subcommands added
-        // to this list by the statistics and GWAS code.
+                      Import.self, Export.self, Chi2.self, SummaryCommand.self, GwasCommand.self]
     )
 }

@@ -19,7 +19,7 @@ enum ExitCodes {
     static func code(for error: EncryptedStatsError) -> Int32 {
         switch error {
         case .fileUnreadable: noInput
-        case .fileUnwritable: io
+        case .fileUnwritable, .outputFailed: io
         case .outputExists: cannotCreate
         case .secretKeyPermissions: permission
         case .keyMismatch, .scheme: crypto
