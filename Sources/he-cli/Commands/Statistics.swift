@@ -120,7 +120,7 @@ struct SummaryCommand: ParsableCommand {
         The input is a totals CSV from `he-cli decrypt` with the columns count, sum and sum_squares (any order;
         other columns are ignored); each row is one variable. The variance is the sample variance (n - 1).
         Decimal tables: the scale is the number of decimal places `he-cli decrypt` wrote (the same in every cell),
-        or --scale. Each site encrypts its own count, sum and sum of squares with --value-type decimal and a scale
+        or --scale (otherwise the largest number of decimal places in the table). Each site encrypts its own count, sum and sum of squares with --value-type decimal and a scale
         of twice the decimals of its measurements, so that the sum of squares is exact (docs/CLI.md).
 
         Example (a site's table, values with one decimal, hence --scale 2):
@@ -201,24 +201,24 @@ struct SummaryCommand: ParsableCommand {
         }
     }
 
-    /// The scale `he-cli decrypt` used: every value cell of a decimal table has exactly `scale` decimals.
+    /// The scale of a decimal table: `he-cli decrypt` writes exactly `scale` decimals in every cell, so the
+    /// largest number of decimal places of any value cell (0 for an integer table).
     static func inferScale(_ bytes: [UInt8], path: String) throws(EncryptedStatsError) -> Int {
         let records = try CSVParser.parse(bytes, path: path).filter { r in
             !(r.fields.first.map { !$0.quoted && $0.text.hasPrefix("#") } ?? false)
         }
-        var found: (scale: Int, line: Int)?
+        var scale = 0
         for record in records.dropFirst() {
             for field in record.fields.dropFirst() {
-                let text = field.text.trimmingCharacters(in: .whitespaces)
-                let decimals = text.firstIndex(of: ".").map { text.distance(from: $0, to: text.endIndex) - 1 } ?? 0
-                if let found, found.scale != decimals {
-                    throw .statisticsInput(path: path, line: field.line, reason:
-                        "'\(text)' has \(decimals) decimal places but line \(found.line) has \(found.scale); "
-                        + "give the table's scale with --scale")
+                if let dot = field.text.firstIndex(of: ".") {
+                    scale = max(scale, field.text.distance(from: dot, to: field.text.endIndex) - 1)
                 }
-                if found == nil { found = (decimals, field.line) }
             }
         }
-        return found?.scale ?? 0
+        guard scale <= ValueEncoding.maxScale else {
+            throw .statisticsInput(path: path, line: nil, reason: "values have \(scale) decimal places; at most "
+                                   + "\(ValueEncoding.maxScale) are supported")
+        }
+        return scale
     }
 }

@@ -18,7 +18,7 @@ enum ExitCodes {
 
     static func code(for error: EncryptedStatsError) -> Int32 {
         switch error {
-        case .fileUnreadable: noInput
+        case .fileUnreadable, .inputUnreadable: noInput
         case .fileUnwritable, .outputFailed: io
         case .outputExists: cannotCreate
         case .secretKeyPermissions: permission
