@@ -15,6 +15,32 @@ var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
 ]
 
+// MARK: - RLWE
+targets += [
+    .target(
+        name: "RLWE",
+        dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: swiftSettings
+    ),
+    // NTL-backed negacyclic polynomial product: an independent oracle for tests and benchmarks only.
+    .target(
+        name: "CNTLOracle",
+        linkerSettings: [.linkedLibrary("ntl"), .linkedLibrary("gmp")]
+    ),
+    .testTarget(
+        name: "RLWETests",
+        dependencies: ["RLWE", "CNTLOracle"],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "RLWEBenchmark",
+        dependencies: ["RLWE", "CNTLOracle"],
+        path: "Benchmarks/RLWEBenchmark",
+        swiftSettings: swiftSettings
+    ),
+]
+products += [.library(name: "RLWE", targets: ["RLWE"])]
+
 let package = Package(
     name: "he-toolkit",
     products: products,

@@ -1,0 +1,2 @@
+import RLWE
+print("RLWEBenchmark")
