@@ -29,7 +29,7 @@ bool fitsSmall(uint64_t q) { return q < (uint64_t(1) << (NTL_SP_NBITS)); }
 extern "C" int cntl_negacyclic_multiply(const uint64_t *a, const uint64_t *b, uint64_t *out, long n, uint64_t q) {
     if (q < 2) return -1;
     if (fitsSmall(q)) {
-        NTL::zz_pPush push(long(q));
+        NTL::zz_pPush push{long(q)};
         NTL::zz_pX x, y, p, r;
         x.SetLength(n);
         y.SetLength(n);
@@ -44,7 +44,7 @@ extern "C" int cntl_negacyclic_multiply(const uint64_t *a, const uint64_t *b, ui
         for (long i = 0; i < n; i++) out[i] = uint64_t(NTL::rep(NTL::coeff(r, i)));
         return 0;
     }
-    NTL::ZZ_pPush push(NTL::conv<NTL::ZZ>(NTL::conv<NTL::ZZ>((unsigned long)q)));
+    NTL::ZZ_pPush push{NTL::conv<NTL::ZZ>((unsigned long)q)};
     NTL::ZZ_pX x, y, p, r;
     x.SetLength(n);
     y.SetLength(n);
@@ -67,7 +67,7 @@ extern "C" int cntl_negacyclic_multiply(const uint64_t *a, const uint64_t *b, ui
 extern "C" double cntl_time_negacyclic_multiply(const uint64_t *a, const uint64_t *b, long n, uint64_t q,
                                                 long iterations) {
     if (q < 2 || !fitsSmall(q) || iterations < 1) return -1.0;
-    NTL::zz_pPush push(long(q));
+    NTL::zz_pPush push{long(q)};
     NTL::zz_pX x, y, p, r;
     x.SetLength(n);
     y.SetLength(n);

@@ -7,7 +7,7 @@
 extern "C" {
 #endif
 
-/// out = a * b mod (X^n + 1, q) computed by NTL (zz_pX for q < 2^60 via NTL_SP_BOUND, else ZZ_pX).
+/// out = a * b mod (X^n + 1, q) computed by NTL (zz_pX for q < 2^NTL_SP_NBITS = 2^60, else ZZ_pX).
 /// a, b, out hold n coefficients in [0, q). Returns 0 on success, -1 if q is unsupported.
 int cntl_negacyclic_multiply(const uint64_t *a, const uint64_t *b, uint64_t *out, long n, uint64_t q);
 
