@@ -69,6 +69,31 @@ targets += [
         swiftSettings: swiftSettings
     ),
 ]
+// MARK: - RLWE
+targets += [
+    .target(
+        name: "RLWE",
+        dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: swiftSettings
+    ),
+    // NTL-backed negacyclic polynomial product: an independent oracle for tests and benchmarks only.
+    .target(
+        name: "CNTLOracle",
+        linkerSettings: [.linkedLibrary("ntl"), .linkedLibrary("gmp")]
+    ),
+    .testTarget(
+        name: "RLWETests",
+        dependencies: ["RLWE", "CNTLOracle"],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "RLWEBenchmark",
+        dependencies: ["RLWE", "CNTLOracle"],
+        path: "Benchmarks/RLWEBenchmark",
+        swiftSettings: swiftSettings
+    ),
+]
+products += [.library(name: "RLWE", targets: ["RLWE"])]
 
 // MARK: - CLI and container
 // The scheme-agnostic layer (`Schemes/`), the container format (`Container/`) and count tables (`Tables/`) live in
@@ -79,6 +104,7 @@ targets += [
         dependencies: [
             "CHTSlib",
             "Paillier",
+            "RLWE",
             .product(name: "Crypto", package: "swift-crypto"),
         ],
         path: "Sources/EncryptedStats",

@@ -37,6 +37,8 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case duplicateContributor(site: String, first: String, second: String)
     /// The declared value bounds of the inputs could add up to more than one slot can hold.
     case slotOverflow(files: [String], bound: UInt64, capacity: UInt64)
+    /// Summing would exceed the number of contributions the scheme's noise bound allows.
+    case tooManyContributions(files: [String], count: Int, limit: UInt64)
     /// A secret key file can be read by other users; it is refused until its mode is tightened.
     case secretKeyPermissions(path: String, mode: UInt32)
     /// The file was encrypted under another key than the one given.
@@ -147,6 +149,9 @@ extension EncryptedStatsError: CustomStringConvertible {
         case let .slotOverflow(files, bound, capacity):
             return "summing \(files.joined(separator: ", ")) could overflow a slot: the declared value bounds add up "
                 + "to \(bound) but a slot holds at most \(capacity) (encrypt with a smaller --max-value)"
+        case let .tooManyContributions(files, count, limit):
+            return "summing \(files.joined(separator: ", ")) would combine \(count) contributions, more than the "
+                + "\(limit) the scheme parameters allow to decrypt reliably (aggregate fewer sites, or use a larger preset)"
         case let .secretKeyPermissions(path, mode):
             return "\(path): secret key file is accessible by other users (mode 0\(String(mode & 0o777, radix: 8))); "
                 + "run: chmod 600 \(shellQuoted(path))"

@@ -69,6 +69,7 @@ public enum ContainerFormat {
         w.u16(UInt16(s.layout.slotBits))
         w.u16(0)
         w.u64(s.layout.slotCapacity)
+        w.u64(s.layout.maxContributions)
         return w.bytes
     }
 
@@ -126,6 +127,9 @@ public enum ContainerFormat {
             for (i, site) in contributors.enumerated() {
                 if let reason = SiteID.problem(site) { throw bad("contributors[\(i)]", reason) }
                 guard seen.insert(site).inserted else { throw bad("contributors", "site '\(site)' is listed twice") }
+            }
+            guard schema.layout.allows(contributions: contributors.count) else {
+                throw bad("contributors", "\(contributors.count) exceed the \(schema.layout.maxContributions) the layout allows")
             }
             guard valueBound >= 1, valueBound <= schema.layout.slotCapacity else {
                 throw bad("value bound", "\(valueBound) is outside 1...\(schema.layout.slotCapacity) (slot capacity)")
@@ -186,6 +190,7 @@ public enum ContainerFormat {
         let slotBits = Int(try r.u16("slot bits"))
         guard try r.u16("reserved") == 0 else { throw r.error("reserved", "must be 0") }
         let capacity = try r.u64("slot capacity")
+        let maxContributions = try r.u64("max contributions")
         guard r.isAtEnd else { throw r.error("length", "\(r.remaining) bytes left after the last schema field") }
 
         guard !columns.isEmpty, !rows.isEmpty else {
@@ -206,7 +211,8 @@ public enum ContainerFormat {
         }
         return TableSchema(kind: kind, rowHeader: rowHeader, rowLabels: rows, columnLabels: columns,
                            metadataFields: fields, rowMetadata: metadata, encoding: encoding,
-                           layout: SlotLayout(slotsPerCiphertext: slots, slotBits: slotBits, slotCapacity: capacity))
+                           layout: SlotLayout(slotsPerCiphertext: slots, slotBits: slotBits, slotCapacity: capacity,
+                                              maxContributions: maxContributions))
     }
 }
 

@@ -123,11 +123,20 @@ public struct SlotLayout: Sendable, Hashable {
     public var slotBits: Int
     /// Largest absolute value a slot can hold after all additions and still decrypt correctly.
     public var slotCapacity: UInt64
+    /// Largest number of contributions that may be summed (BFV: the noise bound); 0 when only the value
+    /// bound limits sums (Paillier).
+    public var maxContributions: UInt64
 
-    public init(slotsPerCiphertext: Int, slotBits: Int, slotCapacity: UInt64) {
+    public init(slotsPerCiphertext: Int, slotBits: Int, slotCapacity: UInt64, maxContributions: UInt64 = 0) {
         self.slotsPerCiphertext = slotsPerCiphertext
         self.slotBits = slotBits
         self.slotCapacity = slotCapacity
+        self.maxContributions = maxContributions
+    }
+
+    /// Whether `count` contributions may be summed under this layout.
+    public func allows(contributions count: Int) -> Bool {
+        maxContributions == 0 || UInt64(count) <= maxContributions
     }
 
     /// Number of ciphertexts a vector of `valueCount` values occupies (values in row-major order).
@@ -184,8 +193,9 @@ public struct TableSchema: Sendable, Hashable {
         }
         if layout != other.layout {
             return "slot layouts differ (\(layout.slotsPerCiphertext) slots of \(layout.slotBits) bits, capacity "
-                + "\(layout.slotCapacity) vs \(other.layout.slotsPerCiphertext) slots of \(other.layout.slotBits) "
-                + "bits, capacity \(other.layout.slotCapacity))"
+                + "\(layout.slotCapacity), at most \(layout.maxContributions) contributions vs "
+                + "\(other.layout.slotsPerCiphertext) slots of \(other.layout.slotBits) bits, capacity "
+                + "\(other.layout.slotCapacity), at most \(other.layout.maxContributions) contributions)"
         }
         return nil
     }

@@ -105,6 +105,10 @@ public enum EncryptedTableFiles {
             }
             bound = sum
             headers.append(h)
+            let contributions = headers.reduce(0) { $0 + $1.contributors.count }
+            if !schema.layout.allows(contributions: contributions) {
+                throw .tooManyContributions(files: inputs, count: contributions, limit: schema.layout.maxContributions)
+            }
         }
         return headers
     }

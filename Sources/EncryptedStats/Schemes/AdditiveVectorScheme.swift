@@ -13,8 +13,6 @@ public protocol AdditiveVectorScheme: Sendable {
     /// Canonical parameter bytes written in every container header. They contain no secret and are all an
     /// aggregator needs to add ciphertexts.
     var parameters: [UInt8] { get }
-    /// SHA-256 of the canonical public-key encoding.
-    var publicKeyFingerprint: Fingerprint { get }
     /// How values are packed (Paillier) or batched (BFV) into ciphertexts.
     var layout: SlotLayout { get }
     /// Human-readable parameters for `inspect` (for example `n = 3072 bits`).
@@ -104,6 +102,9 @@ extension AdditiveVectorScheme {
         let seen = Set(ca)
         if let dup = cb.first(where: { seen.contains($0) }) {
             throw .duplicateContributor(site: dup, first: names.0, second: names.1)
+        }
+        guard layout.allows(contributions: ca.count + cb.count) else {
+            throw .tooManyContributions(files: [names.0, names.1], count: ca.count + cb.count, limit: layout.maxContributions)
         }
         let (sum, overflow) = ba.addingReportingOverflow(bb)
         guard !overflow, sum <= layout.slotCapacity else {

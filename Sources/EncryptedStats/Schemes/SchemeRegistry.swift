@@ -51,7 +51,7 @@ public struct SchemeKeys: Sendable, CustomStringConvertible {
 
 public enum SchemeRegistry {
     /// Schemes this build can generate keys for and run.
-    public static let availableSchemes: [SchemeID] = [.paillier]
+    public static let availableSchemes: [SchemeID] = [.paillier, .bfv]
 
     /// Generates a fresh key pair (all randomness from the OS CSPRNG).
     public static func generateKeys(scheme: SchemeID, options: KeyGenerationOptions) throws(EncryptedStatsError) -> SchemeKeys {
@@ -69,7 +69,10 @@ public enum SchemeRegistry {
                 throw .scheme(operation: "keygen", reason: "\(error)")
             }
         case .bfv:
-            throw .scheme(operation: "keygen", reason: "the bfv scheme is not available in this build")
+            guard options.modulusBits == nil else {
+                throw .scheme(operation: "keygen", reason: "--bits applies to paillier; use --preset for bfv")
+            }
+            return try BFVVectors.generateKeys(preset: options.preset)
         }
     }
 
@@ -92,7 +95,7 @@ public enum SchemeRegistry {
                 throw .scheme(operation: "load key", reason: "\(error)")
             }
         case .bfv:
-            throw .scheme(operation: "load key", reason: "the bfv scheme is not available in this build")
+            return try BFVVectors(keys: keys)
         }
     }
 
@@ -100,7 +103,7 @@ public enum SchemeRegistry {
     public static func evaluator(scheme: SchemeID, parameters: [UInt8]) throws(EncryptedStatsError) -> any AdditiveVectorDecryptor {
         switch scheme {
         case .paillier: return try PaillierVectors(parameters: parameters)
-        case .bfv: throw .scheme(operation: "load parameters", reason: "the bfv scheme is not available in this build")
+        case .bfv: return BFVVectors(parameters: try BFVVectors.decodeParameters(parameters))
         }
     }
 

@@ -66,11 +66,16 @@ struct Inspect: ParsableCommand {
                     ? "\(layout.slotsPerCiphertext) packed slots of \(layout.slotBits) bits per ciphertext"
                     : "\(layout.slotsPerCiphertext) batching slots per ciphertext"))
                 lines.append(("slot capacity", "|sum| <= \(layout.slotCapacity)"))
+                if layout.maxContributions > 0 {
+                    lines.append(("contributions", "at most \(layout.maxContributions) can be summed (noise bound)"))
+                }
                 lines.append(("value bound", "|sum| <= \(h.valueBound) (declared bounds of the contributions added up)"))
                 lines.append(("contributors", "\(h.contributors.count): \(h.contributors.joined(separator: ", "))"))
                 let sizes = EncryptedFileSizes(header: h, fileBytes: reader.fileSize)
                 lines.append(("ciphertexts", "\(sizes.ciphertextCount), \(chunkBytes.first ?? 0) bytes each"))
-                lines.append(("bytes per value", String(format: "%.2f", sizes.bytesPerValue)))
+                lines.append(("bytes per value", String(format: "%.2f for this table; %.2f per slot of a full ciphertext",
+                                                        sizes.bytesPerValue,
+                                                        Double(chunkBytes.first ?? 0) / Double(layout.slotsPerCiphertext))))
                 lines.append(("vs 32-bit integers", String(format: "%.2fx (file size / (4 bytes x %d values))",
                                                            sizes.expansionOver32BitIntegers, sizes.valueCount)))
             }

@@ -23,6 +23,7 @@ enum ExitCodes {
         case .outputExists: cannotCreate
         case .secretKeyPermissions: permission
         case .keyMismatch, .scheme: crypto
+        case .tooManyContributions: input
         default: input
         }
     }

@@ -1,0 +1,72 @@
+/// Exact conversion of RNS residues from a base {q_i} (product Q) to another base {p_j}.
+///
+/// For x given modulo each q_i, y_i = [x * (Q/q_i)^-1]_(q_i) and x = sum_i y_i * (Q/q_i) - v * Q with
+/// v = round(sum_i y_i / q_i) computed in double precision (the "HPS" correction), which yields the
+/// centred representative of x in [-Q/2, Q/2) modulo every p_j. The floating-point sum is exact to about
+/// k * 2^-52, so the result is wrong only when x lies within that distance of ±Q/2.
+public final class BaseConverter: Sendable {
+    public let source: [Modulus]
+    public let target: [Modulus]
+    let qHatInverse: [ShoupMultiplier]  // (Q/q_i)^-1 mod q_i
+    let qHatModP: [[UInt64]]  // [j][i] = (Q/q_i) mod p_j
+    let qModP: [UInt64]  // Q mod p_j
+    let inverseSource: [Double]  // 1 / q_i
+
+    public init(source: [Modulus], target: [Modulus]) {
+        self.source = source
+        self.target = target
+        var inv: [ShoupMultiplier] = []
+        for (i, q) in source.enumerated() {
+            var prod: UInt64 = 1
+            for (k, r) in source.enumerated() where k != i { prod = q.multiply(prod, q.reduce(r.value)) }
+            inv.append(ShoupMultiplier(q.inverse(prod)!, modulus: q))
+        }
+        qHatInverse = inv
+        qHatModP = target.map { p in
+            source.indices.map { i in
+                var prod: UInt64 = 1
+                for (k, r) in source.enumerated() where k != i { prod = p.multiply(prod, p.reduce(r.value)) }
+                return prod
+            }
+        }
+        qModP = target.map { p in source.reduce(UInt64(1)) { p.multiply($0, p.reduce($1.value)) } }
+        inverseSource = source.map { 1.0 / Double($0.value) }
+    }
+
+    /// Converts `input` (limbs over the source base, N words each) into `output` (limbs over the target base).
+    public func convert(
+        degree n: Int, input: UnsafeBufferPointer<UInt64>, output: UnsafeMutableBufferPointer<UInt64>
+    ) {
+        let k = source.count
+        precondition(input.count >= k * n && output.count >= target.count * n)
+        var y = [UInt64](repeating: 0, count: k)
+        let src = input.baseAddress!
+        let dst = output.baseAddress!
+        y.withUnsafeMutableBufferPointer { yb in
+            let yp = yb.baseAddress!
+            for c in 0..<n {
+                var frac = 0.0
+                for i in 0..<k {
+                    let q = source[i]
+                    let yi = qHatInverse[i].multiply(src[i * n + c], modulus: q)
+                    yp[i] = yi
+                    frac += Double(yi) * inverseSource[i]
+                }
+                let v = UInt64(frac.rounded(.toNearestOrEven))
+                for (j, p) in target.enumerated() {
+                    let row = qHatModP[j]
+                    var hi: UInt64 = 0
+                    var lo: UInt64 = 0
+                    for i in 0..<k {
+                        let prod = p.reduce(yp[i]).multipliedFullWidth(by: row[i])
+                        let (s, o) = lo.addingReportingOverflow(prod.low)
+                        lo = s
+                        hi = hi &+ prod.high &+ (o ? 1 : 0)
+                    }
+                    let sum = p.reduce(high: hi, low: lo)
+                    dst[j * n + c] = p.subtract(sum, p.multiply(p.reduce(v), qModP[j]))
+                }
+            }
+        }
+    }
+}
