@@ -68,6 +68,12 @@ targets += [
         path: "Benchmarks/gwas/GwasCountBenchmark",
         swiftSettings: swiftSettings
     ),
+    .executableTarget(
+        name: "GwasStatsBenchmark",
+        dependencies: ["EncryptedStats"],
+        path: "Benchmarks/GwasStatsBenchmark",
+        swiftSettings: swiftSettings
+    ),
 ]
 // MARK: - RLWE
 targets += [

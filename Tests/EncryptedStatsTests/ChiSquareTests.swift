@@ -11,6 +11,7 @@ struct ChiSquareTests {
         #expect(abs(result.statistic - 100.0 * 1_000_000 / 6_000_000) < 1e-12)
         #expect(result.degreesOfFreedom == 1)
         #expect(result.expected == [[20, 30], [20, 30]])
+        #expect(result.rowTotals == [50, 50] && result.columnTotals == [40, 60] && result.total == 100)
         #expect(result.warnings.isEmpty)
         #expect(!result.yatesCorrected)
         #expect(abs(result.pValue - ChiSquareDistribution.survival(result.statistic, degreesOfFreedom: 1)) == 0)

@@ -6,7 +6,8 @@ Writes into --out:
   counts.tsv                      per-variant genotype counts in the VariantCounts wire order, counted here from
                                   the genotype matrix (independently of the Swift code)
   plink/default.*, plink/kao.*    plink1.9 --assoc/--model/--hardy/--freq reports, without and with
-                                  --keep-allele-order (only with --plink); *.midp.hwe from --hardy midp
+                                  --keep-allele-order (only with --plink); *.midp.hwe from --hardy midp,
+                                  *.np.hwe from --hardy with every phenotype missing (cohort.nopheno)
   expected_default.tsv,           every statistic recomputed here at full precision with scipy and exact rational
   expected_kao.tsv                arithmetic (Hardy-Weinberg), for the same two allele orientations
 
@@ -291,12 +292,16 @@ def run_plink(plink, out_dir, name, extra):
     base = [plink, "--vcf", os.path.join(out_dir, "cohort.vcf"), "--double-id",
             "--pheno", os.path.join(out_dir, "cohort.pheno"), "--allow-no-sex", "--threads", "1"] + extra
     # --assoc and --model are separate runs in PLINK 1.9; --hardy and --freq ride along with --assoc.
-    for flags, suffix in ((["--assoc", "--hardy", "--freq"], ""), (["--model"], ""),
-                          (["--hardy", "midp"], ".midp")):
-        proc = subprocess.run(base + flags + ["--out", prefix + suffix], capture_output=True, text=True)
+    no_pheno = os.path.join(out_dir, "cohort.nopheno")
+    runs = ((base, ["--assoc", "--hardy", "--freq"], ""), (base, ["--model"], ""),
+            (base, ["--hardy", "midp"], ".midp"),
+            # Nobody phenotyped: PLINK writes ALL(NP) Hardy-Weinberg rows.
+            ([b if b != os.path.join(out_dir, "cohort.pheno") else no_pheno for b in base], ["--hardy"], ".np"))
+    for command, flags, suffix in runs:
+        proc = subprocess.run(command + flags + ["--out", prefix + suffix], capture_output=True, text=True)
         if proc.returncode != 0:
             sys.stderr.write(proc.stdout + proc.stderr)
-            raise SystemExit(f"plink failed ({proc.returncode}): {' '.join(base + flags)}")
+            raise SystemExit(f"plink failed ({proc.returncode}): {' '.join(command + flags)}")
 
 
 def main():
@@ -316,6 +321,9 @@ def main():
     with open(os.path.join(args.out, "cohort.pheno"), "w") as f:
         for sid, p in zip(sample_ids, pheno):
             f.write(f"{sid} {sid} {int(p)}\n")
+    with open(os.path.join(args.out, "cohort.nopheno"), "w") as f:
+        for sid in sample_ids:
+            f.write(f"{sid} {sid} -9\n")
     write_counts(os.path.join(args.out, "counts.tsv"), pheno, variants)
     write_expected(os.path.join(args.out, "expected_default.tsv"), recompute(pheno, variants, False))
     write_expected(os.path.join(args.out, "expected_kao.tsv"), recompute(pheno, variants, True))

@@ -286,9 +286,9 @@ public enum Gwas {
         let caseAlleles = Int128(cases.a2Alleles)
         let variance = total * (het + 4 * hom) - alleles * alleles
         guard variance != 0, caseCount > 0, caseCount < total else { return nil }
-        let numerator = Double(caseAlleles * total - alleles * caseCount)
-        return numerator * numerator * Double(total)
-            / (Double(variance) * Double(caseCount) * Double(total - caseCount))
+        let numerator = Double(wide: caseAlleles * total - alleles * caseCount)
+        return numerator * numerator * Double(wide: total)
+            / (Double(wide: variance) * Double(wide: caseCount) * Double(wide: total - caseCount))
     }
 
     static func hardy(_ genotypes: OrientedGenotypes, group: HardyGroup, midP: Bool) -> HardyRow {
@@ -314,7 +314,7 @@ enum TwoByTwo {
     static func chiSquare(_ a: UInt64, _ b: UInt64, _ c: UInt64, _ d: UInt64) -> Double? {
         let r1 = a + b, r2 = c + d, c1 = a + c, c2 = b + d
         guard r1 > 0, r2 > 0, c1 > 0, c2 > 0 else { return nil }
-        let cross = Double(Int128(a) * Int128(d) - Int128(b) * Int128(c))
+        let cross = Double(wide: Int128(a) * Int128(d) - Int128(b) * Int128(c))
         return Double(r1 + r2) * cross * cross / (Double(r1) * Double(r2) * Double(c1) * Double(c2))
     }
 }

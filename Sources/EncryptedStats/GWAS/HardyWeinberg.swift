@@ -17,13 +17,12 @@ public enum HardyWeinbergTest {
     /// the outcomes tied with the observation is removed (Graffelman & Moreno 2013). No genotypes gives 1 (0.5
     /// with mid-p), like PLINK.
     public static func pValue(homA: UInt64, het: UInt64, homB: UInt64, midP: Bool = false) -> Double {
-        let n = homA + het + homB
-        if n == 0 { return midP ? 0.5 : 1 }
-        let rare = 2 * min(homA, homB) + het
-        let common = 2 * n - rare
+        // Doubles hold every count exactly up to 2^53 and cannot overflow; the walk takes O(n) steps at most.
         let observed = Double(het)
-        let rareD = Double(rare)
-        let commonD = Double(common)
+        let n = Double(homA) + observed + Double(homB)
+        if n == 0 { return midP ? 0.5 : 1 }
+        let rareD = 2 * Double(min(homA, homB)) + observed
+        let commonD = 2 * n - rareD
 
         // Ratio P(h + 2) / P(h) and P(h - 2) / P(h); nil where the step leaves the support.
         func up(_ h: Double) -> Double? {

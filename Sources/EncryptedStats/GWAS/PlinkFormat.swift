@@ -18,30 +18,40 @@ public enum PlinkChromosome {
 
 /// PLINK's number and column formatting.
 enum PlinkFormat {
-    /// Right-aligns `text` in `width` characters (longer text is kept whole, as PLINK does).
-    static func pad(_ text: String, _ width: Int) -> String {
-        let count = text.utf8.count
-        return count >= width ? text : String(repeating: " ", count: width - count) + text
-    }
-
     /// A number the way PLINK's 4-significant-digit writer prints it (a `%g` relative): fixed notation from
     /// 0.0001 to 9999, otherwise d.ddde-XX / d.ddde+XX (three exponent digits from 1e100); trailing zeros dropped;
     /// "nan", "inf"; rounding half to even with PLINK's 5e-11 tolerance, after the same power-of-ten scaling, so
     /// that the last digit agrees with PLINK whenever the values do.
-    static func g4(_ value: Double, width: Int) -> String {
-        pad(g4(value), width)
+    static func g4(_ value: Double) -> String {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maximumG4Length) { buffer in
+            let length = g4(value, into: buffer.baseAddress!)
+            return String(decoding: UnsafeBufferPointer(start: buffer.baseAddress, count: length), as: UTF8.self)
+        }
     }
 
-    static func g4(_ value: Double) -> String {
-        if value.isNaN { return "nan" }
+    /// Longest text `g4` produces ("-1.234e-308").
+    static let maximumG4Length = 16
+
+    /// Writes `g4(value)` as ASCII at `out` (room for `maximumG4Length` bytes) and returns its length.
+    static func g4(_ value: Double, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        var w = AsciiWriter(out)
+        if value.isNaN {
+            w.text("nan")
+            return w.count
+        }
         var x = value
-        var sign = ""
         if x < 0 {
-            sign = "-"
+            w.byte(UInt8(ascii: "-"))
             x = -x
         }
-        if x == 0 { return "0" }
-        if x.isInfinite { return sign + "inf" }
+        if x == 0 {
+            w.byte(UInt8(ascii: "0"))
+            return w.count
+        }
+        if x.isInfinite {
+            w.text("inf")
+            return w.count
+        }
         if x < 9.9994999999999e-5 {
             var exponent = 0
             if x < 9.9994999999999e-16 {
@@ -62,7 +72,9 @@ enum PlinkFormat {
             if x < 9.9994999999999e-4 { x *= 1e4; exponent |= 4 }
             if x < 9.9994999999999e-2 { x *= 1e2; exponent |= 2 }
             if x < 9.9994999999999e-1 { x *= 10; exponent += 1 }
-            return sign + mantissa(x) + "e-" + exponentDigits(exponent)
+            w.mantissa(x)
+            w.exponent(exponent, sign: UInt8(ascii: "-"))
+            return w.count
         }
         if x >= 9999.4999999999 {
             var exponent = 0
@@ -84,66 +96,48 @@ enum PlinkFormat {
             if x >= 9.9994999999999e3 { x *= 1e-4; exponent |= 4 }
             if x >= 9.9994999999999e1 { x *= 1e-2; exponent |= 2 }
             if x >= 9.9994999999999 { x *= 0.1; exponent += 1 }
-            return sign + mantissa(x) + "e+" + exponentDigits(exponent)
+            w.mantissa(x)
+            w.exponent(exponent, sign: UInt8(ascii: "+"))
+            return w.count
         }
         if x >= 0.99994999999999 {
-            if x < 9.9994999999999 { return sign + mantissa(x) }
-            if x < 99.994999999999 {
+            // 1 to 4 integer digits, the rest of the four significant digits as decimals.
+            if x < 9.9994999999999 {
+                w.mantissa(x)
+            } else if x < 99.994999999999 {
                 let r = roundHalfEven(x * 100)
-                return sign + String(r / 100) + fraction(r % 100, digits: 2)
-            }
-            if x < 999.94999999999 {
+                w.digits(r / 100, count: 2)
+                w.fraction(r % 100, digits: 2)
+            } else if x < 999.94999999999 {
                 let r = roundHalfEven(x * 10)
-                return sign + String(r / 10) + fraction(r % 10, digits: 1)
+                w.digits(r / 10, count: 3)
+                w.fraction(r % 10, digits: 1)
+            } else {
+                w.digits(roundHalfEven(x), count: 4)
             }
-            return sign + String(roundHalfEven(x))
+            return w.count
         }
         // 0.0001 <= x < 0.99995: "0." then leading zeros, then four significant digits.
-        var prefix = "0."
+        w.text("0.")
         if x < 9.9994999999999e-3 {
             x *= 100
-            prefix += "00"
+            w.text("00")
         }
         if x < 9.9994999999999e-2 {
             x *= 10
-            prefix += "0"
+            w.byte(UInt8(ascii: "0"))
         }
-        return sign + prefix + stripTrailingZeros(String(roundHalfEven(x * 10000)))
-    }
-
-    /// d.ddd of a value in [1, 10), trailing zeros dropped.
-    private static func mantissa(_ x: Double) -> String {
-        let r = roundHalfEven(x * 1000)
-        return String(r / 1000) + fraction(r % 1000, digits: 3)
-    }
-
-    /// "." and `value` as `digits` decimals without trailing zeros; empty for 0.
-    private static func fraction(_ value: Int, digits: Int) -> String {
-        guard value > 0 else { return "" }
-        let text = String(value)
-        return "." + stripTrailingZeros(String(repeating: "0", count: digits - text.count) + text)
-    }
-
-    private static func stripTrailingZeros(_ text: String) -> String {
-        var text = Substring(text)
-        while text.count > 1, text.last == "0" { text = text.dropLast() }
-        return String(text)
-    }
-
-    private static func exponentDigits(_ exponent: Int) -> String {
-        exponent < 10 ? "0\(exponent)" : String(exponent)
+        w.digits(roundHalfEven(x * 10000), count: 4, stripTrailingZeros: true)
+        return w.count
     }
 
     /// Rounds half to even, treating values within 5e-11 of a half as exact halves (PLINK's tolerance for
     /// binary noise in decimal ties).
-    private static func roundHalfEven(_ x: Double) -> Int {
+    static func roundHalfEven(_ x: Double) -> Int {
         let whole = Int(x)
         let bias = whole & 1 == 0 ? 0.49999999995 : 0.50000000005
         return whole + Int((x - Double(whole)) + bias)
     }
-
-    /// An integer right-aligned in `width`.
-    static func int(_ value: UInt64, width: Int) -> String { pad(String(value), width) }
 
     /// PLINK's SNP column width: at least 4; whenever an identifier is longer than the current width, the width
     /// becomes its length + 2 (so the result depends on the order of the identifiers, exactly as in PLINK).
@@ -151,5 +145,57 @@ enum PlinkFormat {
         var width = 4
         for id in ids where id.utf8.count > width { width = id.utf8.count + 2 }
         return width
+    }
+}
+
+/// Appends ASCII at a raw pointer; the caller guarantees the room.
+struct AsciiWriter {
+    private let start: UnsafeMutablePointer<UInt8>
+    private(set) var count = 0
+
+    init(_ start: UnsafeMutablePointer<UInt8>) { self.start = start }
+
+    mutating func byte(_ b: UInt8) {
+        start[count] = b
+        count += 1
+    }
+
+    mutating func text(_ s: StaticString) {
+        s.withUTF8Buffer { for b in $0 { byte(b) } }
+    }
+
+    /// `value` as exactly `count` digits (zero-padded), optionally without its trailing zeros (keeping one digit).
+    mutating func digits(_ value: Int, count digits: Int, stripTrailingZeros: Bool = false) {
+        var v = value
+        var last = digits
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            start[count + i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        }
+        if stripTrailingZeros {
+            while last > 1, start[count + last - 1] == UInt8(ascii: "0") { last -= 1 }
+        }
+        count += last
+    }
+
+    /// "." and `value` as `digits` decimals without trailing zeros; nothing for 0.
+    mutating func fraction(_ value: Int, digits: Int) {
+        guard value > 0 else { return }
+        byte(UInt8(ascii: "."))
+        self.digits(value, count: digits, stripTrailingZeros: true)
+    }
+
+    /// d.ddd of a value in [1, 10) with PLINK's rounding, trailing zeros dropped.
+    mutating func mantissa(_ x: Double) {
+        let r = PlinkFormat.roundHalfEven(x * 1000)
+        digits(r / 1000, count: 1)
+        fraction(r % 1000, digits: 3)
+    }
+
+    /// "e-05", "e+12", "e-123".
+    mutating func exponent(_ value: Int, sign: UInt8) {
+        byte(UInt8(ascii: "e"))
+        byte(sign)
+        digits(value, count: value >= 100 ? 3 : 2)
     }
 }

@@ -3,7 +3,6 @@
 // Every file is first written to a temporary file next to its destination; only when all requested files are
 // complete are they renamed into place, so a failure never leaves a partial report behind.
 
-import Foundation
 
 #if canImport(Glibc)
 import Glibc
@@ -23,7 +22,7 @@ public enum PlinkReportFile: String, Sendable, CaseIterable, Hashable {
     case hwe
     /// `--freq`: A1 frequency and allele observations.
     case frq
-    /// Tab-separated table of every statistic at full (17 significant digit) precision.
+    /// Tab-separated table of every statistic at full precision (shortest exact round-trip decimal).
     case full
 
     /// The suffix appended to the output prefix, the same as PLINK's for the PLINK files.
@@ -69,7 +68,7 @@ public enum PlinkWriter {
                 let path = prefix + file.fileExtension
                 let output = try StagedFile(destination: path)
                 staged.append(output)
-                try output.append(render(file, reports: reports))
+                try output.append(renderBytes(file, reports: reports))
                 try output.finish()
             }
             for output in staged { try output.commit() }
@@ -82,128 +81,316 @@ public enum PlinkWriter {
 
     /// The text of one report file.
     package static func render(_ file: PlinkReportFile, reports: [VariantReport]) -> String {
-        switch file {
-        case .assoc: assoc(reports)
-        case .model: model(reports)
-        case .hwe: hwe(reports)
-        case .frq: frq(reports)
-        case .full: full(reports)
-        }
+        String(decoding: renderBytes(file, reports: reports), as: UTF8.self)
     }
 
-    typealias F = PlinkFormat
+    static func renderBytes(_ file: PlinkReportFile, reports: [VariantReport]) -> [UInt8] {
+        var out = ReportText()
+        switch file {
+        case .assoc: assoc(reports, into: &out)
+        case .model: model(reports, into: &out)
+        case .hwe: hwe(reports, into: &out)
+        case .frq: frq(reports, into: &out)
+        case .full: full(reports, into: &out)
+        }
+        return out.bytes
+    }
 
-    static func assoc(_ reports: [VariantReport]) -> String {
-        let width = F.snpWidth(reports.lazy.map(\.variant.id))
-        var out = " CHR " + F.pad("SNP", width) + "         BP   A1      F_A      F_U   A2        CHISQ "
-            + "           P           OR \n"
+    static func assoc(_ reports: [VariantReport], into out: inout ReportText) {
+        let width = PlinkFormat.snpWidth(reports.lazy.map(\.variant.id))
+        out.append(" CHR ")
+        out.pad("SNP", width)
+        out.append("         BP   A1      F_A      F_U   A2        CHISQ            P           OR \n")
         for r in reports {
             let a = r.assoc
-            out += F.pad(String(r.chromosomeCode), 4) + " " + F.pad(r.variant.id, width) + " "
-                + F.pad(String(r.variant.pos), 10) + " " + F.pad(r.a1, 4) + " "
-                + (a.frequencyAffected.map { F.g4($0, width: 8) } ?? "      NA") + " "
-                + (a.frequencyUnaffected.map { F.g4($0, width: 8) } ?? "      NA") + " "
-                + F.pad(r.a2, 4) + " "
+            out.pad(r.chromosomeCode, 4)
+            out.append(" ")
+            out.pad(r.variant.id, width)
+            out.append(" ")
+            out.pad(r.variant.pos, 10)
+            out.append(" ")
+            out.pad(r.a1, 4)
+            out.append(" ")
+            out.g4(a.frequencyAffected, 8)
+            out.append(" ")
+            out.g4(a.frequencyUnaffected, 8)
+            out.append(" ")
+            out.pad(r.a2, 4)
+            out.append(" ")
             if let chi = a.chiSquare, let p = a.p {
-                out += F.g4(chi, width: 12) + " " + F.g4(p, width: 12)
+                out.g4(chi, 12)
+                out.append(" ")
+                out.g4(p, 12)
             } else {
-                out += "          NA           NA"
+                out.append("          NA           NA")
             }
-            out += " " + (a.oddsRatio.map { F.g4($0, width: 12) } ?? "          NA") + " \n"
+            out.append(" ")
+            out.g4(a.oddsRatio, 12)
+            out.append(" \n")
         }
-        return out
     }
 
-    static func model(_ reports: [VariantReport]) -> String {
-        let width = F.snpWidth(reports.lazy.map(\.variant.id))
-        var out = " CHR " + F.pad("SNP", width) + "   A1   A2     TEST            AFF          UNAFF "
-            + "       CHISQ   DF            P\n"
+    static func model(_ reports: [VariantReport], into out: inout ReportText) {
+        let width = PlinkFormat.snpWidth(reports.lazy.map(\.variant.id))
+        out.append(" CHR ")
+        out.pad("SNP", width)
+        out.append("   A1   A2     TEST            AFF          UNAFF        CHISQ   DF            P\n")
         for r in reports {
-            let prefix = F.pad(String(r.chromosomeCode), 4) + " " + F.pad(r.variant.id, width) + " "
-                + F.pad(r.a1, 4) + " " + F.pad(r.a2, 4) + "  "
             for test in r.model {
-                out += prefix + F.pad(test.kind.rawValue, 7) + " "
-                    + F.pad(test.affected.map(String.init).joined(separator: "/"), 14) + " "
-                    + F.pad(test.unaffected.map(String.init).joined(separator: "/"), 14) + " "
+                out.pad(r.chromosomeCode, 4)
+                out.append(" ")
+                out.pad(r.variant.id, width)
+                out.append(" ")
+                out.pad(r.a1, 4)
+                out.append(" ")
+                out.pad(r.a2, 4)
+                out.append("  ")
+                out.pad(test.kind.rawValue, 7)
+                out.append(" ")
+                out.counts(test.affected, 14)
+                out.append(" ")
+                out.counts(test.unaffected, 14)
+                out.append(" ")
                 if let chi = test.chiSquare, let df = test.degreesOfFreedom, let p = test.p {
-                    out += F.g4(chi, width: 12) + "    \(df) " + F.g4(p, width: 12) + "\n"
+                    out.g4(chi, 12)
+                    out.append("    \(df) ")
+                    out.g4(p, 12)
+                    out.append("\n")
                 } else {
-                    out += "          NA   NA           NA\n"
+                    out.append("          NA   NA           NA\n")
                 }
             }
         }
-        return out
     }
 
-    static func hwe(_ reports: [VariantReport]) -> String {
-        let width = F.snpWidth(reports.lazy.map(\.variant.id))
+    static func hwe(_ reports: [VariantReport], into out: inout ReportText) {
+        let width = PlinkFormat.snpWidth(reports.lazy.map(\.variant.id))
         // Without any case/control phenotype PLINK writes a single ALL(NP) row per variant.
         let phenotypes = (reports.map(\.phenotypedSamples).max() ?? 0) > 0
-        var out = " CHR " + F.pad("SNP", width) + "     TEST   A1   A2                 GENO   O(HET)   E(HET)"
-            + "            P \n"
+        out.append(" CHR ")
+        out.pad("SNP", width)
+        out.append("     TEST   A1   A2                 GENO   O(HET)   E(HET)            P \n")
         for r in reports {
-            let prefix = F.pad(String(r.chromosomeCode), 4) + " " + F.pad(r.variant.id, width)
-            let alleles = F.pad(r.a1, 4) + " " + F.pad(r.a2, 4) + " "
-            for row in phenotypes ? r.hardy : r.hardy.filter({ $0.group == .all }) {
-                let test = phenotypes ? F.pad(row.group.rawValue, 9) + " " : "  ALL(NP) "
-                out += prefix + test + alleles + F.pad("\(row.homA1)/\(row.het)/\(row.homA2)", 20) + " "
-                if let observed = row.observedHeterozygosity, let expected = row.expectedHeterozygosity {
-                    out += F.g4(observed, width: 8) + " " + F.g4(expected, width: 8) + " " + F.g4(row.p, width: 12)
+            for row in r.hardy where phenotypes || row.group == .all {
+                out.pad(r.chromosomeCode, 4)
+                out.append(" ")
+                out.pad(r.variant.id, width)
+                if phenotypes {
+                    out.pad(row.group.rawValue, 9)
+                    out.append(" ")
                 } else {
-                    out += "     nan      nan " + F.g4(row.p, width: 12)
+                    out.append("  ALL(NP) ")
                 }
-                out += "\n"
+                out.pad(r.a1, 4)
+                out.append(" ")
+                out.pad(r.a2, 4)
+                out.append(" ")
+                out.counts([row.homA1, row.het, row.homA2], 20)
+                out.append(" ")
+                if let observed = row.observedHeterozygosity, let expected = row.expectedHeterozygosity {
+                    out.g4(observed, 8)
+                    out.append(" ")
+                    out.g4(expected, 8)
+                    out.append(" ")
+                } else {
+                    out.append("     nan      nan ")
+                }
+                out.g4(row.p, 12)
+                out.append("\n")
             }
         }
-        return out
     }
 
-    static func frq(_ reports: [VariantReport]) -> String {
-        let width = F.snpWidth(reports.lazy.map(\.variant.id))
-        var out = " CHR  " + String(repeating: " ", count: max(0, width - 4)) + "SNP   A1   A2          MAF  NCHROBS\n"
+    static func frq(_ reports: [VariantReport], into out: inout ReportText) {
+        let width = PlinkFormat.snpWidth(reports.lazy.map(\.variant.id))
+        out.append(" CHR  ")
+        out.append(String(repeating: " ", count: max(0, width - 4)))
+        out.append("SNP   A1   A2          MAF  NCHROBS\n")
         // PLINK walks chromosomes in code order (and variants in file order within one).
-        let ordered = reports.enumerated().sorted {
-            ($0.element.chromosomeCode, $0.offset) < ($1.element.chromosomeCode, $1.offset)
+        let order = reports.indices.sorted {
+            (reports[$0].chromosomeCode, $0) < (reports[$1].chromosomeCode, $1)
         }
-        for (_, r) in ordered {
-            out += F.pad(String(r.chromosomeCode), 4) + " " + F.pad(r.variant.id, width) + " "
-                + F.pad(r.a1, 4) + " " + F.pad(r.a2, 4) + " "
-                + (r.frequency.a1Frequency.map { F.g4($0, width: 12) } ?? "          NA") + " "
-                + F.int(r.frequency.alleleObservations, width: 8) + "\n"
+        for index in order {
+            let r = reports[index]
+            out.pad(r.chromosomeCode, 4)
+            out.append(" ")
+            out.pad(r.variant.id, width)
+            out.append(" ")
+            out.pad(r.a1, 4)
+            out.append(" ")
+            out.pad(r.a2, 4)
+            out.append(" ")
+            out.g4(r.frequency.a1Frequency, 12)
+            out.append(" ")
+            out.pad(r.frequency.alleleObservations, 8)
+            out.append("\n")
         }
-        return out
     }
 
-    static func full(_ reports: [VariantReport]) -> String {
-        func number(_ value: Double?) -> String {
-            guard let value else { return "NA" }
-            return String(format: "%.17g", value)
-        }
-        func genotypes(_ row: HardyRow?) -> String {
-            guard let row else { return "NA" }
-            return "\(row.homA1)/\(row.het)/\(row.homA2)"
-        }
-        var out = fullColumns.joined(separator: "\t") + "\n"
+    static func full(_ reports: [VariantReport], into out: inout ReportText) {
+        out.append(fullColumns.joined(separator: "\t"))
+        out.append("\n")
         for r in reports {
             let a = r.assoc
             let geno = r.modelTest(.genotypic), trend = r.modelTest(.trend), allelic = r.modelTest(.allelic)
             let dom = r.modelTest(.dominant), rec = r.modelTest(.recessive)
             let all = r.hardyRow(.all), aff = r.hardyRow(.affected), unaff = r.hardyRow(.unaffected)
-            let fields: [String] = [
-                String(r.chromosomeCode), r.variant.id, String(r.variant.pos), r.variant.ref, r.variant.alt, r.a1, r.a2,
-                String(a.caseA1), String(a.caseA2), String(a.controlA1), String(a.controlA2),
-                number(a.frequencyAffected), number(a.frequencyUnaffected), number(a.chiSquare), number(a.p),
-                number(a.oddsRatio),
-                number(r.frequency.a1Frequency), String(r.frequency.alleleObservations),
-                number(geno?.chiSquare), geno?.degreesOfFreedom.map(String.init) ?? "NA", number(geno?.p),
-                number(trend?.chiSquare), number(trend?.p), number(allelic?.chiSquare), number(allelic?.p),
-                number(dom?.chiSquare), number(dom?.p), number(rec?.chiSquare), number(rec?.p),
-                genotypes(all), number(all?.observedHeterozygosity), number(all?.expectedHeterozygosity),
-                number(all?.p), genotypes(aff), number(aff?.p), genotypes(unaff), number(unaff?.p),
-            ]
-            out += fields.joined(separator: "\t") + "\n"
+            var first = true
+            func field(_ text: String) {
+                if !first { out.append("\t") }
+                first = false
+                out.append(text)
+            }
+            func number(_ value: Double?) {
+                if !first { out.append("\t") }
+                first = false
+                out.full(value)
+            }
+            func genotypes(_ row: HardyRow?) {
+                field(row.map { "\($0.homA1)/\($0.het)/\($0.homA2)" } ?? "NA")
+            }
+            field(String(r.chromosomeCode))
+            field(r.variant.id)
+            field(String(r.variant.pos))
+            field(r.variant.ref)
+            field(r.variant.alt)
+            field(r.a1)
+            field(r.a2)
+            for count in [a.caseA1, a.caseA2, a.controlA1, a.controlA2] { field(String(count)) }
+            for value in [a.frequencyAffected, a.frequencyUnaffected, a.chiSquare, a.p, a.oddsRatio,
+                          r.frequency.a1Frequency] { number(value) }
+            field(String(r.frequency.alleleObservations))
+            number(geno?.chiSquare)
+            field(geno?.degreesOfFreedom.map(String.init) ?? "NA")
+            for value in [geno?.p, trend?.chiSquare, trend?.p, allelic?.chiSquare, allelic?.p,
+                          dom?.chiSquare, dom?.p, rec?.chiSquare, rec?.p] { number(value) }
+            genotypes(all)
+            for value in [all?.observedHeterozygosity, all?.expectedHeterozygosity, all?.p] { number(value) }
+            genotypes(aff)
+            number(aff?.p)
+            genotypes(unaff)
+            number(unaff?.p)
+            out.append("\n")
         }
-        return out
+    }
+}
+
+/// Report text accumulated as ASCII/UTF-8 bytes in a growable raw buffer (reports run to millions of short
+/// appends, where Array's per-append bookkeeping dominated).
+struct ReportText {
+    private final class Storage {
+        var base: UnsafeMutablePointer<UInt8>
+        var count = 0
+        var capacity: Int
+
+        init(capacity: Int) {
+            self.capacity = capacity
+            base = .allocate(capacity: capacity)
+        }
+
+        deinit { base.deallocate() }
+
+        /// Makes room for `extra` more bytes and returns where they go.
+        @inline(__always)
+        func reserve(_ extra: Int) -> UnsafeMutablePointer<UInt8> {
+            if count + extra > capacity {
+                let newCapacity = max(2 * capacity, count + extra)
+                let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
+                newBase.update(from: base, count: count)
+                base.deallocate()
+                base = newBase
+                capacity = newCapacity
+            }
+            return base + count
+        }
+    }
+
+    private let storage = Storage(capacity: 1 << 16)
+
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage.base, count: storage.count)) }
+
+    mutating func append(_ text: String) {
+        var text = text
+        text.withUTF8 { utf8 in
+            guard let source = utf8.baseAddress else { return }
+            storage.reserve(utf8.count).update(from: source, count: utf8.count)
+            storage.count += utf8.count
+        }
+    }
+
+    mutating func byte(_ value: UInt8) {
+        storage.reserve(1).pointee = value
+        storage.count += 1
+    }
+
+    mutating func spaces(_ count: Int) {
+        guard count > 0 else { return }
+        storage.reserve(count).update(repeating: UInt8(ascii: " "), count: count)
+        storage.count += count
+    }
+
+    /// `text` right-aligned in `width` columns.
+    mutating func pad(_ text: String, _ width: Int) {
+        let count = text.utf8.count
+        if count < width { spaces(width - count) }
+        append(text)
+    }
+
+    mutating func pad(_ value: Int, _ width: Int) {
+        if value < 0 { return pad(String(value), width) }
+        pad(UInt64(value), width)
+    }
+
+    /// PLINK's 4-significant-digit style, or NA for a missing value.
+    mutating func g4(_ value: Double?, _ width: Int) {
+        guard let value else { return pad("NA", width) }
+        let target = storage.reserve(PlinkFormat.maximumG4Length + width)
+        let length = PlinkFormat.g4(value, into: target)
+        if length < width {
+            // Shift right to align, then fill the gap.
+            let shift = width - length
+            (target + shift).update(from: target, count: length)
+            target.update(repeating: UInt8(ascii: " "), count: shift)
+            storage.count += width
+        } else {
+            storage.count += length
+        }
+    }
+
+    /// Counts joined by "/", right-aligned in `width`.
+    mutating func counts(_ values: [UInt64], _ width: Int) {
+        var length = values.count - 1
+        for value in values { length += value.decimalDigits }
+        if length < width { spaces(width - length) }
+        for (i, value) in values.enumerated() {
+            if i > 0 { byte(UInt8(ascii: "/")) }
+            appendDecimal(value)
+        }
+    }
+
+    /// `value` right-aligned in `width`.
+    mutating func pad(_ value: UInt64, _ width: Int) {
+        let length = value.decimalDigits
+        if length < width { spaces(width - length) }
+        appendDecimal(value)
+    }
+
+    private mutating func appendDecimal(_ value: UInt64) {
+        let digits = value.decimalDigits
+        let target = storage.reserve(digits)
+        var v = value
+        for i in stride(from: digits - 1, through: 0, by: -1) {
+            target[i] = UInt8(ascii: "0") + UInt8(v % 10)
+            v /= 10
+        }
+        storage.count += digits
+    }
+
+    /// The shortest decimal that reads back as exactly the same double (at most 17 significant digits, so
+    /// nothing is lost), or NA for a missing value.
+    mutating func full(_ value: Double?) {
+        guard let value else { return append("NA") }
+        append(value.description)
     }
 }
 
@@ -229,9 +416,8 @@ private final class StagedFile {
         .outputFailed(path: path, reason: String(cString: strerror(errno)))
     }
 
-    func append(_ text: String) throws {
-        var text = text
-        try text.withUTF8 { bytes in
+    func append(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBufferPointer { bytes in
             guard let base = bytes.baseAddress else { return }
             var offset = 0
             while offset < bytes.count {
@@ -270,5 +456,18 @@ package enum PlinkWriterProbe {
     package static func g4(_ value: Double) -> String { PlinkFormat.g4(value) }
     package static func render(_ file: PlinkReportFile, _ reports: [VariantReport]) -> String {
         PlinkWriter.render(file, reports: reports)
+    }
+}
+
+extension UInt64 {
+    /// Number of decimal digits (1 for 0).
+    var decimalDigits: Int {
+        var count = 1
+        var v = self
+        while v >= 10 {
+            v /= 10
+            count += 1
+        }
+        return count
     }
 }

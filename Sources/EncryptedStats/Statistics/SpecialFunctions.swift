@@ -154,6 +154,10 @@ public enum ChiSquareDistribution {
     public static func survival(_ x: Double, degreesOfFreedom df: Double) -> Double {
         guard df > 0, !x.isNaN, !df.isNaN else { return .nan }
         if x <= 0 { return 1 }
+        // Closed forms for the two commonest cases (every 1-df GWAS test, and 2 df): Q(1/2, x/2) = erfc(sqrt(x/2))
+        // and Q(1, x/2) = exp(-x/2), both evaluated directly in the tail by the C library to about one ulp.
+        if df == 1 { return erfc((x / 2).squareRoot()) }
+        if df == 2 { return exp(-x / 2) }
         return SpecialFunctions.regularizedGammaQ(df / 2, x / 2)
     }
 
@@ -161,6 +165,7 @@ public enum ChiSquareDistribution {
     public static func logSurvival(_ x: Double, degreesOfFreedom df: Double) -> Double {
         guard df > 0, !x.isNaN, !df.isNaN else { return .nan }
         if x <= 0 { return 0 }
+        if df == 2 { return -x / 2 }
         return SpecialFunctions.logRegularizedGammaQ(df / 2, x / 2)
     }
 
