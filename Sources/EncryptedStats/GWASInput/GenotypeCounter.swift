@@ -100,8 +100,17 @@ public enum GenotypeCounter {
                                            count: strlen(allele))
             }
             let chrom = reader.chromosome(rid: Int32(rid)), pos = reader.position
-            try state.record(candidates: candidates, alleles: alleles, chrom: chrom, pos: pos) { () throws(EncryptedStatsError) in
-                try reader.genotypes()
+            var fetched = false
+            var genotypes: UnsafeBufferPointer<Int32>?
+            try state.record(candidates: candidates, alleles: alleles, chrom: chrom, pos: pos) {
+                tally, codes, groups throws(EncryptedStatsError) -> Bool in
+                if !fetched {
+                    genotypes = try reader.genotypes()
+                    fetched = true
+                }
+                guard let gt = genotypes else { return false }
+                tally.count(gt, groups: groups, codes: codes, alleleCount: alleles.count)
+                return true
             }
             reader.noteLocation()
         }
@@ -109,9 +118,6 @@ public enum GenotypeCounter {
 
     /// VCF text input: lines come through htslib, fields and GT are split by ``VCFTextLine``.
     private static func countText(_ reader: VCFReader, _ state: CountingState) throws(EncryptedStatsError) {
-        let samples = reader.sampleNames.count
-        let buffer = UnsafeMutablePointer<Int32>.allocate(capacity: max(1, 2 * samples))
-        defer { buffer.deallocate() }
         var lastChrom: [UInt8] = []
         var lastChromName = ""
         var chromIndex = -1
@@ -152,15 +158,17 @@ public enum GenotypeCounter {
                 }
                 alleles.append(UnsafeBufferPointer(rebasing: line[start..<fields.alt.upperBound]))
             }
+            let gtIndex = fields.gtIndex(line)
             try state.record(candidates: candidates, alleles: alleles, chrom: lastChromName, pos: fields.pos) {
-                () throws(EncryptedStatsError) -> UnsafeBufferPointer<Int32>? in
-                guard let gtIndex = fields.gtIndex(line) else { return nil }
+                tally, codes, groups throws(EncryptedStatsError) -> Bool in
+                guard let gtIndex else { return false }
                 do throws(VCFTextLine.Problem) {
-                    try fields.decodeGenotypes(line, gtIndex: gtIndex, samples: samples, into: buffer)
+                    try tally.countText(line, fields: fields, gtIndex: gtIndex, groups: groups, codes: codes,
+                                        alleleCount: alleles.count)
                 } catch {
                     throw state.problem(error, chrom: lastChromName, pos: fields.pos, reader: reader)
                 }
-                return UnsafeBufferPointer(start: buffer, count: 2 * samples)
+                return true
             }
         }
     }
@@ -193,13 +201,14 @@ private final class CountingState {
     }
 
     /// Counts one record at a panel position against each panel variant there whose alleles it carries.
+    /// `tallyCalls` counts the record's calls into the tally with the given allele codes and returns false when
+    /// the record has no GT.
     func record(candidates: [Int], alleles: [UnsafeBufferPointer<UInt8>], chrom: String, pos: Int,
-                genotypes fetch: () throws(EncryptedStatsError) -> UnsafeBufferPointer<Int32>?)
+                tallyCalls: (Tally, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws(EncryptedStatsError) -> Bool)
         throws(EncryptedStatsError) {
         if codes.count < alleles.count { codes = [UInt8](repeating: Tally.other, count: alleles.count) }
         var matchedAny = false
-        var fetched = false
-        var genotypes: UnsafeBufferPointer<Int32>?
+        var withoutGT = false
         for variant in candidates {
             guard orient(alleles: alleles, variant: index.alleles[variant]) else { continue }
             matchedAny = true
@@ -209,21 +218,18 @@ private final class CountingState {
                                      + "expected one record per panel variant")
             }
             matchedAt[variant] = "\(chrom):\(pos)"
-            if !fetched {
-                genotypes = try fetch()
-                fetched = true
-            }
-            guard let gt = genotypes else {
-                counts[variant] = allMissing
-                continue
-            }
             tally.reset()
-            codes.withUnsafeBufferPointer { codes in
-                groupOf.withUnsafeBufferPointer { groups in
-                    tally.count(gt, groups: groups, codes: codes, alleleCount: alleles.count)
+            let hasGT = try codes.withUnsafeBufferPointer { codes throws(EncryptedStatsError) in
+                try groupOf.withUnsafeBufferPointer { groups throws(EncryptedStatsError) in
+                    try tallyCalls(tally, codes, groups)
                 }
             }
-            counts[variant] = tally.variantCounts
+            if hasGT {
+                counts[variant] = tally.variantCounts
+            } else {
+                counts[variant] = allMissing
+                withoutGT = true
+            }
         }
         for k in 0..<alleles.count { codes[k] = Tally.other }
         guard matchedAny else {
@@ -231,7 +237,7 @@ private final class CountingState {
             return
         }
         recordsMatched += 1
-        if fetched && genotypes == nil { recordsWithoutGenotypes += 1 }
+        if withoutGT { recordsWithoutGenotypes += 1 }
         if alleles.count > 2 { multiAllelicRecordsMatched += 1 }
         if alleles.count == 1 { monomorphicRecordsMatched += 1 }
     }
@@ -289,6 +295,9 @@ private struct PanelIndex {
 
     init(_ panel: [PanelVariant]) throws(EncryptedStatsError) {
         var ids: [String: Int] = [:]
+        ids.reserveCapacity(panel.count)
+        variantsAt.reserveCapacity(panel.count)
+        alleles.reserveCapacity(panel.count)
         for (i, v) in panel.enumerated() {
             guard v.pos > 0, v.pos < 1 << 40 else { throw .invalidPanel(variant: i, reason: "POS \(v.pos) is out of range") }
             let ref = v.ref.uppercased(), alt = v.alt.uppercased()
@@ -379,36 +388,97 @@ private final class Tally {
         }
     }
 
-    /// Any call that is not a diploid call of two known alleles: missing, half, haploid, polyploid.
-    private func slowCall(_ gt: UnsafeBufferPointer<Int32>, base: Int, ploidy: Int,
-                                   codes: UnsafeBufferPointer<UInt8>, nAlleles: UInt32, vectorEnd: Int32,
-                                   counted: Bool) -> Int {
-        if gt[base] == VCFTextLine.polyploidMarker {
+    /// Counts the GT calls of a VCF text line straight from its bytes. One-character diploid calls (`0/1`, `1|1`,
+    /// `./.`) are classified inline; every other call is decoded by ``VCFTextLine/decodeCall`` and classified by
+    /// ``classifyPair``, the rules BCF input uses too.
+    func countText(_ line: UnsafeBufferPointer<UInt8>, fields: VCFTextLine, gtIndex: Int,
+                   groups: UnsafeBufferPointer<UInt8>, codes: UnsafeBufferPointer<UInt8>,
+                   alleleCount: Int) throws(VCFTextLine.Problem) {
+        let samples = groups.count
+        let end = line.count
+        let nAlleles = UInt32(alleleCount)
+        let vectorEnd = he_bcf_int32_vector_end()
+        let table = self.table
+        let inline = gtIndex == 0 && line.baseAddress != nil
+        var i = fields.samplesStart
+        var s = 0
+        while s < samples {
+            let g = Int(groups[s])
+            if inline && i &+ 3 <= end, let p = line.baseAddress {
+                let a = p[i], sep = p[i &+ 1], b = p[i &+ 2]
+                let term: UInt8 = i &+ 3 < end ? p[i &+ 3] : 9
+                if (sep == 47 || sep == 124) && (term == 9 || term == 58) {  // '/' or '|', then tab or ':'
+                    let da = a &- 48, db = b &- 48
+                    var cls = -1
+                    if da <= 9 && db <= 9 {
+                        let sum = codes[Int(da)] &+ codes[Int(db)]
+                        if sum <= 2 { cls = Int(sum) } else { cls = 3; if g < 3 { otherAlleleCalls += 1 } }
+                    } else if a == 46 && b == 46 {  // "./."
+                        cls = 3
+                    }
+                    if cls >= 0 {
+                        table[4 &* g &+ cls] &+= 1
+                        i &+= 3
+                        if term == 58 { i = VCFTextLine.tab(line, from: i) }
+                        i &+= 1
+                        s &+= 1
+                        continue
+                    }
+                }
+            }
+            guard i <= end else { throw .columns("expected \(samples) sample columns, found \(s)") }
+            let (v0, v1) = try fields.decodeCall(line, at: &i, sample: s, gtIndex: gtIndex)
+            table[4 &* g &+ classifyPair(v0, v1, codes: codes, nAlleles: nAlleles, vectorEnd: vectorEnd,
+                                         counted: g < 3)] &+= 1
+            s &+= 1
+        }
+        guard i > end else { throw .columns("expected \(samples) sample columns, found more") }
+    }
+
+    /// Class of a call given as two values in htslib's encoding (the second `bcf_int32_vector_end` for a haploid
+    /// call, both ``VCFTextLine/polyploidMarker`` for a called genotype of ploidy above 2).
+    @inline(__always)
+    private func classifyPair(_ v0: Int32, _ v1: Int32, codes: UnsafeBufferPointer<UInt8>, nAlleles: UInt32,
+                              vectorEnd: Int32, counted: Bool) -> Int {
+        if v0 == VCFTextLine.polyploidMarker {
             if counted { polyploidCalls += 1 }
             return 3
         }
+        let a = (v0 >> 1) &- 1
+        if v1 == vectorEnd {  // haploid
+            guard v0 != vectorEnd, a >= 0 else { return 3 }
+            if counted { haploidCalls += 1 }
+            guard UInt32(bitPattern: a) < nAlleles, codes[Int(a)] <= 1 else {
+                if counted { otherAlleleCalls += 1 }
+                return 3
+            }
+            return Int(2 &* codes[Int(a)])
+        }
+        let b = (v1 >> 1) &- 1
+        if a < 0 && b < 0 { return 3 }
+        if a < 0 || b < 0 { if counted { halfCalls += 1 }; return 3 }
+        guard UInt32(bitPattern: a) < nAlleles, UInt32(bitPattern: b) < nAlleles else {
+            if counted { otherAlleleCalls += 1 }
+            return 3
+        }
+        return diploidClass(codes[Int(a)], codes[Int(b)], counted: counted)
+    }
+
+    /// Any BCF call that is not a diploid call of two known alleles: missing, half, haploid, polyploid.
+    private func slowCall(_ gt: UnsafeBufferPointer<Int32>, base: Int, ploidy: Int,
+                          codes: UnsafeBufferPointer<UInt8>, nAlleles: UInt32, vectorEnd: Int32,
+                          counted: Bool) -> Int {
         var present = 0
         while present < ploidy && gt[base &+ present] != vectorEnd { present &+= 1 }
         switch present {
         case 0:
             return 3
         case 1:
-            let a = (gt[base] >> 1) &- 1
-            guard a >= 0 else { return 3 }
-            if counted { haploidCalls += 1 }
-            guard UInt32(bitPattern: a) < nAlleles else { if counted { otherAlleleCalls += 1 }; return 3 }
-            let c = codes[Int(a)]
-            if c > 1 { if counted { otherAlleleCalls += 1 }; return 3 }
-            return Int(2 &* c)
+            return classifyPair(gt[base], vectorEnd, codes: codes, nAlleles: nAlleles, vectorEnd: vectorEnd,
+                                counted: counted)
         case 2:
-            let a = (gt[base] >> 1) &- 1, b = (gt[base &+ 1] >> 1) &- 1
-            if a < 0 && b < 0 { return 3 }
-            if a < 0 || b < 0 { if counted { halfCalls += 1 }; return 3 }
-            guard UInt32(bitPattern: a) < nAlleles, UInt32(bitPattern: b) < nAlleles else {
-                if counted { otherAlleleCalls += 1 }
-                return 3
-            }
-            return diploidClass(codes[Int(a)], codes[Int(b)], counted: counted)
+            return classifyPair(gt[base], gt[base &+ 1], codes: codes, nAlleles: nAlleles, vectorEnd: vectorEnd,
+                                counted: counted)
         default:
             var anyCalled = false
             for k in 0..<present where (gt[base &+ k] >> 1) &- 1 >= 0 { anyCalled = true }

@@ -10,9 +10,10 @@ import Darwin
 
 /// Reads the records of a VCF or BCF file one at a time through htslib.
 ///
-/// The reader owns the htslib file handle, header, record and genotype buffer and frees each exactly once when it
-/// is released. The current record and the buffer returned by ``genotypes()`` are valid until the next call to
-/// ``next()``.
+/// BCF records are decoded by htslib (``next()``, ``genotypes()``); VCF text lines are handed over undecoded
+/// (``nextLine()``) for ``VCFTextLine`` to split. The reader owns the htslib file handle, header, record, genotype
+/// buffer and line buffer and frees each exactly once when it is released. The current record, line and genotype
+/// buffer are valid until the next read.
 package final class VCFReader {
     package let path: String
     private let file: UnsafeMutablePointer<htsFile>
@@ -43,7 +44,7 @@ package final class VCFReader {
         if decompressionThreads > 0 { _ = hts_set_threads(file, Int32(decompressionThreads)) }
         guard let header = bcf_hdr_read(file) else {
             hts_close(file)
-            throw .vcfHeader(path: path, reason: "htslib could not parse the header (expected ##fileformat and #CHROM lines)")
+            throw .vcfHeader(path: path, reason: "htslib could not parse the header (expected ##fileformat, a #CHROM line and unique sample names)")
         }
         guard let record = bcf_init() else {
             bcf_hdr_destroy(header)

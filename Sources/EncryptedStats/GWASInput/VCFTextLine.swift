@@ -2,8 +2,9 @@
 //
 // htslib's general VCF parser re-encodes every FORMAT field of every sample into BCF before anything can read
 // GT; on 2,000-sample files that costs three times PLINK's whole `--freq`. Counting needs only CHROM, POS, REF,
-// ALT, FORMAT and the GT sub-field, so VCF text lines read through htslib are split here, and GT calls are written
-// in htslib's integer encoding so that VCF and BCF input share one counting path.
+// ALT, FORMAT and the GT sub-field, so VCF text lines read through htslib are split here. Calls that are not
+// one-character diploid calls are decoded into htslib's integer encoding, so that VCF and BCF input share the
+// rules for haploid, half, polyploid and multi-allelic calls.
 
 import CHTSlib
 
@@ -48,7 +49,7 @@ package struct VCFTextLine {
             value = value &* 10 &+ d
             i += 1
         }
-        guard value > 0 else { throw .pos(String(decoding: UnsafeBufferPointer(rebasing: line[(t1 + 1)..<t2]), as: UTF8.self)) }
+        guard value > 0 && value < 1 << 40 else { throw .pos(String(decoding: UnsafeBufferPointer(rebasing: line[(t1 + 1)..<t2]), as: UTF8.self)) }
         pos = value
         afterPos = t2 + 1
     }
@@ -91,100 +92,69 @@ package struct VCFTextLine {
     /// Marker written for a call of ploidy above 2 with at least one called allele.
     package static let polyploidMarker = Int32.max
 
-    /// Decodes the GT sub-field of every sample into `out` (two values per sample, htslib's encoding: allele k as
-    /// `(k + 1) << 1 | phased`, `.` as 0, a haploid call padded with `bcf_int32_vector_end`; a call of ploidy
-    /// above 2 as two ``polyploidMarker``s when any allele is called, else as missing).
-    package func decodeGenotypes(_ line: UnsafeBufferPointer<UInt8>, gtIndex: Int, samples: Int,
-                                 into out: UnsafeMutablePointer<Int32>) throws(Problem) {
+    /// Decodes the GT of sample `s`, whose column starts at `i`, into two values in htslib's encoding (allele k as
+    /// `(k + 1) << 1 | phased`, `.` as 0, a haploid call padded with `bcf_int32_vector_end`, a call of ploidy above
+    /// 2 as two ``polyploidMarker``s when any allele is called, else as missing), and moves `i` to the next column.
+    package func decodeCall(_ line: UnsafeBufferPointer<UInt8>, at i: inout Int, sample s: Int,
+                            gtIndex: Int) throws(Problem) -> (Int32, Int32) {
         let end = line.count
-        let vectorEnd = he_bcf_int32_vector_end()
-        var i = samplesStart
-        var s = 0
-        guard let p = line.baseAddress else {
-            if samples > 0 { throw .columns("expected \(samples) sample columns, found 0") }
-            return
+        // Skip the sub-fields before GT; a sample with fewer sub-fields has a missing GT.
+        var key = 0
+        while key < gtIndex && i < end && line[i] != UInt8(ascii: "\t") {
+            while i < end && line[i] != UInt8(ascii: ":") && line[i] != UInt8(ascii: "\t") { i += 1 }
+            if i < end && line[i] == UInt8(ascii: ":") { i += 1; key += 1 }
         }
-        while s < samples {
-            // Fast path: GT first, one-character alleles, diploid ("0/1", "1|0", "./."), then tab, ':' or the end.
-            if gtIndex == 0 && i + 3 <= end {
-                let a = p[i], sep = p[i + 1], b = p[i + 2]
-                let term: UInt8 = i + 3 < end ? p[i + 3] : 9
-                let da = a &- 48, db = b &- 48
-                if (sep == 47 || sep == 124) && (term == 9 || term == 58) && (da <= 9 || a == 46) && (db <= 9 || b == 46) {
-                    out[2 &* s] = a == 46 ? 0 : Int32(da &+ 1) << 1
-                    out[2 &* s &+ 1] = b == 46 ? 0 : Int32(db &+ 1) << 1 | (sep == 124 ? 1 : 0)
-                    i &+= 3
-                    if term == 58 { i = Self.tab(line, from: i) }
-                    i &+= 1
-                    s &+= 1
+        var v0: Int32 = 0, v1: Int32 = 0
+        var n = 0
+        var anyCalled = false
+        if key == gtIndex {
+            var phased: Int32 = 0
+            while i < end {
+                let c = line[i]
+                var value: Int32
+                if c == UInt8(ascii: ".") {
+                    value = 0
+                    i += 1
+                } else if c &- 48 <= 9 {
+                    var k: Int32 = 0
+                    var digits = 0
+                    while i < end && line[i] &- 48 <= 9 && digits < 9 {
+                        k = k &* 10 &+ Int32(line[i] &- 48)
+                        i += 1
+                        digits += 1
+                    }
+                    value = (k &+ 1) << 1 | phased
+                    anyCalled = true
+                } else if n == 0 && (c == UInt8(ascii: ":") || c == UInt8(ascii: "\t")) {
+                    break  // empty GT: missing
+                } else {
+                    throw .genotype(sample: s, text: Self.column(line, around: i))
+                }
+                if n == 0 { v0 = value } else if n == 1 { v1 = value }
+                n += 1
+                guard i < end else { break }
+                let sep = line[i]
+                if sep == UInt8(ascii: "/") || sep == UInt8(ascii: "|") {
+                    phased = sep == UInt8(ascii: "|") ? 1 : 0
+                    i += 1
                     continue
                 }
-            }
-            guard i <= end else {
-                throw .columns("expected \(samples) sample columns, found \(s)")
-            }
-            // Skip the sub-fields before GT; a sample with fewer sub-fields has a missing GT.
-            var key = 0
-            while key < gtIndex && i < end && line[i] != UInt8(ascii: "\t") {
-                while i < end && line[i] != UInt8(ascii: ":") && line[i] != UInt8(ascii: "\t") { i += 1 }
-                if i < end && line[i] == UInt8(ascii: ":") { i += 1; key += 1 }
-            }
-            var v0: Int32 = 0, v1: Int32 = 0
-            var n = 0
-            var anyCalled = false
-            if key == gtIndex {
-                var phased: Int32 = 0
-                while i < end {
-                    let c = line[i]
-                    var value: Int32
-                    if c == UInt8(ascii: ".") {
-                        value = 0
-                        i += 1
-                    } else if c &- 48 <= 9 {
-                        var k: Int32 = 0
-                        var digits = 0
-                        while i < end && line[i] &- 48 <= 9 && digits < 9 {
-                            k = k &* 10 &+ Int32(line[i] &- 48)
-                            i += 1
-                            digits += 1
-                        }
-                        value = (k &+ 1) << 1 | phased
-                        anyCalled = true
-                    } else if n == 0 && (c == UInt8(ascii: ":") || c == UInt8(ascii: "\t")) {
-                        break  // empty GT: missing
-                    } else {
-                        throw .genotype(sample: s, text: Self.column(line, around: i))
-                    }
-                    if n == 0 { v0 = value } else if n == 1 { v1 = value }
-                    n += 1
-                    guard i < end else { break }
-                    let sep = line[i]
-                    if sep == UInt8(ascii: "/") || sep == UInt8(ascii: "|") {
-                        phased = sep == UInt8(ascii: "|") ? 1 : 0
-                        i += 1
-                        continue
-                    }
-                    guard sep == UInt8(ascii: ":") || sep == UInt8(ascii: "\t") else {
-                        throw .genotype(sample: s, text: Self.column(line, around: i))
-                    }
-                    break
+                guard sep == UInt8(ascii: ":") || sep == UInt8(ascii: "\t") else {
+                    throw .genotype(sample: s, text: Self.column(line, around: i))
                 }
+                break
             }
-            // Move to the next sample column.
-            if i < end && line[i] != UInt8(ascii: "\t") { i = Self.tab(line, from: i) }
-            i += 1
-            switch n {
-            case 0: out[2 * s] = 0; out[2 * s + 1] = 0
-            case 1: out[2 * s] = v0; out[2 * s + 1] = vectorEnd
-            case 2: out[2 * s] = v0; out[2 * s + 1] = v1
-            default:
-                let v = anyCalled ? Self.polyploidMarker : 0
-                out[2 * s] = v; out[2 * s + 1] = v
-            }
-            s += 1
         }
-        guard i > end else {
-            throw .columns("expected \(samples) sample columns, found more")
+        // Move to the next sample column.
+        if i < end && line[i] != UInt8(ascii: "\t") { i = Self.tab(line, from: i) }
+        i += 1
+        switch n {
+        case 0: return (0, 0)
+        case 1: return (v0, he_bcf_int32_vector_end())
+        case 2: return (v0, v1)
+        default:
+            let v = anyCalled ? Self.polyploidMarker : 0
+            return (v, v)
         }
     }
 

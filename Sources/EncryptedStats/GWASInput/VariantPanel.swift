@@ -13,8 +13,13 @@ public enum VariantPanel {
     public static func read(path: String) throws(EncryptedStatsError) -> [PanelVariant] {
         let lines = try TextTable.read(path: path)
         var panel: [PanelVariant] = []
+        panel.reserveCapacity(lines.count)
         var lineOfID: [String: Int] = [:]
-        var lineOfSite: [SiteKey: Int] = [:]
+        lineOfID.reserveCapacity(lines.count)
+        // Variants at each (chromosome, position), for duplicate detection: line numbers and alleles.
+        var chromosomeIndex: [Substring: Int] = [:]
+        var atPosition: [Int: [(line: Int, alleles: (String, String))]] = [:]
+        atPosition.reserveCapacity(lines.count)
         for (index, line) in lines.enumerated() {
             let fields = line.fields
             if fields[0].hasPrefix("#") { continue }
@@ -23,7 +28,7 @@ public enum VariantPanel {
                 throw .inputField(path: path, line: line.number, field: "columns",
                                   expected: "5 columns CHR POS ID REF ALT", found: "\(fields.count) columns")
             }
-            guard let pos = Int(fields[1]), pos > 0, fields[1].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
+            guard let pos = Int(fields[1]), pos > 0, pos < 1 << 40, fields[1].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 throw .inputField(path: path, line: line.number, field: "POS",
                                   expected: "a positive integer", found: fields[1])
             }
@@ -40,13 +45,22 @@ public enum VariantPanel {
             if let first = lineOfID[variant.id] {
                 throw .inputDuplicate(path: path, line: line.number, firstLine: first, field: "ID", value: variant.id)
             }
-            let key = SiteKey(variant)
-            if let first = lineOfSite[key] {
-                throw .inputDuplicate(path: path, line: line.number, firstLine: first, field: "CHR:POS:REF:ALT",
+            let chrom = normalizedChromosome(variant.chrom)
+            let chromIndex: Int
+            if let known = chromosomeIndex[chrom] {
+                chromIndex = known
+            } else {
+                chromIndex = chromosomeIndex.count
+                chromosomeIndex[chrom] = chromIndex
+            }
+            let key = chromIndex << 40 | pos
+            for other in atPosition[key, default: []] where other.alleles == (variant.ref, variant.alt)
+                || other.alleles == (variant.alt, variant.ref) {
+                throw .inputDuplicate(path: path, line: line.number, firstLine: other.line, field: "CHR:POS:REF:ALT",
                                       value: "\(variant.chrom):\(pos):\(variant.ref):\(variant.alt)")
             }
             lineOfID[variant.id] = line.number
-            lineOfSite[key] = line.number
+            atPosition[key, default: []].append((line.number, (variant.ref, variant.alt)))
             panel.append(variant)
         }
         return panel
@@ -61,19 +75,5 @@ public enum VariantPanel {
 
     package static func isSequenceAllele(_ allele: String) -> Bool {
         !allele.isEmpty && allele.utf8.allSatisfy { "ACGTNacgtn".utf8.contains($0) }
-    }
-
-    /// Identity of a panel variant for duplicate detection: normalised chromosome, position, unordered alleles.
-    package struct SiteKey: Hashable {
-        var chrom: Substring
-        var pos: Int
-        var lowAllele: String
-        var highAllele: String
-        init(_ v: PanelVariant) {
-            chrom = VariantPanel.normalizedChromosome(v.chrom)
-            pos = v.pos
-            let a = v.ref.uppercased(), b = v.alt.uppercased()
-            (lowAllele, highAllele) = a < b ? (a, b) : (b, a)
-        }
     }
 }

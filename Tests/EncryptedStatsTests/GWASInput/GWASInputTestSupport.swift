@@ -4,7 +4,7 @@ import Foundation
 import Testing
 
 /// A temporary directory removed when the value is released.
-final class TemporaryDirectory {
+final class GWASTemporaryDirectory {
     let path: String
 
     init() throws {

@@ -1,14 +1,15 @@
 import EncryptedStats
+import Foundation
 import Testing
 
 /// A small site: samples a (case), b (control), c (missing phenotype), d (case), e (no phenotype line); the
 /// phenotype file also names `ghost`, which the VCF does not have.
 private struct Site {
-    let dir: TemporaryDirectory
+    let dir: GWASTemporaryDirectory
     let phenotypes: PhenotypeTable
 
     init() throws {
-        dir = try TemporaryDirectory()
+        dir = try GWASTemporaryDirectory()
         phenotypes = try PhenotypeTable.read(path: try dir.write("site.pheno", "a\t2\nb\t1\nc\tNA\nd\t2\nghost\t1\n"))
     }
 
@@ -50,9 +51,9 @@ struct GenotypeCounterTests {
         let (counts, summary) = try site.count(vcf, [v("1", 100, "A", "G"), v("1", 200, "C", "T")])
         #expect(counts[0] == VariantCounts(cases: g(1, 0, 0, 1), controls: g(0, 1, 0, 0), unknownPhenotype: g(0, 0, 1, 0)))
         #expect(counts[1] == VariantCounts(cases: g(0, 2, 0, 0), controls: g(0, 0, 1, 0), unknownPhenotype: g(1, 0, 0, 0)))
-        #expect(counts[0].slots == [1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0])
+        #expect(counts[0].slots == [1, 0, 0, 1, 0, 1, 0, 0, 0, 0, 1, 0] as [UInt64])
         #expect(summary.vcfSamples == 5)
-        #expect([summary.cases, summary.controls, summary.unknownPhenotype] == [2, 1, 1])
+        #expect([summary.cases, summary.controls, summary.unknownPhenotype] == [2, 1, 1] as [Int])
         #expect(summary.samplesWithoutPhenotype == 1 && summary.examplesWithoutPhenotype == ["e"])
         #expect(summary.phenotypeSamplesNotInVCF == 1 && summary.examplesNotInVCF == ["ghost"])
         #expect(summary.records == 2 && summary.recordsMatched == 2)
@@ -194,6 +195,11 @@ struct GenotypeCounterTests {
                                                       reason: "expected at least 8 tab-separated columns")) {
             try site.count(fewColumns, panel)
         }
+        let dupSamples = try site.dir.write("dup.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ta\ta\n")
+        #expect(throws: EncryptedStatsError.vcfHeader(
+            path: dupSamples, reason: "htslib could not parse the header (expected ##fileformat, a #CHROM line and unique sample names)")) {
+            try site.count(dupSamples, panel)
+        }
         let text = try site.dir.write("notes.txt", "just some text\n")
         #expect(throws: EncryptedStatsError.vcfHeader(
             path: text, reason: "not a VCF or BCF file (expected VCF text, bgzipped VCF or BCF)")) {
@@ -221,18 +227,40 @@ struct GenotypeCounterTests {
     @Test("plain VCF, bgzipped VCF and BCF give the same counts", .enabled(if: GWASOracles.toolsEnabled, GWASOracles.toolsReason))
     func formats() throws {
         let site = try Site()
+        // Every rule at once: swapped, multi-allelic, haploid, half, triploid, ALT '.', no GT, other alleles,
+        // outside the panel, absent, GT not first; the text path and htslib's BCF path must agree.
         let vcf = try site.vcf(["1 100 A G GT 0/0 0/1 1/1 ./. 1/1", "1 200 C T,G GT 0|2 1|1 0/0 1/0 0/.",
-                                "2 5 T C GT 1 1/1 0/0/1 0/1 0/0"])
-        let panel = [v("1", 100, "A", "G"), v("1", 200, "C", "G"), v("2", 5, "T", "C"), v("2", 6, "T", "C")]
+                                "2 5 T C GT 1 1/1 0/0/1 0/1 0/0", "2 7 C T GT:DP 1/0:3 ./1:4 0|1:5 1/1:6 ./1:7",
+                                "2 8 A . GT 0/0 0 ./. 0/0 0/0", "2 9 A C DP 3 4 5 6 7", "2 10 A C GT 0/1 0/1 0/1 0/1 0/1",
+                                "2 11 A C GT 0/1 0/1 0/1 0/1 0/1", "2 12 G T DP:GT 3:0/1 4:1/1 5:0/0/0 6:. 7:1"])
+        let panel = [v("1", 100, "A", "G"), v("1", 200, "C", "G"), v("2", 5, "T", "C"), v("2", 6, "T", "C"),
+                     v("2", 7, "T", "C"), v("2", 8, "A", "T"), v("2", 9, "A", "C"), v("2", 10, "A", "T"),
+                     v("2", 12, "G", "T")]
         let gz = site.dir.path + "/site.vcf.gz", bcf = site.dir.path + "/site.bcf"
         try GWASOracles.run(GWASOracles.bcftools, ["view", "-Oz", "-o", gz, vcf], name: "bcftools")
         try GWASOracles.run(GWASOracles.bcftools, ["view", "-Ob", "-o", bcf, vcf], name: "bcftools")
         let plain = try site.count(vcf, panel)
         #expect(plain.0[1] == VariantCounts(cases: g(0, 1, 0, 1), controls: g(0, 0, 0, 1), unknownPhenotype: g(1, 0, 0, 0)))
+        #expect(plain.0[4] == VariantCounts(cases: g(1, 1, 0, 0), controls: g(0, 0, 0, 1), unknownPhenotype: g(0, 1, 0, 0)))
+        #expect(plain.0[8] == VariantCounts(cases: g(0, 1, 0, 1), controls: g(0, 0, 1, 0), unknownPhenotype: g(0, 0, 0, 1)))
+        let s = plain.1
+        #expect([s.records, s.recordsMatched, s.recordsNotInPanel, s.recordsWithOtherAlleles] == [9, 7, 1, 1] as [Int])
+        #expect([s.multiAllelicRecordsMatched, s.monomorphicRecordsMatched, s.recordsWithoutGenotypes,
+                  s.panelVariantsAbsent] == [1, 1, 1, 2] as [Int])
+        #expect([s.halfCalls, s.haploidCalls, s.polyploidCalls, s.callsWithOtherAlleles] == [1, 2, 2, 2] as [Int])
         for path in [gz, bcf] {
             let other = try site.count(path, panel)
             #expect(other.0 == plain.0, "\(path)")
             #expect(other.1 == plain.1, "\(path)")
+            let threaded = try GenotypeCounter.count(vcfPath: path, phenotypes: site.phenotypes, panel: panel,
+                                                     decompressionThreads: 2)
+            #expect(threaded.counts == plain.0 && threaded.summary == plain.1, "\(path) with 2 threads")
         }
+        // A truncated BCF is an error, not a short count.
+        let bytes = try Array(Data(contentsOf: URL(fileURLWithPath: bcf)))
+        let truncated = site.dir.path + "/truncated.bcf"
+        try Data(bytes[0..<(bytes.count * 2 / 3)]).write(to: URL(fileURLWithPath: truncated))
+        let error = #expect(throws: EncryptedStatsError.self) { try site.count(truncated, panel) }
+        #expect(error?.description.hasPrefix("\(truncated): ") == true, "\(String(describing: error))")
     }
 }

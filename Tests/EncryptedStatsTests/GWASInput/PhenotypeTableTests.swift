@@ -5,7 +5,7 @@ import Testing
 struct PhenotypeTableTests {
     @Test("PLINK FID IID PHENO with a header, matched by IID")
     func plinkWithHeader() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         let path = try dir.write("p.pheno", "FID IID PHENO\nf1 a 2\nf1 b 1\nf2 c 0\nf3 d -9\nf4 e NA\n")
         let table = try PhenotypeTable.read(path: path)
         #expect(table.samples == ["a", "b", "c", "d", "e"])
@@ -17,7 +17,7 @@ struct PhenotypeTableTests {
 
     @Test("PLINK columns without a header, tabs and CRLF, extra columns ignored")
     func plinkWithoutHeader() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         let path = try dir.write("p.pheno", "f1\ta\t2\t7.5\r\n\nf2\tb\t1\t3\r\n")
         let table = try PhenotypeTable.read(path: path)
         #expect(table.count == 2)
@@ -26,7 +26,7 @@ struct PhenotypeTableTests {
 
     @Test("two-column sample/phenotype TSV, with and without a header")
     func twoColumns() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         for text in ["#sample\tphenotype\nx\t2\ny\t1\n", "x\t2\ny\t1\n"] {
             let table = try PhenotypeTable.read(path: try dir.write("p.tsv", text))
             #expect(table.samples == ["x", "y"])
@@ -37,7 +37,7 @@ struct PhenotypeTableTests {
     @Test("a phenotype outside 1/2/0/-9/NA is an error naming file, line and field",
           arguments: ["3", "1.0", "case", "-1", "na"])
     func badPhenotype(code: String) throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         let path = try dir.write("bad.pheno", "FID IID PHENO\nf a 1\nf b \(code)\n")
         #expect(throws: EncryptedStatsError.inputField(
             path: path, line: 3, field: "PHENO", expected: "2 (case), 1 (control), or 0, -9, NA (missing)",
@@ -50,7 +50,7 @@ struct PhenotypeTableTests {
 
     @Test("a sample named twice is an error naming both lines")
     func duplicateSample() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         let path = try dir.write("dup.pheno", "a\t1\nb\t2\na\t2\n")
         let error = #expect(throws: EncryptedStatsError.self) { try PhenotypeTable.read(path: path) }
         #expect(error == .inputDuplicate(path: path, line: 3, firstLine: 1, field: "sample", value: "a"))
@@ -59,7 +59,7 @@ struct PhenotypeTableTests {
 
     @Test("lines with a different number of columns are an error")
     func ragged() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         let path = try dir.write("r.pheno", "f a 1\nb 2\n")
         #expect(throws: EncryptedStatsError.inputField(path: path, line: 2, field: "columns",
                                                        expected: "3 columns like the first data line",
@@ -72,7 +72,7 @@ struct PhenotypeTableTests {
 
     @Test("a missing file is an error with the system's reason")
     func missingFile() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         let path = dir.path + "/nope.pheno"
         #expect(throws: EncryptedStatsError.inputUnreadable(path: path, reason: "No such file or directory")) {
             try PhenotypeTable.read(path: path)

@@ -7,14 +7,14 @@ import Testing
 @Suite("Genotype counts against PLINK 1.9")
 struct PlinkCountTests {
     struct Cohort {
-        var dir: TemporaryDirectory
+        var dir: GWASTemporaryDirectory
         var panel: [PanelVariant]
         var sites: [(vcf: String, pheno: String)]
         var special: [String: String]
     }
 
     static func simulate(seed: Int, splitSeed: Int, samples: Int, variants: Int) throws -> Cohort {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         try GWASOracles.run(GWASOracles.python, [
             GWASOracles.repositoryRoot + "/Tests/Oracles/simulate_cohort.py", "--out", dir.path,
             "--samples", "\(samples)", "--variants", "\(variants)", "--seed", "\(seed)", "--split-seed", "\(splitSeed)",
@@ -54,6 +54,7 @@ struct PlinkCountTests {
         let model = try String(contentsOfFile: dir + "/plink.model", encoding: .utf8)
         for line in model.split(separator: "\n").dropFirst() {
             let f = line.split(separator: " ").map(String.init)
+            if f.count == 10, f[4] == "ALLELIC" { rows[f[1]]?.allelicP = Double(f[9]) }
             guard f.count >= 7, f[4] == "GENO" else { continue }
             func counts(_ text: String) throws -> GenotypeCounts {
                 let n = try text.split(separator: "/").map { try #require(UInt64($0), "count in \(line)") }
@@ -71,11 +72,28 @@ struct PlinkCountTests {
         var a1: String, a2: String
         var all: GenotypeCounts
         var cases: GenotypeCounts?, controls: GenotypeCounts?
+        var allelicP: Double?
     }
 
     static func add(_ a: [VariantCounts], _ b: [VariantCounts]) -> [VariantCounts] {
         zip(a, b).map { VariantCounts(cases: $0.cases + $1.cases, controls: $0.controls + $1.controls,
                                       unknownPhenotype: $0.unknownPhenotype + $1.unknownPhenotype) }
+    }
+
+    @Test("the simulated cohort is a function of its seeds", .enabled(if: GWASOracles.plinkEnabled, GWASOracles.plinkReason))
+    func deterministic() throws {
+        let a = try Self.simulate(seed: 5, splitSeed: 3, samples: 200, variants: 60)
+        let b = try Self.simulate(seed: 5, splitSeed: 3, samples: 200, variants: 60)
+        let c = try Self.simulate(seed: 6, splitSeed: 3, samples: 200, variants: 60)
+        func contents(_ cohort: Cohort) throws -> [String] {
+            let dir = cohort.dir.path
+            return try ["panel.tsv", "pooled.pheno", "site1.pheno"].map {
+                try String(contentsOfFile: dir + "/" + $0, encoding: .utf8)
+            } + [try GWASOracles.run(GWASOracles.bcftools, ["view", "-H", dir + "/pooled.vcf.gz"], name: "bcftools"),
+                 try GWASOracles.run(GWASOracles.bcftools, ["view", "-H", dir + "/site3.bcf"], name: "bcftools")]
+        }
+        #expect(try contents(a) == contents(b))
+        #expect(try contents(a) != contents(c))
     }
 
     @Test("site counts summed = PLINK 1.9 --freqx/--model on the pooled VCF", .timeLimit(.minutes(2)),
@@ -139,6 +157,9 @@ struct PlinkCountTests {
         #expect(try planted("caseOnlyAlt").controls.altAlleles == 0 && planted("caseOnlyAlt").cases.altAlleles > 0)
         #expect(try planted("controlOnlyAlt").cases.altAlleles == 0 && planted("controlOnlyAlt").controls.altAlleles > 0)
         #expect(try planted("missCasesOnly").controls.missing == 0 && planted("missCasesOnly").cases.missing > 0)
+        let strongID = try #require(cohort.special["strong"])
+        let strongP = try #require(plink[strongID]?.allelicP)
+        #expect(strongP < 1e-50, "PLINK's allelic P of the planted strong association")
         let total = summaries.reduce(into: SiteInputSummary()) { t, s in
             t.multiAllelicRecordsMatched += s.multiAllelicRecordsMatched
             t.monomorphicRecordsMatched += s.monomorphicRecordsMatched

@@ -5,7 +5,7 @@ import Testing
 struct VariantPanelTests {
     @Test("header, comments, tabs or spaces; alleles stored upper-case; order kept")
     func good() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         let path = try dir.write("panel.tsv", """
             CHR\tPOS\tID\tREF\tALT
             # a comment
@@ -43,7 +43,7 @@ struct VariantPanelTests {
         BadLine(line: "1 10 rs1 A a", field: "ALT", expected: "an allele different from REF", found: "a"),
     ])
     func bad(_ bad: BadLine) throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         let path = try dir.write("panel.tsv", "CHR POS ID REF ALT\n1 5 rs0 C T\n\(bad.line)\n")
         let error = #expect(throws: EncryptedStatsError.self) { try VariantPanel.read(path: path) }
         #expect(error == .inputField(path: path, line: 3, field: bad.field, expected: bad.expected, found: bad.found))
@@ -52,7 +52,7 @@ struct VariantPanelTests {
 
     @Test("duplicate IDs are an error")
     func duplicateID() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         let path = try dir.write("panel.tsv", "1 5 rs0 C T\n1 6 rs1 C T\n2 5 rs0 A G\n")
         #expect(throws: EncryptedStatsError.inputDuplicate(path: path, line: 3, firstLine: 1, field: "ID",
                                                            value: "rs0")) { try VariantPanel.read(path: path) }
@@ -60,7 +60,7 @@ struct VariantPanelTests {
 
     @Test("the same site twice is an error, whatever the chr prefix or allele order")
     func duplicateSite() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         let path = try dir.write("panel.tsv", "chr1 5 a C T\n1 5 b T C\n")
         let error = #expect(throws: EncryptedStatsError.self) { try VariantPanel.read(path: path) }
         #expect(error == .inputDuplicate(path: path, line: 2, firstLine: 1, field: "CHR:POS:REF:ALT", value: "1:5:T:C"))
@@ -72,7 +72,7 @@ struct VariantPanelTests {
 
     @Test("an in-memory panel is validated by the counter")
     func inMemory() throws {
-        let dir = try TemporaryDirectory()
+        let dir = try GWASTemporaryDirectory()
         let vcf = try dir.write("x.vcf", "##fileformat=VCFv4.2\n#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\n")
         let phenotypes = try PhenotypeTable([])
         let dup = [PanelVariant(chrom: "1", pos: 5, id: "a", ref: "C", alt: "T"),
