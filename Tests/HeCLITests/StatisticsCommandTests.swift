@@ -88,7 +88,8 @@ struct StatisticsCommandTests {
             // Signed integers are refused for decimal cells: the documented way is --value-type decimal.
             #expect(r.status == 65)
             let ok = try dir.run("encrypt", "--public-key", keys.publicKey, "--site", site, "--in", "\(site).csv",
-                                 "--out", "\(site).he", "--value-type", "decimal", "--scale", "2", "--quiet")
+                                 "--out", "\(site).he", "--value-type", "decimal", "--scale", "2",
+                                 "--max-value", "100000", "--quiet")
             try #require(ok.status == 0, "\(ok.stderr)")
             files.append("\(site).he")
         }

@@ -125,7 +125,7 @@ struct SummaryCommand: ParsableCommand {
 
         Example (a site's table, values with one decimal, hence --scale 2):
           variable,count,sum,sum_squares
-          bmi,3,75.90,1926.67
+          bmi,3,75.90,1923.15
 
           he-cli encrypt --public-key keys/public.hekey --site st-marys --in bmi.csv --out st-marys-bmi.he \\
               --value-type decimal --scale 2
