@@ -4,8 +4,9 @@
 #
 #   Benchmarks/run-paillier.sh [ITERATIONS] [ROUNDS]
 #
-# Each round runs the floor, the library and the peers back to back at one key size; the table shows, per
-# operation, the lowest of the rounds' medians (the least disturbed measurement on a shared machine).
+# Each round runs the floor, the library and the peers back to back at one key size. Every program reports,
+# per operation, its fastest sample, and the table shows the lowest over the rounds: on a shared machine the
+# least disturbed run is the best estimate of the cost, and all implementations get the same treatment.
 # Python: $HE_BENCH_PYTHON, else $HE_TEST_PYTHON, else python3; it needs phe, gmpy2 and pypaillier
 # (pip install phe gmpy2 pypaillier). Raw outputs go to bench-out/paillier/.
 set -euo pipefail

@@ -1,11 +1,10 @@
 #!/usr/bin/env python3
 """Peer Paillier implementations timed at one key size, one line per operation:
-    <peer>_<operation> <median microseconds>
+    <peer>_<operation> <fastest of ITERATIONS samples, microseconds>
 Peers: python-paillier (phe, with gmpy2; textbook r^n randomiser, CRT decryption) and pypaillier (Rust + GMP,
 DJN randomiser). Usage: peers.py BITS ITERATIONS [KEYGEN_ITERATIONS]
 pypaillier's key generation (safe primes, a different and much slower method) is not timed.
 """
-import statistics
 import sys
 import time
 
@@ -21,7 +20,7 @@ def measure(iterations, body, batch=1):
         for _ in range(batch):
             body()
         samples.append((time.perf_counter() - start) / batch * 1e6)
-    return statistics.median(samples)
+    return min(samples)
 
 
 def report(name, us):
