@@ -74,6 +74,8 @@ rows = [
     ("decrypt (CRT)", "swift_decrypt", "floor_crt", "vs GMP floor (<= 1.15)"),
     ("decrypt (CRT)", "swift_decrypt", "phe_decrypt", "vs phe (< 1)"),
     ("decrypt (CRT)", "swift_decrypt", "pypaillier_decrypt", "vs pypaillier"),
+    ("decrypt (CRT halves on 2 cores)", "swift_decrypt_2core", "phe_decrypt", "vs phe (< 1)"),
+    ("decrypt (CRT halves on 2 cores)", "swift_decrypt_2core", "pypaillier_decrypt", "vs pypaillier"),
     ("add", "swift_add", "floor_mulmod", "vs GMP floor (<= 1.15)"),
     ("add", "swift_add", "phe_add", "vs phe"),
     ("scalar multiply (20-bit k)", "swift_scalar_mul", "phe_scalar_mul", "vs phe"),

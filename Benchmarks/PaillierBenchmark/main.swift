@@ -76,7 +76,9 @@ do {
     report("encrypt_djn", try measure(iterations) { c = try encryptor.encrypt(m) })
     report("encrypt_textbook", try measure(iterations) { c = try textbook.encrypt(m) })
     var d = BigInt()
-    report("decrypt", try measure(iterations) { d = try decryptor.decrypt(c) })
+    report("decrypt", measure(iterations) { d = decryptor.decryptResidue(c.value, concurrentHalves: false) })
+    guard d == m else { fatalError("decryption mismatch") }
+    report("decrypt_2core", try measure(iterations) { d = try decryptor.decrypt(c) })
     guard d == m else { fatalError("decryption mismatch") }
     let c2 = try encryptor.encrypt(BigInt(42))
     var sum = c
