@@ -4,7 +4,7 @@
 #include <NTL/ZZ_pX.h>
 #include <NTL/lzz_pX.h>
 
-#include <chrono>
+#include <time.h>
 
 namespace {
 
@@ -77,11 +77,13 @@ extern "C" double cntl_time_negacyclic_multiply(const uint64_t *a, const uint64_
     }
     x.normalize();
     y.normalize();
-    auto start = std::chrono::steady_clock::now();
+    timespec t0, t1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     for (long k = 0; k < iterations; k++) {
         NTL::mul(p, x, y);
         reduceNegacyclic<NTL::zz_pX, NTL::zz_p>(p, r, n);
     }
-    auto stop = std::chrono::steady_clock::now();
-    return double(std::chrono::duration_cast<std::chrono::nanoseconds>(stop - start).count()) / double(iterations);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    double ns = double(t1.tv_sec - t0.tv_sec) * 1e9 + double(t1.tv_nsec - t0.tv_nsec);
+    return ns / double(iterations);
 }

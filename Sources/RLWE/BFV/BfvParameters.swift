@@ -48,20 +48,26 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
     let plaintextTables: NttTables
     let auxiliaryModuli: [UInt64]
 
-    /// Parameters of a named preset.
+    /// Parameters of a named preset (built once, on first use).
     public static func preset(_ p: BfvPreset) -> BfvParameters {
-        presetCache[p.rawValue]!
+        switch p {
+        case .n4096: presetN4096
+        case .n8192: presetN8192
+        case .n16384: presetN16384
+        case .n32768: presetN32768
+        }
     }
 
-    private static let presetCache: [String: BfvParameters] = {
-        var r: [String: BfvParameters] = [:]
-        for p in BfvPreset.allCases {
-            r[p.rawValue] = try! BfvParameters(
-                degree: p.degree, plaintextModulus: BfvPreset.plaintextModulus,
-                coefficientBits: p.coefficientBits, preset: p)
-        }
-        return r
-    }()
+    private static func build(_ p: BfvPreset) -> BfvParameters {
+        // The preset definitions are constants validated by the tests; failure here is a programming error.
+        try! BfvParameters(
+            degree: p.degree, plaintextModulus: BfvPreset.plaintextModulus, coefficientBits: p.coefficientBits, preset: p)
+    }
+
+    private static let presetN4096 = build(.n4096)
+    private static let presetN8192 = build(.n8192)
+    private static let presetN16384 = build(.n16384)
+    private static let presetN32768 = build(.n32768)
 
     /// Custom parameters with generated primes of the given sizes (largest primes below 2^bits that are 1 mod 2N).
     public convenience init(degree: Int, plaintextModulus: UInt64, coefficientBits: [Int]) throws(RlweError) {

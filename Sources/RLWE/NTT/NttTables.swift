@@ -144,17 +144,10 @@ public final class NttTables: Sendable {
 @inlinable
 func bitReverse(_ x: Int, bits: Int) -> Int {
     guard bits > 0 else { return 0 }
-    return Int(UInt(x).bitSwapped >> UInt(UInt.bitWidth - bits))
-}
-
-extension UInt {
-    @usableFromInline var bitSwapped: UInt {
-        var v = self
-        var r: UInt = 0
-        for _ in 0..<UInt.bitWidth {
-            r = (r << 1) | (v & 1)
-            v >>= 1
-        }
-        return r
-    }
+    var v = UInt64(x)
+    v = ((v >> 1) & 0x5555_5555_5555_5555) | ((v & 0x5555_5555_5555_5555) << 1)
+    v = ((v >> 2) & 0x3333_3333_3333_3333) | ((v & 0x3333_3333_3333_3333) << 2)
+    v = ((v >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | ((v & 0x0F0F_0F0F_0F0F_0F0F) << 4)
+    v = v.byteSwapped
+    return Int(v >> UInt64(64 - bits))
 }

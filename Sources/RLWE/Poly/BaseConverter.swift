@@ -31,6 +31,7 @@ public final class BaseConverter: Sendable {
         }
         qModP = target.map { p in source.reduce(UInt64(1)) { p.multiply($0, p.reduce($1.value)) } }
         inverseSource = source.map { 1.0 / Double($0.value) }
+        precondition(source.count <= 60, "128-bit accumulation needs at most 60 source primes")
     }
 
     /// Converts `input` (limbs over the source base, N words each) into `output` (limbs over the target base).
@@ -38,35 +39,47 @@ public final class BaseConverter: Sendable {
         degree n: Int, input: UnsafeBufferPointer<UInt64>, output: UnsafeMutableBufferPointer<UInt64>
     ) {
         let k = source.count
-        precondition(input.count >= k * n && output.count >= target.count * n)
+        let kp = target.count
+        precondition(input.count >= k * n && output.count >= kp * n)
+        // Flattened constants: qHatModP row-major [j * k + i].
+        let flat = qHatModP.flatMap { $0 }
         var y = [UInt64](repeating: 0, count: k)
         let src = input.baseAddress!
         let dst = output.baseAddress!
+        source.withUnsafeBufferPointer { sq in
+        target.withUnsafeBufferPointer { tp in
+        qHatInverse.withUnsafeBufferPointer { hinv in
+        inverseSource.withUnsafeBufferPointer { invq in
+        qModP.withUnsafeBufferPointer { qp in
+        flat.withUnsafeBufferPointer { fb in
         y.withUnsafeMutableBufferPointer { yb in
             let yp = yb.baseAddress!
+            let f = fb.baseAddress!
             for c in 0..<n {
                 var frac = 0.0
                 for i in 0..<k {
-                    let q = source[i]
-                    let yi = qHatInverse[i].multiply(src[i * n + c], modulus: q)
+                    let q = sq[i]
+                    let yi = hinv[i].multiply(src[i &* n &+ c], modulus: q)
                     yp[i] = yi
-                    frac += Double(yi) * inverseSource[i]
+                    frac += Double(yi) * invq[i]
                 }
                 let v = UInt64(frac.rounded(.toNearestOrEven))
-                for (j, p) in target.enumerated() {
-                    let row = qHatModP[j]
+                for j in 0..<kp {
+                    let p = tp[j]
+                    let row = f + j &* k
+                    // y_i < 2^61 and (Q/q_i) mod p_j < 2^61: up to 16 products fit 128 bits.
                     var hi: UInt64 = 0
                     var lo: UInt64 = 0
                     for i in 0..<k {
-                        let prod = p.reduce(yp[i]).multipliedFullWidth(by: row[i])
+                        let prod = yp[i].multipliedFullWidth(by: row[i])
                         let (s, o) = lo.addingReportingOverflow(prod.low)
                         lo = s
                         hi = hi &+ prod.high &+ (o ? 1 : 0)
                     }
                     let sum = p.reduce(high: hi, low: lo)
-                    dst[j * n + c] = p.subtract(sum, p.multiply(p.reduce(v), qModP[j]))
+                    dst[j &* n &+ c] = p.subtract(sum, p.multiply(v, qp[j]))
                 }
             }
-        }
+        }}}}}}}
     }
 }
