@@ -35,51 +35,67 @@ public final class BaseConverter: Sendable {
     }
 
     /// Converts `input` (limbs over the source base, N words each) into `output` (limbs over the target base).
+    ///
+    /// Two passes: first y_i and v for every coefficient, then, target prime by target prime, the sums
+    /// sum_i y_i (Q/q_i) mod p_j with the row constants held in registers.
     public func convert(
         degree n: Int, input: UnsafeBufferPointer<UInt64>, output: UnsafeMutableBufferPointer<UInt64>
     ) {
         let k = source.count
         let kp = target.count
         precondition(input.count >= k * n && output.count >= kp * n)
-        // Flattened constants: qHatModP row-major [j * k + i].
-        let flat = qHatModP.flatMap { $0 }
-        var y = [UInt64](repeating: 0, count: k)
+        var y = [UInt64](repeating: 0, count: k * n)
+        var v = [UInt8](repeating: 0, count: n)
+        var fractions = [Double](repeating: 0, count: n)
         let src = input.baseAddress!
         let dst = output.baseAddress!
-        source.withUnsafeBufferPointer { sq in
-        target.withUnsafeBufferPointer { tp in
-        qHatInverse.withUnsafeBufferPointer { hinv in
-        inverseSource.withUnsafeBufferPointer { invq in
-        qModP.withUnsafeBufferPointer { qp in
-        flat.withUnsafeBufferPointer { fb in
         y.withUnsafeMutableBufferPointer { yb in
-            let yp = yb.baseAddress!
-            let f = fb.baseAddress!
-            for c in 0..<n {
-                var frac = 0.0
-                for i in 0..<k {
-                    let q = sq[i]
-                    let yi = hinv[i].multiply(src[i &* n &+ c], modulus: q)
-                    yp[i] = yi
-                    frac += Double(yi) * invq[i]
-                }
-                let v = UInt64(frac.rounded(.toNearestOrEven))
-                for j in 0..<kp {
-                    let p = tp[j]
-                    let row = f + j &* k
-                    // y_i < 2^61 and (Q/q_i) mod p_j < 2^61: up to 16 products fit 128 bits.
-                    var hi: UInt64 = 0
-                    var lo: UInt64 = 0
+            let ybase = yb.baseAddress!
+            v.withUnsafeMutableBufferPointer { vb in
+                fractions.withUnsafeMutableBufferPointer { fb in
+                    let yp = yb.baseAddress!
+                    let f = fb.baseAddress!
                     for i in 0..<k {
-                        let prod = yp[i].multipliedFullWidth(by: row[i])
-                        let (s, o) = lo.addingReportingOverflow(prod.low)
-                        lo = s
-                        hi = hi &+ prod.high &+ (o ? 1 : 0)
+                        let q = source[i]
+                        let h = qHatInverse[i]
+                        let inv = inverseSource[i]
+                        let s = src + i &* n
+                        let d = yp + i &* n
+                        for c in 0..<n {
+                            let yi = h.multiply(s[c], modulus: q)
+                            d[c] = yi
+                            f[c] += Double(yi) * inv
+                        }
                     }
-                    let sum = p.reduce(high: hi, low: lo)
-                    dst[j &* n &+ c] = p.subtract(sum, p.multiply(v, qp[j]))
+                    for c in 0..<n { vb[c] = UInt8(truncatingIfNeeded: Int(f[c].rounded(.toNearestOrEven))) }
+                }
+                for j in 0..<kp {
+                    let p = target[j]
+                    let row = qHatModP[j]
+                    // v Q mod p_j for v = 0 ... k.
+                    let vq = (0...k).map { p.multiply(UInt64($0), qModP[j]) }
+                    let out = dst + j &* n
+                    row.withUnsafeBufferPointer { rb in
+                        vq.withUnsafeBufferPointer { vqb in
+                            for c in 0..<n {
+                                // y_i < 2^61 and (Q/q_i) mod p_j < 2^61: up to 60 products fit 128 bits.
+                                var hi: UInt64 = 0
+                                var lo: UInt64 = 0
+                                var yi = ybase + c
+                                for i in 0..<k {
+                                    let prod = yi.pointee.multipliedFullWidth(by: rb[i])
+                                    let (s, o) = lo.addingReportingOverflow(prod.low)
+                                    lo = s
+                                    hi = hi &+ prod.high &+ (o ? 1 : 0)
+                                    yi += n
+                                }
+                                let sum = p.reduce(high: hi, low: lo)
+                                out[c] = p.subtract(sum, vqb[Int(vb[c])])
+                            }
+                        }
+                    }
                 }
             }
-        }}}}}}}
+        }
     }
 }
