@@ -58,6 +58,20 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
         }
     }
 
+    /// The preset whose fingerprint is in the header of serialised bytes (a ciphertext or key), so that a
+    /// tool can read a file without being told its parameters. Throws for a short or foreign header.
+    public static func preset(identifying bytes: [UInt8]) throws(RlweError) -> BfvParameters {
+        guard bytes.count >= 38 else { throw .truncated(expectedBytes: 38, actualBytes: bytes.count) }
+        guard Array(bytes[0..<4]) == Array("HERL".utf8) else {
+            throw .invalidHeader(expected: "magic HERL", found: bytes[0..<4].map { String($0, radix: 16) }.joined(separator: " "))
+        }
+        let fp = Array(bytes[6..<38])
+        for p in BfvPreset.allCases where preset(p).fingerprint == fp { return preset(p) }
+        throw .fingerprintMismatch(
+            expected: "one of the presets " + BfvPreset.allCases.map(\.rawValue).joined(separator: ", "),
+            found: fp.prefix(8).map { String($0, radix: 16).leftPadded(2) }.joined())
+    }
+
     private static func build(_ p: BfvPreset) -> BfvParameters {
         // The preset definitions are constants validated by the tests; failure here is a programming error.
         try! BfvParameters(

@@ -71,6 +71,10 @@ import Testing
             if case .invalidHeader = e as? RlweError { return true } else { return false }
         }
         #expect(throws: RlweError.self) { try PublicKey(serialized: bytes, parameters: f.parameters) }
+        #expect(try BfvParameters.preset(identifying: bytes).fingerprint == f.parameters.fingerprint)
+        #expect(try BfvParameters.preset(identifying: other.publicKey.serialized()).preset == .n8192)
+        #expect(throws: RlweError.self) { try BfvParameters.preset(identifying: badMagic) }
+        #expect(throws: RlweError.self) { try BfvParameters.preset(identifying: Array(bytes.prefix(20))) }
         #expect(throws: RlweError.self) { try Ciphertext(serialized: [], parameters: f.parameters) }
     }
 }
