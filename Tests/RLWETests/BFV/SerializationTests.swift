@@ -78,3 +78,13 @@ import Testing
         #expect(throws: RlweError.self) { try Ciphertext(serialized: [], parameters: f.parameters) }
     }
 }
+
+@Suite struct SecretKeySerializationTests {
+    @Test func invalidPatternIsRefused() throws {
+        let f = PresetFixture.of(.n4096)
+        var bytes = f.keyGenerator.secretKey.serialized()
+        #expect(try SecretKey(serialized: bytes, parameters: f.parameters).serialized() == bytes)
+        bytes[38] = 0b10  // first coefficient pattern 2
+        #expect(throws: RlweError.self) { try SecretKey(serialized: bytes, parameters: f.parameters) }
+    }
+}
