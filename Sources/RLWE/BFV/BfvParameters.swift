@@ -226,12 +226,7 @@ final class LevelConstants: Sendable {
             let tInv = q.inverse(q.reduce(t.value))!
             return q.multiply(q.negate(q.reduce(qt)), tInv)
         }
-        qHatInverse = moduli.indices.map { i in
-            let q = moduli[i]
-            var prod: UInt64 = 1
-            for (k, r) in moduli.enumerated() where k != i { prod = q.multiply(prod, q.reduce(r.value)) }
-            return ShoupMultiplier(q.inverse(prod)!, modulus: q)
-        }
+        qHatInverse = CrtComposer.puncturedProductInverses(moduli)
         inverse64 = moduli.map { q in
             // Newton iteration for the inverse modulo 2^64 of an odd number.
             var x: UInt64 = q.value

@@ -15,13 +15,7 @@ public final class BaseConverter: Sendable {
     public init(source: [Modulus], target: [Modulus]) {
         self.source = source
         self.target = target
-        var inv: [ShoupMultiplier] = []
-        for (i, q) in source.enumerated() {
-            var prod: UInt64 = 1
-            for (k, r) in source.enumerated() where k != i { prod = q.multiply(prod, q.reduce(r.value)) }
-            inv.append(ShoupMultiplier(q.inverse(prod)!, modulus: q))
-        }
-        qHatInverse = inv
+        qHatInverse = CrtComposer.puncturedProductInverses(source)
         qHatModP = target.map { p in
             source.indices.map { i in
                 var prod: UInt64 = 1
