@@ -55,12 +55,13 @@ echo "| ${variants} variants x ${samples} samples | wall s | CPU s | wall ratio 
 echo "|---|---|---|---|---|"
 for scheme in $schemes; do
   "$hecli" keygen --scheme "$scheme" --out "$work/keys-$scheme" --quiet >/dev/null
+  [ -z "${E2E_ONLY:-}" ] || continue
   pk=$work/keys-$scheme/public.hekey
   sk=$work/keys-$scheme/secret.hekey
-  # 1 + 2: runs alternate so that load from other processes hits both tools alike; run 0 warms the cache.
+  # 1 + 2: runs alternate so that load from other processes hits both tools alike; run 0 (PLINK only, not
+  # counted) warms the page cache.
   for run in $(seq 0 "$runs"); do
-    [ "$run" -gt 0 ] || { "$hecli" gwas encrypt --vcf "$out/pooled.vcf.gz" --pheno "$out/pooled.pheno" \
-        --panel "$out/panel.tsv" --site pooled --public-key "$pk" --out "$work/pooled-$scheme.he" --quiet; continue; }
+    [ "$run" -gt 0 ] || { plink1.9 $plink_common --keep-allele-order --freq --out "$work/plink-freq" >/dev/null; continue; }
     timed "plink-freq" plink1.9 $plink_common --keep-allele-order --freq --out "$work/plink-freq"
     timed "encrypt-$scheme" "$hecli" gwas encrypt --vcf "$out/pooled.vcf.gz" --pheno "$out/pooled.pheno" \
       --panel "$out/panel.tsv" --site pooled --public-key "$pk" --out "$work/pooled-$scheme.he"
@@ -90,7 +91,8 @@ for scheme in $schemes; do
   parse=0; enc=0
   start=$(date +%s.%N)
   for s in $(seq 0 $((sites - 1))); do
-    vcf=$(ls "$out"/site$s.vcf.gz "$out"/site$s.bcf 2>/dev/null | head -1)
+    vcf=$out/site$s.vcf.gz
+    [ -f "$vcf" ] || vcf=$out/site$s.bcf
     "$hecli" gwas encrypt --vcf "$vcf" --pheno "$out/site$s.pheno" --panel "$out/panel.tsv" --site "site$s" \
       --public-key "$pk" --out "$work/site$s-$scheme.he" 2>"$work/site$s.err" >/dev/null
     read -r p e < <(sed -n 's/^timing: parse \([0-9.]*\) s, encrypt \([0-9.]*\) s$/\1 \2/p' "$work/site$s.err")

@@ -4,7 +4,7 @@
 #include <NTL/ZZ_pX.h>
 #include <NTL/lzz_pX.h>
 
-#include <chrono>
+#include <time.h>
 
 namespace {
 
@@ -24,6 +24,13 @@ void reduceNegacyclic(Poly &product, Poly &out, long n) {
 
 bool fitsSmall(uint64_t q) { return q < (uint64_t(1) << (NTL_SP_NBITS)); }
 
+// Loads n word coefficients (already reduced) into a zz_pX under the current zz_p modulus.
+void loadSmall(NTL::zz_pX &x, const uint64_t *a, long n) {
+    x.SetLength(n);
+    for (long i = 0; i < n; i++) x[i] = long(a[i]);
+    x.normalize();
+}
+
 }  // namespace
 
 extern "C" int cntl_negacyclic_multiply(const uint64_t *a, const uint64_t *b, uint64_t *out, long n, uint64_t q) {
@@ -31,14 +38,8 @@ extern "C" int cntl_negacyclic_multiply(const uint64_t *a, const uint64_t *b, ui
     if (fitsSmall(q)) {
         NTL::zz_pPush push{long(q)};
         NTL::zz_pX x, y, p, r;
-        x.SetLength(n);
-        y.SetLength(n);
-        for (long i = 0; i < n; i++) {
-            x[i] = long(a[i]);
-            y[i] = long(b[i]);
-        }
-        x.normalize();
-        y.normalize();
+        loadSmall(x, a, n);
+        loadSmall(y, b, n);
         NTL::mul(p, x, y);
         reduceNegacyclic<NTL::zz_pX, NTL::zz_p>(p, r, n);
         for (long i = 0; i < n; i++) out[i] = uint64_t(NTL::rep(NTL::coeff(r, i)));
@@ -69,19 +70,15 @@ extern "C" double cntl_time_negacyclic_multiply(const uint64_t *a, const uint64_
     if (q < 2 || !fitsSmall(q) || iterations < 1) return -1.0;
     NTL::zz_pPush push{long(q)};
     NTL::zz_pX x, y, p, r;
-    x.SetLength(n);
-    y.SetLength(n);
-    for (long i = 0; i < n; i++) {
-        x[i] = long(a[i]);
-        y[i] = long(b[i]);
-    }
-    x.normalize();
-    y.normalize();
-    auto start = std::chrono::steady_clock::now();
+    loadSmall(x, a, n);
+    loadSmall(y, b, n);
+    timespec t0, t1;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
     for (long k = 0; k < iterations; k++) {
         NTL::mul(p, x, y);
         reduceNegacyclic<NTL::zz_pX, NTL::zz_p>(p, r, n);
     }
-    auto stop = std::chrono::steady_clock::now();
-    return double(std::chrono::duration_cast<std::chrono::nanoseconds>(stop - start).count()) / double(iterations);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+    double ns = double(t1.tv_sec - t0.tv_sec) * 1e9 + double(t1.tv_nsec - t0.tv_nsec);
+    return ns / double(iterations);
 }

@@ -2,9 +2,11 @@
 //
 // m_p = L_p(c^(p-1) mod p^2) * hp mod p and m_q likewise, with L_x(u) = (u - 1) / x, then
 // m = m_p + p * ((m_q - m_p) * p^-1 mod q). The two exponentiations use `mpz_powm_sec`, so their time and
-// memory access pattern do not depend on the secret exponents p - 1 and q - 1.
+// memory access pattern do not depend on the secret exponents p - 1 and q - 1. A single decryption computes
+// the two halves on two cores; batch decryption runs whole decryptions in parallel instead.
 
 import CGMP
+import Dispatch
 
 /// Decrypts with a secret key. Immutable and safe to share between threads.
 public final class PaillierDecryptor: Sendable {
@@ -15,10 +17,11 @@ public final class PaillierDecryptor: Sendable {
         self.secretKey = secretKey
     }
 
-    /// The plaintext residue in [0, n). The ciphertext must be in Z*_{n^2}.
+    /// The plaintext residue in [0, n). The ciphertext must be in Z*_{n^2}. The CRT halves mod p^2 and q^2
+    /// are computed concurrently.
     public func decrypt(_ c: PaillierCiphertext) throws -> BigInt {
         try PaillierCiphertext.validate(c.value, publicKey: publicKey)
-        return decryptResidue(c.value)
+        return decryptResidue(c.value, concurrentHalves: true)
     }
 
     /// The centred plaintext in [-(n-1)/2, (n-1)/2]: residues above (n-1)/2 are read as negative (the
@@ -32,13 +35,27 @@ public final class PaillierDecryptor: Sendable {
     /// Decrypts many ciphertexts on all cores, in order.
     public func decrypt(_ ciphertexts: [PaillierCiphertext]) throws -> [BigInt] {
         for c in ciphertexts { try PaillierCiphertext.validate(c.value, publicKey: publicKey) }
-        return parallelMap(count: ciphertexts.count) { i in self.decryptResidue(ciphertexts[i].value) }
+        return parallelMap(count: ciphertexts.count) { i in
+            self.decryptResidue(ciphertexts[i].value, concurrentHalves: false)
+        }
     }
 
-    func decryptResidue(_ c: BigInt) -> BigInt {
+    /// CRT decryption of a residue; with `concurrentHalves` the halves mod p^2 and q^2 run on two threads.
+    package func decryptResidue(_ c: BigInt, concurrentHalves: Bool) -> BigInt {
         let key = secretKey
-        let mp = halfDecrypt(c, prime: key.p, primeSquared: key.pSquared, exponent: key.pMinusOne, h: key.hp)
-        let mq = halfDecrypt(c, prime: key.q, primeSquared: key.qSquared, exponent: key.qMinusOne, h: key.hq)
+        let mp: BigInt
+        let mq: BigInt
+        if concurrentHalves {
+            let halves = parallelMap(count: 2) { i in
+                i == 0
+                    ? self.halfDecrypt(c, prime: key.p, primeSquared: key.pSquared, exponent: key.pMinusOne, h: key.hp)
+                    : self.halfDecrypt(c, prime: key.q, primeSquared: key.qSquared, exponent: key.qMinusOne, h: key.hq)
+            }
+            (mp, mq) = (halves[0], halves[1])
+        } else {
+            mp = halfDecrypt(c, prime: key.p, primeSquared: key.pSquared, exponent: key.pMinusOne, h: key.hp)
+            mq = halfDecrypt(c, prime: key.q, primeSquared: key.qSquared, exponent: key.qMinusOne, h: key.hq)
+        }
         return BigInt.computing { out in
             mp.withMPZ { mpPtr in
                 mq.withMPZ { mqPtr in

@@ -231,14 +231,15 @@ final class FixedBaseTable: @unchecked Sendable {
         DispatchQueue.concurrentPerform(iterations: rowCount) { row in
             let first = table.value + row * 256
             __gmpz_init_set_ui(first, 1)
+            let product = MPZStorage(capacityBits: 2 * limbBits)
             bases[row].withMPZ { basePtr in
                 modulus.withMPZ { modPtr in
                     __gmpz_init2(first + 1, mp_bitcnt_t(limbBits))
                     __gmpz_set(first + 1, basePtr)
                     for d in 2..<256 {
-                        __gmpz_init2(first + d, mp_bitcnt_t(2 * limbBits))
-                        __gmpz_mul(first + d, first + d - 1, basePtr)
-                        __gmpz_tdiv_r(first + d, first + d, modPtr)
+                        __gmpz_init2(first + d, mp_bitcnt_t(limbBits))
+                        __gmpz_mul(product.mpz, first + d - 1, basePtr)
+                        __gmpz_tdiv_r(first + d, product.mpz, modPtr)
                     }
                 }
             }

@@ -66,6 +66,7 @@ public struct PaillierPublicKey: Sendable, Equatable, CustomStringConvertible {
     /// A public key from its modulus. Checks that n has a supported exact size, is odd, is not a perfect
     /// square and is not prime (a modulus that fails any of these cannot be a product of two distinct primes).
     public init(n: BigInt) throws {
+        guard n.signum > 0 else { throw PaillierError.invalidKey("modulus n must be positive") }
         let bits = n.bitWidth
         try PaillierKeySize.check(bits)
         guard n.isOdd else { throw PaillierError.invalidKey("modulus n is even") }
@@ -175,6 +176,7 @@ public struct PaillierSecretKey: Sendable, CustomStringConvertible, CustomDebugS
     /// A secret key from its primes. Checks that both are probable primes of the same size, distinct, that
     /// n = p q has a supported exact size and that gcd(n, (p-1)(q-1)) = 1.
     public init(p: BigInt, q: BigInt) throws {
+        guard p.signum > 0, q.signum > 0 else { throw PaillierError.invalidKey("p and q must be positive") }
         guard p.bitWidth == q.bitWidth else {
             throw PaillierError.invalidKey("primes differ in size (\(p.bitWidth) and \(q.bitWidth) bits)")
         }

@@ -128,6 +128,28 @@ struct RefusalTests {
                           message: ["a.he and params.he cannot be combined: different scheme parameters"], output: "t.he")
     }
 
+    @Test("more contributions than the BFV noise bound allows")
+    func tooManyContributions() throws {
+        let dir = Scratch()
+        let keys = SharedKeys.for(.bfv)
+        try encrypt(dir, keys, site: "a", csv: "diagnosis,cases\nasthma,1\n", name: "a.he", extra: ["--max-value", "1"])
+        let reader = try ContainerReader(path: dir.file("a.he"))
+        let chunks = try reader.readAllChunks()
+        let limit = try #require(reader.header.schema?.layout.maxContributions)
+        try #require(limit > 0)
+        // Two aggregates whose contributor lists together exceed the limit (headers written with valid checksums).
+        for (name, prefix, count) in [("x.he", "x", Int(limit / 2) + 1), ("y.he", "y", Int(limit / 2) + 1)] {
+            var h = reader.header
+            h.kind = .aggregate
+            h.contributors = (0 ..< count).map { "\(prefix)\($0)" }
+            h.valueBound = UInt64(count)
+            try ContainerWriter.write(header: h, chunks: chunks, to: dir.file(name))
+        }
+        try expectRefusal(dir, ["aggregate", "--out", "t.he", "x.he", "y.he"], code: 65,
+                          message: ["summing x.he, y.he would combine \(2 * (limit / 2 + 1)) contributions, more than the \(limit)"],
+                          output: "t.he")
+    }
+
     @Test("damaged inputs: truncation, bit flips, not a container; an existing output survives")
     func damagedInputs() throws {
         let dir = Scratch()

@@ -8,6 +8,33 @@ import Darwin
 // only when complete, so a failed or interrupted command never leaves a partial file and never damages an
 // existing one.
 
+/// The temporary file being written, removed if the process is interrupted (set only when
+/// `InterruptCleanup.install()` was called, by a single-threaded command-line program).
+nonisolated(unsafe) private var pendingTemporary: UnsafeMutablePointer<CChar>?
+nonisolated(unsafe) private var cleanupInstalled = false
+
+/// Removes the temporary output file when the process receives SIGINT, SIGTERM or SIGHUP, then lets the signal
+/// terminate the process as usual. For single-threaded programs that write one output at a time.
+package enum InterruptCleanup {
+    package static func install() {
+        cleanupInstalled = true
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { s in
+                if let p = pendingTemporary { unlink(p) }
+                signal(s, SIG_DFL)
+                raise(s)
+            }
+        }
+    }
+
+    fileprivate static func track(_ path: String?) {
+        guard cleanupInstalled else { return }
+        let old = pendingTemporary
+        pendingTemporary = path.map { strdup($0) }
+        free(old)
+    }
+}
+
 package func errnoDescription(_ code: Int32 = errno) -> String {
     String(cString: strerror(code))
 }
@@ -46,11 +73,13 @@ package final class AtomicFileWriter {
         }
         self.fd = fd
         self.temporaryPath = path
+        InterruptCleanup.track(path)
     }
 
     deinit {
         if fd >= 0 { close(fd) }
         if !committed { unlink(temporaryPath) }
+        InterruptCleanup.track(nil)
     }
 
     package func write(_ bytes: some Collection<UInt8>) throws(EncryptedStatsError) {

@@ -22,24 +22,10 @@ public struct GwasPooledCounts: Sendable {
 }
 
 public enum GwasFiles {
-    /// Name of the label column of a GWAS table (the panel's variant ID).
-    public static let rowHeader = "ID"
-
-    /// Column labels of a GWAS table, in `VariantCounts.slots` wire order.
-    public static let columnLabels: [String] = ["CASE", "CONTROL", "UNKNOWN"].flatMap { group in
-        ["HOMREF", "HET", "HOMALT", "MISSING"].map { "\(group)_\($0)" }
-    }
-
-    /// The plaintext table a site encrypts: one row per panel variant (label = ID; metadata CHR, POS, REF, ALT).
+    /// The plaintext table a site encrypts (`CountTable.gwas`): one row per panel variant, label = ID, metadata
+    /// CHR, POS, REF, ALT, the 12 columns `CountTable.gwasColumnLabels` in `VariantCounts.slots` order.
     public static func table(panel: [PanelVariant], counts: [VariantCounts]) -> CountTable {
-        precondition(panel.count == counts.count, "one count per panel variant")
-        var values: [Int64] = []
-        values.reserveCapacity(counts.count * VariantCounts.slotsPerVariant)
-        for c in counts { for v in c.slots { values.append(Int64(v)) } }
-        return CountTable(kind: .gwasGenotypeCounts, rowHeader: rowHeader, rowLabels: panel.map(\.id),
-                          columnLabels: columnLabels, metadataFields: ContainerFormat.gwasMetadataFields,
-                          rowMetadata: panel.map { [$0.chrom, String($0.pos), $0.ref, $0.alt] },
-                          encoding: .count, values: values)
+        CountTable.gwas(panel: panel, counts: counts)
     }
 
     /// One site's counted input, ready to encrypt.
@@ -94,29 +80,12 @@ public enum GwasFiles {
     /// Panel and counts from decrypted GWAS totals.
     public static func pooledCounts(_ totals: DecryptedTotals, path: String,
                                     declaredSamples: UInt64) throws(EncryptedStatsError) -> GwasPooledCounts {
-        let schema = totals.schema
-        guard schema.kind == .gwasGenotypeCounts else { throw .gwasTableExpected(path: path, found: schema.kind.description) }
-        guard schema.metadataFields == ContainerFormat.gwasMetadataFields,
-              schema.columnLabels.count == VariantCounts.slotsPerVariant,
-              schema.rowMetadata.count == schema.rowLabels.count else {
-            throw .inconsistentHeader(path: path, field: "schema", reason: "not a GWAS genotype-count layout")
+        guard totals.schema.kind == .gwasGenotypeCounts else {
+            throw .gwasTableExpected(path: path, found: totals.schema.kind.description)
         }
-        var panel: [PanelVariant] = []
-        panel.reserveCapacity(schema.rowLabels.count)
-        for (i, id) in schema.rowLabels.enumerated() {
-            let m = schema.rowMetadata[i]
-            guard let pos = Int(m[1]), pos > 0 else {
-                throw .inconsistentHeader(path: path, field: "schema row metadata[\(i)].POS",
-                                          reason: "'\(m[1])' is not a positive position")
-            }
-            panel.append(PanelVariant(chrom: m[0], pos: pos, id: id, ref: m[2], alt: m[3]))
-        }
-        var counts: [VariantCounts] = []
-        counts.reserveCapacity(panel.count)
-        let width = VariantCounts.slotsPerVariant
-        for i in 0 ..< panel.count {
-            let row = totals.values[(i * width) ..< ((i + 1) * width)].map { UInt64(clamping: $0) }
-            counts.append(VariantCounts(slots: row))
+        guard let (panel, counts) = totals.gwasCounts else {
+            throw .inconsistentHeader(path: path, field: "schema", reason: "not a GWAS genotype-count layout "
+                                      + "(12 count columns, metadata CHR, POS, REF, ALT, integer positions)")
         }
         return GwasPooledCounts(panel: panel, counts: counts, contributors: totals.contributors,
                                 declaredSamples: declaredSamples)

@@ -15,7 +15,7 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
 
     public static let schemeID = SchemeID.paillier
     /// Width of one packed slot.
-    public static let slotBits = 60
+    public static let slotBits = 48
     /// Below this many ciphertexts, textbook encryption is used: building the DJN fixed-base table costs more
     /// than the encryptions it would speed up.
     public static let djnThreshold = 24

@@ -5,6 +5,7 @@ import Paillier
 // made by a Python site with phe -> a packed site file. The table JSON ("he-toolkit phe table", version 1):
 //
 //   {"format": "he-toolkit phe table", "version": 1,
+//    "public_key": {phe public key JWK: "kty", "alg", "n", ...},
 //    "row_header": "diagnosis", "columns": ["cases", "controls"],
 //    "value_type": "count" | "signed" | "decimal", "scale": 2,        (both optional; default count)
 //    "rows": [{"label": "asthma", "values": [{"v": "<ciphertext, decimal>", "e": 0}, ...]}, ...]}
@@ -78,8 +79,13 @@ public enum PheInterop {
             var values: [Number]
         }
 
+        struct Key: Decodable {
+            var n: String
+        }
+
         var format: String
         var version: Int
+        var public_key: Key
         var row_header: String
         var columns: [String]
         var value_type: String?
@@ -90,7 +96,7 @@ public enum PheInterop {
     /// Converts a Python site's encrypted table (phe ciphertexts, JSON above) into a packed site file.
     /// The values cannot be checked here (they are encrypted): `bound` is the site's declared bound.
     @discardableResult
-    public static func importEncryptedTable(jsonPath: String, keys: SchemeKeys, site: String, bound: UInt64,
+    public static func importEncryptedTable(jsonPath: String, keys: SchemeKeys, keyPath: String, site: String, bound: UInt64,
                                             to output: String) throws(EncryptedStatsError) -> ContainerHeader {
         try paillierOnly(keys)
         try SiteID.validate(site)
@@ -127,6 +133,14 @@ public enum PheInterop {
 
         let pk: PaillierPublicKey
         do { pk = try PaillierPublicKey(serialized: keys.publicKey) } catch { throw .scheme(operation: "load key", reason: "\(error)") }
+        // The table names the key it was encrypted under; it must be the key given.
+        let exported = PheJSON.exportPublicKey(pk)
+        guard let data = exported.data(using: .utf8),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let n = object["n"] as? String, n == table.public_key.n else {
+            throw .incompatibleInputs(first: jsonPath, second: keyPath,
+                                      reason: "the table was encrypted under another public key (its \"public_key\".\"n\" differs)")
+        }
         var singles: [PaillierCiphertext] = []
         singles.reserveCapacity(table.rows.count * table.columns.count)
         for (i, row) in table.rows.enumerated() {

@@ -54,7 +54,8 @@ public struct BatchEncoder: Sendable {
             guard v >= -bound, v <= bound else {
                 throw .valueOutOfRange(index: i, value: "\(v)", range: "[-\(bound), \(bound)]")
             }
-            e[slotToNtt[i]] = v < 0 ? UInt64(Int64(t) + v) : UInt64(v)
+            // v mod t without a branch on the (private) value: add t when the sign bit is set.
+            e[slotToNtt[i]] = UInt64(bitPattern: v) &+ (t & UInt64(bitPattern: v >> 63))
         }
         parameters.plaintextTables.inverse(&e)
         return Plaintext(unchecked: parameters, coefficients: e)
@@ -73,6 +74,8 @@ public struct BatchEncoder: Sendable {
     /// The N slot values as centred integers in [-(t-1)/2, (t-1)/2].
     public func decodeSigned(_ plaintext: Plaintext) throws(RlweError) -> [Int64] {
         let t = parameters.plaintextModulus
-        return try decode(plaintext).map { $0 > t / 2 ? Int64($0) - Int64(t) : Int64($0) }
+        let half = t / 2
+        // Subtract t when the value exceeds t/2, without a branch on the (private) value.
+        return try decode(plaintext).map { Int64(bitPattern: $0 &- (t & (0 &- ((half &- $0) >> 63)))) }
     }
 }

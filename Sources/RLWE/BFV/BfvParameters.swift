@@ -48,20 +48,40 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
     let plaintextTables: NttTables
     let auxiliaryModuli: [UInt64]
 
-    /// Parameters of a named preset.
+    /// Parameters of a named preset (built once, on first use).
     public static func preset(_ p: BfvPreset) -> BfvParameters {
-        presetCache[p.rawValue]!
+        switch p {
+        case .n4096: presetN4096
+        case .n8192: presetN8192
+        case .n16384: presetN16384
+        case .n32768: presetN32768
+        }
     }
 
-    private static let presetCache: [String: BfvParameters] = {
-        var r: [String: BfvParameters] = [:]
-        for p in BfvPreset.allCases {
-            r[p.rawValue] = try! BfvParameters(
-                degree: p.degree, plaintextModulus: BfvPreset.plaintextModulus,
-                coefficientBits: p.coefficientBits, preset: p)
+    /// The preset whose fingerprint is in the header of serialised bytes (a ciphertext or key), so that a
+    /// tool can read a file without being told its parameters. Throws for a short or foreign header.
+    public static func preset(identifying bytes: [UInt8]) throws(RlweError) -> BfvParameters {
+        guard bytes.count >= 38 else { throw .truncated(expectedBytes: 38, actualBytes: bytes.count) }
+        guard Array(bytes[0..<4]) == Array("HERL".utf8) else {
+            throw .invalidHeader(expected: "magic HERL", found: bytes[0..<4].map { String($0, radix: 16) }.joined(separator: " "))
         }
-        return r
-    }()
+        let fp = Array(bytes[6..<38])
+        for p in BfvPreset.allCases where preset(p).fingerprint == fp { return preset(p) }
+        throw .fingerprintMismatch(
+            expected: "one of the presets " + BfvPreset.allCases.map(\.rawValue).joined(separator: ", "),
+            found: fp.prefix(8).map { String($0, radix: 16).leftPadded(2) }.joined())
+    }
+
+    private static func build(_ p: BfvPreset) -> BfvParameters {
+        // The preset definitions are constants validated by the tests; failure here is a programming error.
+        try! BfvParameters(
+            degree: p.degree, plaintextModulus: BfvPreset.plaintextModulus, coefficientBits: p.coefficientBits, preset: p)
+    }
+
+    private static let presetN4096 = build(.n4096)
+    private static let presetN8192 = build(.n8192)
+    private static let presetN16384 = build(.n16384)
+    private static let presetN32768 = build(.n32768)
 
     /// Custom parameters with generated primes of the given sizes (largest primes below 2^bits that are 1 mod 2N).
     public convenience init(degree: Int, plaintextModulus: UInt64, coefficientBits: [Int]) throws(RlweError) {
@@ -206,12 +226,7 @@ final class LevelConstants: Sendable {
             let tInv = q.inverse(q.reduce(t.value))!
             return q.multiply(q.negate(q.reduce(qt)), tInv)
         }
-        qHatInverse = moduli.indices.map { i in
-            let q = moduli[i]
-            var prod: UInt64 = 1
-            for (k, r) in moduli.enumerated() where k != i { prod = q.multiply(prod, q.reduce(r.value)) }
-            return ShoupMultiplier(q.inverse(prod)!, modulus: q)
-        }
+        qHatInverse = CrtComposer.puncturedProductInverses(moduli)
         inverse64 = moduli.map { q in
             // Newton iteration for the inverse modulo 2^64 of an odd number.
             var x: UInt64 = q.value

@@ -15,13 +15,12 @@ public struct Decryptor: Sendable {
         }
         let l = ct.limbCount
         let s = secretKey.eval(limbCount: l)
-        var acc = ct.polys[0].forwardNtt()
-        var power = s
-        for i in 1..<ct.size {
-            acc.multiplyAdd(ct.polys[i].forwardNtt(), power)
-            if i + 1 < ct.size { power *= s }
-        }
-        return acc.inverseNtt()
+        // c_1 s (+ c_2 s^2) in evaluation form, then c_0 added in coefficient form.
+        var acc = ct.polys[1].forwardNtt() * s
+        if ct.size == 3 { acc.multiplyAdd(ct.polys[2].forwardNtt(), s * s) }
+        var x = acc.inverseNtt()
+        x += ct.polys[0]
+        return x
     }
 
     /// m = round(t [c_0 + c_1 s]_Q / Q) mod t.
@@ -34,6 +33,7 @@ public struct Decryptor: Sendable {
         let t = parameters.plaintextModulus
         let tm = parameters.t
         var out = [UInt64](repeating: 0, count: n)
+        let inverseQ = moduli.map { 1.0 / Double($0.value) }
         // t x / Q = sum_i y_i t / q_i - t v with y_i = [x (Q/q_i)^-1]_(q_i); the integer parts are summed
         // modulo t and the fractional parts in double precision.
         x.data.withUnsafeBufferPointer { xb in
@@ -47,7 +47,7 @@ public struct Decryptor: Sendable {
                     let r = q.reduce(high: p.high, low: p.low)
                     let quotient = (p.low &- r) &* level.inverse64[i]  // exact: (y t - r) / q_i < t
                     integer = tm.add(integer, quotient)
-                    fraction += Double(r) / Double(q.value)
+                    fraction += Double(r) * inverseQ[i]
                 }
                 let rounded = UInt64(fraction.rounded(.toNearestOrAwayFromZero))
                 out[j] = tm.reduce(integer &+ rounded)

@@ -74,13 +74,15 @@ public struct KeyGenerator: Sendable {
         return try galoisKeys(elements: elements.filter { $0 != 1 })
     }
 
-    /// Galois keys for all power-of-two row rotations (left and right) and the column swap: enough for any
-    /// rotation, composed of at most log2(N/2) key switches.
+    /// Galois keys for the power-of-two left row rotations and the column swap: enough for any rotation
+    /// (a right rotation by r is a left rotation by N/2 - r), composed of at most log2(N/2) key switches.
+    /// Each key holds k x k residue polynomials: at N = 32768 the set takes about 2 GiB of memory, so
+    /// generate only the steps needed there (`galoisKeys(rotationSteps:columnSwap:)`).
     public func galoisKeys() -> GaloisKeys {
         var steps: [Int] = []
         var s = 1
         while s < parameters.degree / 2 {
-            steps += [s, -s]
+            steps.append(s)
             s <<= 1
         }
         return try! galoisKeys(rotationSteps: steps, columnSwap: true)

@@ -28,7 +28,7 @@ public struct Plaintext: Sendable, Equatable {
     func lifted(to context: PolyContext) -> RnsPoly<Coeff> {
         let t = parameters.plaintextModulus
         let half = t / 2
-        let signed = coefficients.map { c -> Int64 in c > half ? Int64(c) - Int64(t) : Int64(c) }
+        let signed = coefficients.map { c in Int64(bitPattern: c &- (t & (0 &- ((half &- c) >> 63)))) }
         return RnsPoly<Coeff>(context: context, signedCoefficients: signed)
     }
 

@@ -5,7 +5,7 @@
 /// bitWidth(q_i) = ceil(log2 q_i) bits each, every limb padded to a whole byte. Layouts (after the header):
 /// - ciphertext (kind 1): limbCount u8, size u8, then size x limbCount packed limbs (c_0 first);
 /// - seeded ciphertext (kind 2): limbCount u8, 32-byte seed of c_1, packed c_0;
-/// - secret key (kind 3): N coefficients at 2 bits (0 -> 0, 1 -> 1, 2 -> -1);
+/// - secret key (kind 3): N coefficients at 2 bits, two's complement (0 -> 0, 1 -> 1, 3 -> -1);
 /// - public key (kind 4): 32-byte seed of p_1, packed p_0 (evaluation form);
 /// - relinearisation key (kind 5): digit count u8, 32-byte seed of the a_i, packed b_i (evaluation form);
 /// - Galois keys (kind 6): key count u16, then per key: element u32, seed, digit count u8, packed b_i.
@@ -212,11 +212,12 @@ extension Ciphertext {
 }
 
 extension SecretKey {
-    /// N coefficients at 2 bits each. Secret: store it protected.
+    /// N coefficients at 2 bits each, two's complement (0 -> 0, 1 -> 1, 3 -> -1). Secret: store it protected.
     public func serialized() -> [UInt8] {
         var w = ByteWriter()
         w.header(.secretKey, parameters)
-        w.pack(coefficients.map { UInt64($0 == -1 ? 2 : $0) }, bits: 2)
+        // Branch-free: the low two bits of the two's-complement value.
+        w.pack(coefficients.map { UInt64(bitPattern: $0) & 3 }, bits: 2)
         return w.bytes
     }
 
@@ -226,9 +227,15 @@ extension SecretKey {
         let n = parameters.degree
         try r.need(n / 4, total: headerSize + n / 4)
         var raw = [UInt64](repeating: 0, count: n)
-        try r.unpack(count: n, bits: 2, modulus: 3, limb: 0, into: &raw, at: 0)
+        try r.unpack(count: n, bits: 2, modulus: 4, limb: 0, into: &raw, at: 0)
         try r.finish()
-        self.init(parameters: parameters, coefficients: raw.map { $0 == 2 ? -1 : Int64($0) })
+        // The pattern 2 is not a ternary value; detect it without branching on the secret values.
+        var invalid: UInt64 = 0
+        for v in raw { invalid |= (v >> 1) & ~v & 1 }
+        guard invalid == 0 else {
+            throw .invalidField(name: "secret key coefficient pattern", value: 2, expected: "0, 1 or 3 (-1)")
+        }
+        self.init(parameters: parameters, coefficients: raw.map { Int64(bitPattern: $0) - Int64(bitPattern: ($0 >> 1) << 2) })
     }
 }
 

@@ -12,6 +12,8 @@ public final class NttTables: Sendable {
     let inverseOperands: [UInt64]
     let inverseQuotients: [UInt64]
     let inverseDegree: ShoupMultiplier
+    /// psi^-bitrev(1) / N, for the fused last inverse stage.
+    let lastInverseTwiddle: ShoupMultiplier
     let logDegree: Int
 
     public static let supportedDegrees = 2...65536
@@ -49,7 +51,9 @@ public final class NttTables: Sendable {
         forwardQuotients = fq
         inverseOperands = io
         inverseQuotients = iq
-        inverseDegree = ShoupMultiplier(modulus.inverse(UInt64(degree))!, modulus: modulus)
+        let nInv = modulus.inverse(UInt64(degree))!
+        inverseDegree = ShoupMultiplier(nInv, modulus: modulus)
+        lastInverseTwiddle = ShoupMultiplier(modulus.multiply(io[1], nInv), modulus: modulus)
     }
 
     /// In-place forward negacyclic NTT (Cooley-Tukey, Harvey's lazy butterflies with values in [0, 4q)).
@@ -107,7 +111,7 @@ public final class NttTables: Sendable {
                 let wq = wq.baseAddress!
                 var t = 1
                 var m = degree >> 1
-                while m >= 1 {
+                while m >= 2 {
                     for i in 0..<m {
                         let w = wo[m + i]
                         let wp = wq[m + i]
@@ -127,11 +131,21 @@ public final class NttTables: Sendable {
                     t <<= 1
                     m >>= 1
                 }
+                // Last stage fused with the 1/N factor: x' = (u + v) / N, y' = (u - v) psi^-bitrev(1) / N.
                 let ni = inverseDegree
-                for j in 0..<degree {
-                    var u = ni.multiplyLazy(base[j], modulus: q)
-                    u = u &- (q & (0 &- ((u &- q) >> 63 ^ 1)))
-                    base[j] = u
+                let wn = lastInverseTwiddle
+                let half = degree >> 1
+                let x = base
+                let y = base + half
+                for j in 0..<half {
+                    let u = x[j]
+                    let v = y[j]
+                    var a = ni.multiplyLazy(u &+ v, modulus: q)
+                    a = a &- (q & (0 &- ((a &- q) >> 63 ^ 1)))
+                    x[j] = a
+                    var b = wn.multiplyLazy(u &- v &+ twoQ, modulus: q)
+                    b = b &- (q & (0 &- ((b &- q) >> 63 ^ 1)))
+                    y[j] = b
                 }
             }
         }
@@ -144,17 +158,10 @@ public final class NttTables: Sendable {
 @inlinable
 func bitReverse(_ x: Int, bits: Int) -> Int {
     guard bits > 0 else { return 0 }
-    return Int(UInt(x).bitSwapped >> UInt(UInt.bitWidth - bits))
-}
-
-extension UInt {
-    @usableFromInline var bitSwapped: UInt {
-        var v = self
-        var r: UInt = 0
-        for _ in 0..<UInt.bitWidth {
-            r = (r << 1) | (v & 1)
-            v >>= 1
-        }
-        return r
-    }
+    var v = UInt64(x)
+    v = ((v >> 1) & 0x5555_5555_5555_5555) | ((v & 0x5555_5555_5555_5555) << 1)
+    v = ((v >> 2) & 0x3333_3333_3333_3333) | ((v & 0x3333_3333_3333_3333) << 2)
+    v = ((v >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | ((v & 0x0F0F_0F0F_0F0F_0F0F) << 4)
+    v = v.byteSwapped
+    return Int(v >> UInt64(64 - bits))
 }

@@ -15,13 +15,7 @@ public final class BaseConverter: Sendable {
     public init(source: [Modulus], target: [Modulus]) {
         self.source = source
         self.target = target
-        var inv: [ShoupMultiplier] = []
-        for (i, q) in source.enumerated() {
-            var prod: UInt64 = 1
-            for (k, r) in source.enumerated() where k != i { prod = q.multiply(prod, q.reduce(r.value)) }
-            inv.append(ShoupMultiplier(q.inverse(prod)!, modulus: q))
-        }
-        qHatInverse = inv
+        qHatInverse = CrtComposer.puncturedProductInverses(source)
         qHatModP = target.map { p in
             source.indices.map { i in
                 var prod: UInt64 = 1
@@ -31,40 +25,69 @@ public final class BaseConverter: Sendable {
         }
         qModP = target.map { p in source.reduce(UInt64(1)) { p.multiply($0, p.reduce($1.value)) } }
         inverseSource = source.map { 1.0 / Double($0.value) }
+        precondition(source.count <= 60, "128-bit accumulation needs at most 60 source primes")
     }
 
     /// Converts `input` (limbs over the source base, N words each) into `output` (limbs over the target base).
+    ///
+    /// Two passes: first y_i and v for every coefficient, then, target prime by target prime, the sums
+    /// sum_i y_i (Q/q_i) mod p_j with the row constants held in registers.
     public func convert(
         degree n: Int, input: UnsafeBufferPointer<UInt64>, output: UnsafeMutableBufferPointer<UInt64>
     ) {
         let k = source.count
-        precondition(input.count >= k * n && output.count >= target.count * n)
-        var y = [UInt64](repeating: 0, count: k)
+        let kp = target.count
+        precondition(input.count >= k * n && output.count >= kp * n)
+        var y = [UInt64](repeating: 0, count: k * n)
+        var v = [UInt8](repeating: 0, count: n)
+        var fractions = [Double](repeating: 0, count: n)
         let src = input.baseAddress!
         let dst = output.baseAddress!
         y.withUnsafeMutableBufferPointer { yb in
-            let yp = yb.baseAddress!
-            for c in 0..<n {
-                var frac = 0.0
-                for i in 0..<k {
-                    let q = source[i]
-                    let yi = qHatInverse[i].multiply(src[i * n + c], modulus: q)
-                    yp[i] = yi
-                    frac += Double(yi) * inverseSource[i]
-                }
-                let v = UInt64(frac.rounded(.toNearestOrEven))
-                for (j, p) in target.enumerated() {
-                    let row = qHatModP[j]
-                    var hi: UInt64 = 0
-                    var lo: UInt64 = 0
+            let ybase = yb.baseAddress!
+            v.withUnsafeMutableBufferPointer { vb in
+                fractions.withUnsafeMutableBufferPointer { fb in
+                    let yp = yb.baseAddress!
+                    let f = fb.baseAddress!
                     for i in 0..<k {
-                        let prod = p.reduce(yp[i]).multipliedFullWidth(by: row[i])
-                        let (s, o) = lo.addingReportingOverflow(prod.low)
-                        lo = s
-                        hi = hi &+ prod.high &+ (o ? 1 : 0)
+                        let q = source[i]
+                        let h = qHatInverse[i]
+                        let inv = inverseSource[i]
+                        let s = src + i &* n
+                        let d = yp + i &* n
+                        for c in 0..<n {
+                            let yi = h.multiply(s[c], modulus: q)
+                            d[c] = yi
+                            f[c] += Double(yi) * inv
+                        }
                     }
-                    let sum = p.reduce(high: hi, low: lo)
-                    dst[j * n + c] = p.subtract(sum, p.multiply(p.reduce(v), qModP[j]))
+                    for c in 0..<n { vb[c] = UInt8(truncatingIfNeeded: Int(f[c].rounded(.toNearestOrEven))) }
+                }
+                for j in 0..<kp {
+                    let p = target[j]
+                    let row = qHatModP[j]
+                    // v Q mod p_j for v = 0 ... k.
+                    let vq = (0...k).map { p.multiply(UInt64($0), qModP[j]) }
+                    let out = dst + j &* n
+                    row.withUnsafeBufferPointer { rb in
+                        vq.withUnsafeBufferPointer { vqb in
+                            for c in 0..<n {
+                                // y_i < 2^61 and (Q/q_i) mod p_j < 2^61: up to 60 products fit 128 bits.
+                                var hi: UInt64 = 0
+                                var lo: UInt64 = 0
+                                var yi = ybase + c
+                                for i in 0..<k {
+                                    let prod = yi.pointee.multipliedFullWidth(by: rb[i])
+                                    let (s, o) = lo.addingReportingOverflow(prod.low)
+                                    lo = s
+                                    hi = hi &+ prod.high &+ (o ? 1 : 0)
+                                    yi += n
+                                }
+                                let sum = p.reduce(high: hi, low: lo)
+                                out[c] = p.subtract(sum, vqb[Int(vb[c])])
+                            }
+                        }
+                    }
                 }
             }
         }

@@ -17,7 +17,12 @@ public struct CrtComposer: Sendable {
             for (k, q) in moduli.enumerated() where k != i { h = BigWords.multiply(h, q.value) }
             return BigWords.normalized(h)
         }
-        qHatInverse = moduli.enumerated().map { i, q in
+        qHatInverse = CrtComposer.puncturedProductInverses(moduli)
+    }
+
+    /// [(Q/q_i)^-1]_(q_i) for each prime of a basis of distinct primes (the CRT reconstruction factors).
+    public static func puncturedProductInverses(_ moduli: [Modulus]) -> [ShoupMultiplier] {
+        moduli.enumerated().map { i, q in
             var prod: UInt64 = 1
             for (k, r) in moduli.enumerated() where k != i { prod = q.multiply(prod, q.reduce(r.value)) }
             return ShoupMultiplier(q.inverse(prod)!, modulus: q)

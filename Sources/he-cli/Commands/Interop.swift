@@ -107,7 +107,7 @@ struct Import: ParsableCommand {
                 if !common.quiet { print("imported the secret key of \(keys.publicKeyFingerprint) into \(out) (mode 0600)") }
             } else if let table, let key, let site {
                 let keys = try KeyFiles.readPublic(key)
-                let header = try PheInterop.importEncryptedTable(jsonPath: table, keys: keys, site: site, bound: maxValue, to: out)
+                let header = try PheInterop.importEncryptedTable(jsonPath: table, keys: keys, keyPath: key, site: site, bound: maxValue, to: out)
                 if !common.quiet {
                     let s = header.schema!
                     print("imported \(s.rowLabels.count) rows x \(s.columnLabels.count) columns of site '\(site)' into \(out)")

@@ -101,3 +101,22 @@ import Testing
         #expect(try f.decryptor.decrypt(back) == f.decryptor.decrypt(c3))
     }
 }
+
+@Suite struct RotationCompositionTests {
+    /// The default Galois keys (power-of-two left steps and the column swap) reach any rotation.
+    @Test func defaultKeysReachAnyRotation() throws {
+        let f = PresetFixture.of(.n4096)
+        let p = f.parameters
+        let half = p.degree / 2
+        let gk = f.keyGenerator.galoisKeys()
+        #expect(gk.elements.count == half.trailingZeroBitCount + 1)
+        let ev = Evaluator(parameters: p, galoisKeys: gk)
+        let a = f.randomValues()
+        let ct = try f.encryptor.encrypt(f.encoder.encode(a))
+        for s in [0, 7, -1, -100, half - 1, 1234] {
+            let e = ((s % half) + half) % half
+            let expected = (0..<p.degree).map { i in i < half ? a[(i + e) % half] : a[half + (i - half + e) % half] }
+            #expect(try f.encoder.decode(f.decryptor.decrypt(ev.rotateRows(ct, by: s))) == expected, "steps \(s)")
+        }
+    }
+}

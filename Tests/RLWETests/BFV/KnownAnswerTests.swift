@@ -29,7 +29,7 @@ import Testing
     }
 
     static let expectedFingerprint = "c0b9d7c78bbcc36e322ebcd0a8ccb14ae178b0186d5e0db38ddc93dc7b43e25c"
-    static let expectedSecretKey = "78007bcd7c92b49473f71ff57d5732ba09de1157fe0f1d41b6e913ffab887549"
+    static let expectedSecretKey = "80b8ccbc384d13450d571b8acf5107e335129216fb85c85cdac07e1548d74e2f"
     static let expectedPublicKey = "b99e6184ee6ff397efcbd5b9b60ed7e86849c5eaed496c352188fd22b15baece"
     static let expectedCiphertext = "0554313da92b3503e64e23579bb6ab6a831c1a56499fb998524fba30579b32de"
 }

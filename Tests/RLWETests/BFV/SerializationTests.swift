@@ -71,6 +71,20 @@ import Testing
             if case .invalidHeader = e as? RlweError { return true } else { return false }
         }
         #expect(throws: RlweError.self) { try PublicKey(serialized: bytes, parameters: f.parameters) }
+        #expect(try BfvParameters.preset(identifying: bytes).fingerprint == f.parameters.fingerprint)
+        #expect(try BfvParameters.preset(identifying: other.publicKey.serialized()).preset == .n8192)
+        #expect(throws: RlweError.self) { try BfvParameters.preset(identifying: badMagic) }
+        #expect(throws: RlweError.self) { try BfvParameters.preset(identifying: Array(bytes.prefix(20))) }
         #expect(throws: RlweError.self) { try Ciphertext(serialized: [], parameters: f.parameters) }
+    }
+}
+
+@Suite struct SecretKeySerializationTests {
+    @Test func invalidPatternIsRefused() throws {
+        let f = PresetFixture.of(.n4096)
+        var bytes = f.keyGenerator.secretKey.serialized()
+        #expect(try SecretKey(serialized: bytes, parameters: f.parameters).serialized() == bytes)
+        bytes[38] = 0b10  // first coefficient pattern 2
+        #expect(throws: RlweError.self) { try SecretKey(serialized: bytes, parameters: f.parameters) }
     }
 }

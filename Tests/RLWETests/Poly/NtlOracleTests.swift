@@ -28,12 +28,7 @@ import Testing
         var rng = SystemRandomNumberGenerator()
         let x = (0..<n).map { _ in UInt64.random(in: 0..<t.value, using: &rng) }
         let y = (0..<n).map { _ in UInt64.random(in: 0..<t.value, using: &rng) }
-        var fx = x
-        var fy = y
-        tables.forward(&fx)
-        tables.forward(&fy)
-        var p = zip(fx, fy).map { t.multiply($0, $1) }
-        tables.inverse(&p)
+        let p = nttProduct(x, y, tables)
         var expected = [UInt64](repeating: 0, count: n)
         #expect(cntl_negacyclic_multiply(x, y, &expected, n, t.value) == 0)
         #expect(p == expected)
