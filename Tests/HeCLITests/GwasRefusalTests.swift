@@ -53,7 +53,12 @@ struct GwasRefusalTests {
         let a = try TinySite.encrypt(dir, keys: keys, site: "north", out: "north.he")
         try #require(a.status == 0, "\(a.stderr)")
         #expect(a.stderr.contains("north: VCF samples: 5 (counted: 2 cases, 2 controls, 0 with missing phenotype)"))
-        #expect(a.stderr.contains("VCF samples without a phenotype line, ignored: 1 (e.g. e)"))
+        #expect(a.stderr.contains("he-cli: warning: north: VCF samples without a phenotype line, ignored: 1 (e.g. e)"))
+        let quiet = try dir.run("gwas", "encrypt", "--vcf", "tiny.vcf", "--pheno", "tiny.pheno", "--panel", "panel.tsv",
+                                "--site", "west", "--public-key", keys.publicKey, "--out", "west.he", "--quiet")
+        #expect(quiet.status == 0 && quiet.stdout.isEmpty)
+        #expect(quiet.stderr == "he-cli: warning: west: VCF samples without a phenotype line, ignored: 1 (e.g. e)\n",
+                "\(quiet.stderr)")
         #expect(a.stdout.contains("bound 4 per slot"))
         try #require(try TinySite.encrypt(dir, keys: keys, site: "south", out: "south.he").status == 0)
         try #require(try dir.run("aggregate", "--out", "pooled.he", "north.he", "south.he", "--quiet").status == 0)

@@ -74,7 +74,14 @@ struct GwasEncrypt: ParsableCommand {
             let start = clock.now
             let counted = try GwasFiles.count(vcf: vcf, phenotypes: pheno, panel: panel)
             let parsed = clock.now
-            for line in counted.summary.lines { Console.note("\(site): \(line)", quiet: common.quiet) }
+            // Warnings (samples without a phenotype line, phenotype lines without a sample) show even with --quiet.
+            for line in counted.summary.lines {
+                if line.hasPrefix("warning: ") {
+                    Console.warning("\(site): \(line.dropFirst("warning: ".count))")
+                } else {
+                    Console.note("\(site): \(line)", quiet: common.quiet)
+                }
+            }
             let progress = Progress("encrypting", quiet: common.quiet)
             let result = try GwasFiles.encrypt(counted, siteID: site, keys: keys, to: out, progress: progress.handler)
             progress.finish()
