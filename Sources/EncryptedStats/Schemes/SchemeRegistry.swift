@@ -50,6 +50,14 @@ public struct SchemeKeys: Sendable, CustomStringConvertible {
     }
 }
 
+extension SchemeKeys: CustomReflectable {
+    /// `dump` and debuggers show the scheme and fingerprint only, never key bytes.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["scheme": scheme, "publicKeyFingerprint": publicKeyFingerprint,
+                                "hasSecretKey": hasSecretKey])
+    }
+}
+
 public enum SchemeRegistry {
     /// Schemes this build can generate keys for and run.
     public static let availableSchemes: [SchemeID] = [.paillier, .bfv]
