@@ -37,6 +37,7 @@ targets += [
         name: "PaillierTests",
         dependencies: [
             "Paillier",
+            "CGMP",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ],
         path: "Tests/PaillierTests",

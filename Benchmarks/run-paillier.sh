@@ -28,7 +28,13 @@ fi
 echo "== building (release)" >&2
 (cd "$ROOT" && swift build -c release --product PaillierBenchmark >&2)
 BIN="$(cd "$ROOT" && swift build -c release --show-bin-path)/PaillierBenchmark"
-cc -O2 -o "$OUT/gmp_floor" "$ROOT/Benchmarks/paillier/gmp_floor.c" $(pkg-config --cflags --libs gmp)
+# The C floor: any C compiler will do; the Swift toolchain brings clang when the system has no cc.
+CC="${CC:-$(command -v cc || command -v clang || true)}"
+if [ -z "$CC" ]; then
+    echo "error: no C compiler (cc or clang) for Benchmarks/paillier/gmp_floor.c; set CC" >&2
+    exit 1
+fi
+"$CC" -O2 -o "$OUT/gmp_floor" "$ROOT/Benchmarks/paillier/gmp_floor.c" $(pkg-config --cflags --libs gmp)
 
 for BITS in 2048 3072; do
     : > "$OUT/results-$BITS.txt"

@@ -119,12 +119,7 @@ public struct PaillierPublicKey: Sendable, Equatable, CustomStringConvertible {
     }
 
     static func encode(n: BigInt, bits: Int) -> [UInt8] {
-        var out = magic
-        out.append(version)
-        out.append(UInt8(bits >> 8))
-        out.append(UInt8(bits & 0xFF))
-        out += n.bigEndianBytes(count: bits / 8)!
-        return out
+        encodeHeader(magic: magic, version: version, bits: bits) + n.bigEndianBytes(count: bits / 8)!
     }
 
     /// h_s = (-x^2)^n mod n^2 with x derived from n by SHA-256 in counter mode (domain-separated, reduced
@@ -210,11 +205,8 @@ public struct PaillierSecretKey: Sendable, CustomStringConvertible, CustomDebugS
 
     /// The canonical binary encoding (see the file header). Contains the secret primes.
     public func serialized() -> [UInt8] {
-        var out = Self.magic
-        out.append(Self.version)
         let bits = publicKey.bits
-        out.append(UInt8(bits >> 8))
-        out.append(UInt8(bits & 0xFF))
+        var out = encodeHeader(magic: Self.magic, version: Self.version, bits: bits)
         out += p.bigEndianBytes(count: bits / 16)!
         out += q.bigEndianBytes(count: bits / 16)!
         return out
@@ -278,6 +270,11 @@ public enum PaillierKeyPair {
             return (secretKey.publicKey, secretKey)
         }
     }
+}
+
+/// magic (4 bytes) | version | modulus bits as UInt16.
+func encodeHeader(magic: [UInt8], version: UInt8, bits: Int) -> [UInt8] {
+    magic + [version, UInt8(bits >> 8), UInt8(bits & 0xFF)]
 }
 
 func decodeHeader(_ data: [UInt8], magic: [UInt8], version: UInt8, what: String) throws -> Int {

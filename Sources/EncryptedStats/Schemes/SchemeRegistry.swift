@@ -1,4 +1,5 @@
 import Paillier
+import RLWE
 
 // The only place that maps a scheme identifier to its implementation. Everything above works with
 // `any AdditiveVectorDecryptor` and the bytes of key files.
@@ -49,9 +50,20 @@ public struct SchemeKeys: Sendable, CustomStringConvertible {
     }
 }
 
+extension SchemeKeys: CustomReflectable {
+    /// `dump` and debuggers show the scheme and fingerprint only, never key bytes.
+    public var customMirror: Mirror {
+        Mirror(self, children: ["scheme": scheme, "publicKeyFingerprint": publicKeyFingerprint,
+                                "hasSecretKey": hasSecretKey])
+    }
+}
+
 public enum SchemeRegistry {
     /// Schemes this build can generate keys for and run.
     public static let availableSchemes: [SchemeID] = [.paillier, .bfv]
+
+    /// Names accepted by `KeyGenerationOptions.preset` (BFV parameter presets, all at 128-bit security).
+    public static let bfvPresets: [String] = BfvPreset.allCases.map(\.rawValue)
 
     /// Generates a fresh key pair (all randomness from the OS CSPRNG).
     public static func generateKeys(scheme: SchemeID, options: KeyGenerationOptions) throws(EncryptedStatsError) -> SchemeKeys {

@@ -300,12 +300,17 @@ public struct Evaluator: Sendable {
     }
 
     /// Key switching by RNS digits: for c over Q_l, returns (sum_i [c]_(q_i) b_i, sum_i [c]_(q_i) a_i).
+    /// The products are accumulated in 128 bits over all digits (each is below 2^122, so up to 64 digits
+    /// fit) and reduced once.
     func keySwitch(_ c: RnsPoly<Coeff>, key: KeySwitchKey) -> (RnsPoly<Coeff>, RnsPoly<Coeff>) {
         let l = c.limbCount
         let context = c.context
         let n = parameters.degree
-        var acc0 = RnsPoly<Eval>(zeroIn: context)
-        var acc1 = RnsPoly<Eval>(zeroIn: context)
+        let size = l * n
+        var lo0 = [UInt64](repeating: 0, count: size)
+        var hi0 = [UInt64](repeating: 0, count: size)
+        var lo1 = [UInt64](repeating: 0, count: size)
+        var hi1 = [UInt64](repeating: 0, count: size)
         for i in 0..<l {
             var digit = RnsPoly<Coeff>(zeroIn: context)
             let qi = context.moduli[i].value
@@ -323,8 +328,40 @@ public struct Evaluator: Sendable {
                 }
             }
             let de = digit.forwardNtt()
-            acc0.multiplyAdd(de, key.b[i].prefix(l))
-            acc1.multiplyAdd(de, key.a[i].prefix(l))
+            // The key polynomials live over all primes; their first l limbs are the level-l residues.
+            de.data.withUnsafeBufferPointer { dp in
+                key.b[i].data.withUnsafeBufferPointer { bp in
+                    key.a[i].data.withUnsafeBufferPointer { ap in
+                        lo0.withUnsafeMutableBufferPointer { l0 in
+                            hi0.withUnsafeMutableBufferPointer { h0 in
+                                lo1.withUnsafeMutableBufferPointer { l1 in
+                                    hi1.withUnsafeMutableBufferPointer { h1 in
+                                        for x in 0..<size {
+                                            let d = dp[x]
+                                            let p0 = d.multipliedFullWidth(by: bp[x])
+                                            let (s0, o0) = l0[x].addingReportingOverflow(p0.low)
+                                            l0[x] = s0
+                                            h0[x] = h0[x] &+ p0.high &+ (o0 ? 1 : 0)
+                                            let p1 = d.multipliedFullWidth(by: ap[x])
+                                            let (s1, o1) = l1[x].addingReportingOverflow(p1.low)
+                                            l1[x] = s1
+                                            h1[x] = h1[x] &+ p1.high &+ (o1 ? 1 : 0)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var acc0 = RnsPoly<Eval>(zeroIn: context)
+        var acc1 = RnsPoly<Eval>(zeroIn: context)
+        for (j, q) in context.moduli.enumerated() {
+            for x in (j * n)..<((j + 1) * n) {
+                acc0.data[x] = q.reduce(high: hi0[x], low: lo0[x])
+                acc1.data[x] = q.reduce(high: hi1[x], low: lo1[x])
+            }
         }
         return (acc0.inverseNtt(), acc1.inverseNtt())
     }

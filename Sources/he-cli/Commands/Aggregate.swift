@@ -5,10 +5,7 @@ struct Aggregate: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sum encrypted site files and earlier aggregates (aggregator; needs no secret key).",
         discussion: """
-        Inputs are checked from their headers before any work: same scheme, key, parameters and table schema
-        (the first differing label is named), no site counted twice, and a combined value bound that fits the
-        slots. Files are then streamed one at a time, so memory does not grow with the number of inputs.
-        Aggregates can be summed again (tree aggregation gives the same totals as a flat one).
+        Inputs are checked from their headers before any work: same scheme, key, parameters and table schema (the first differing label is named), no site counted twice, and a combined value bound that fits the slots. Files are then streamed one at a time, so memory does not grow with the number of inputs. Aggregates can be summed again (tree aggregation gives the same totals as a flat one).
 
         Example:
           he-cli aggregate --out total.he st-marys.he city-general.he royal-infirmary.he

@@ -6,10 +6,7 @@ struct Demo: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the whole three-role flow on built-in example tables and check the totals.",
         discussion: """
-        In a temporary folder: the key holder generates keys, four hospitals each encrypt their own table of
-        diagnoses by outcome, an aggregator sums the encrypted files, and the key holder decrypts the total.
-        The decrypted totals are printed next to the plaintext sums (which only this demo can compute, since
-        it plays every role). Exits with code 80 if any total differs.
+        In a temporary folder: the key holder generates keys, four hospitals each encrypt their own table of diagnoses by outcome, an aggregator sums the encrypted files, and the key holder decrypts the total. The decrypted totals are printed next to the plaintext sums (which only this demo can compute, since it plays every role). Exits with code 80 if any total differs.
 
         Example:
           he-cli demo

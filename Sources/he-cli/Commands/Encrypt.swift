@@ -6,9 +6,7 @@ struct Encrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Encrypt a count table for one site (site).",
         discussion: """
-        The table is CSV: a header row, the first column holds row labels, every other cell an integer.
-        Values are checked against --max-value; an error names the line and the column. Values are packed
-        (Paillier) or batched (BFV) automatically.
+        The table is CSV: a header row, the first column holds row labels, every other cell an integer. Values are checked against --max-value; an error names the line and the column. Values are packed (Paillier) or batched (BFV) automatically.
 
         Example (table.csv):
           diagnosis,cases,controls

@@ -6,8 +6,7 @@ struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show what a key, site file or aggregate contains (needs no key; shows nothing secret).",
         discussion: """
-        Prints the scheme and its parameters, the key fingerprint, the table schema, the contributing sites,
-        the sizes (including bytes per encrypted value) and verifies the file's SHA-256 checksum.
+        Prints the scheme and its parameters, the key fingerprint, the table schema, the contributing sites, the sizes (including bytes per encrypted value) and verifies the file's SHA-256 checksum.
 
         Example:
           he-cli inspect st-marys.he

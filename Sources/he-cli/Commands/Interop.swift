@@ -6,9 +6,7 @@ struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Export a Paillier key as python-paillier (phe) JWK JSON.",
         discussion: """
-        A Python site encrypts with the exported public key using phe (scripts/phe_encrypt_table.py), and the
-        key holder can bring the result back with `he-cli import --table`. Exporting a secret key writes a
-        0600 file; keep it as carefully as the key file itself.
+        A Python site encrypts with the exported public key using phe (scripts/phe_encrypt_table.py), and the key holder can bring the result back with `he-cli import --table`. Exporting a secret key writes a 0600 file; keep it as carefully as the key file itself.
 
         Example:
           he-cli export --public-key keys/public.hekey --out public-phe.json
@@ -52,10 +50,7 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import python-paillier (phe) keys or a Python site's encrypted table.",
         discussion: """
-        Keys: a phe public JWK becomes a public key file, a phe private JWK a secret key file (0600).
-        Tables: the JSON written by scripts/phe_encrypt_table.py (one phe ciphertext per cell) becomes a packed
-        site file that aggregates with every other site file under the same key. The cells are encrypted, so
-        --max-value is the Python site's declaration and cannot be checked here.
+        Keys: a phe public JWK becomes a public key file, a phe private JWK a secret key file (0600). Tables: the JSON written by scripts/phe_encrypt_table.py (one phe ciphertext per cell) becomes a packed site file that aggregates with every other site file under the same key. The cells are encrypted, so --max-value is the Python site's declaration and cannot be checked here.
 
         Example:
           he-cli import --public-key public-phe.json --out keys/public.hekey

@@ -10,9 +10,7 @@ struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Generate a key pair (key holder).",
         discussion: """
-        Writes DIR/public.hekey (give it to every site) and DIR/secret.hekey (mode 0600; it never leaves the key
-        holder's machine), and prints the public-key fingerprint that sites can compare before encrypting.
-        Existing key files are never overwritten.
+        Writes DIR/public.hekey (give it to every site) and DIR/secret.hekey (mode 0600; it never leaves the key holder's machine), and prints the public-key fingerprint that sites can compare before encrypting. Existing key files are never overwritten.
 
         Example:
           he-cli keygen --scheme paillier --out keys/
@@ -26,7 +24,8 @@ struct Keygen: ParsableCommand {
     @Option(help: "Paillier modulus size in bits: 2048 (112-bit security), 3072 (default, 128-bit) or 4096.")
     var bits: Int?
 
-    @Option(help: "BFV parameter preset (see docs/CLI.md); default: the smallest 128-bit preset.")
+    @Option(help: ArgumentHelp("BFV parameter preset: \(SchemeRegistry.bfvPresets.joined(separator: ", ")) (ring degree N; all 128-bit security; default n4096).",
+                               valueName: "name"))
     var preset: String?
 
     @Option(help: "Directory for the key files (created with mode 0700 if missing).", completion: .directory)
@@ -37,6 +36,12 @@ struct Keygen: ParsableCommand {
     func validate() throws {
         if bits != nil && scheme != .paillier { throw ValidationError("--bits applies to --scheme paillier only") }
         if preset != nil && scheme != .bfv { throw ValidationError("--preset applies to --scheme bfv only") }
+        if let preset, !SchemeRegistry.bfvPresets.contains(preset) {
+            throw ValidationError("unknown --preset '\(preset)' (known: \(SchemeRegistry.bfvPresets.joined(separator: ", ")))")
+        }
+        if let bits, ![2048, 3072, 4096].contains(bits) {
+            throw ValidationError("--bits must be 2048, 3072 or 4096")
+        }
     }
 
     func run() throws {

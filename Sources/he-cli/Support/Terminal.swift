@@ -113,6 +113,7 @@ enum ValueType: String, ExpressibleByArgument, CaseIterable {
 extension SchemeID: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
     public static var allValueStrings: [String] { allCases.map(\.description) }
+    public var defaultValueDescription: String { description }
 }
 
 extension TotalsFormat: ExpressibleByArgument {}
