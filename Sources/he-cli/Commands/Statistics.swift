@@ -19,22 +19,6 @@ private func jsonNumber(_ x: Double?) -> String {
     return "\(x)"
 }
 
-private func quoteJSON(_ s: String) -> String {
-    var out = "\""
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\t": out += "\\t"
-        case "\r": out += "\\r"
-        default:
-            if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-        }
-    }
-    return out + "\""
-}
-
 struct Chi2: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chi2",
@@ -98,12 +82,12 @@ struct Chi2: ParsableCommand {
                 out += "  \"pValue\": \(jsonNumber(result.pValue)),\n"
                 out += "  \"logPValue\": \(jsonNumber(result.logPValue)),\n"
                 out += "  \"yates\": \(result.yatesCorrected),\n"
-                out += "  \"rows\": [\(table.rowLabels.map(quoteJSON).joined(separator: ", "))],\n"
-                out += "  \"columns\": [\(table.columnLabels.map(quoteJSON).joined(separator: ", "))],\n"
+                out += "  \"rows\": [\(table.rowLabels.map(jsonString).joined(separator: ", "))],\n"
+                out += "  \"columns\": [\(table.columnLabels.map(jsonString).joined(separator: ", "))],\n"
                 out += "  \"expected\": [" + result.expected.map { row in
                     "[" + row.map { jsonNumber($0) }.joined(separator: ", ") + "]"
                 }.joined(separator: ", ") + "],\n"
-                out += "  \"warnings\": [\(result.warnings.map { quoteJSON($0.description) }.joined(separator: ", "))]\n"
+                out += "  \"warnings\": [\(result.warnings.map { jsonString($0.description) }.joined(separator: ", "))]\n"
                 out += "}"
                 print(out)
             }
@@ -193,7 +177,7 @@ struct SummaryCommand: ParsableCommand {
                 }
             case .json:
                 let rows = results.map { label, s in
-                    "    {\"variable\": \(quoteJSON(label)), \"n\": \(s.count), \"mean\": \(jsonNumber(s.mean)), "
+                    "    {\"variable\": \(jsonString(label)), \"n\": \(s.count), \"mean\": \(jsonNumber(s.mean)), "
                         + "\"variance\": \(jsonNumber(s.variance)), \"sd\": \(jsonNumber(s.standardDeviation))}"
                 }
                 print("{\n  \"scale\": \(scale),\n  \"rows\": [\n" + rows.joined(separator: ",\n") + "\n  ]\n}")
