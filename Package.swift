@@ -15,6 +15,46 @@ var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
 ]
 
+// MARK: - Paillier
+
+targets += [
+    .systemLibrary(
+        name: "CGMP",
+        path: "Sources/CGMP",
+        pkgConfig: "gmp",
+        providers: [.apt(["libgmp-dev"])]
+    ),
+    .target(
+        name: "Paillier",
+        dependencies: [
+            "CGMP",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        path: "Sources/Paillier",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "PaillierTests",
+        dependencies: [
+            "Paillier",
+            "CGMP",
+            .product(name: "PropertyBased", package: "swift-property-based"),
+        ],
+        path: "Tests/PaillierTests",
+        resources: [.copy("Resources")],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "PaillierBenchmark",
+        dependencies: ["Paillier"],
+        path: "Benchmarks/PaillierBenchmark",
+        swiftSettings: swiftSettings
+    ),
+]
+products += [
+    .library(name: "Paillier", targets: ["Paillier"]),
+]
+
 // MARK: - EncryptedStats (statistics, GWAS site input)
 targets += [
     .systemLibrary(
@@ -22,16 +62,6 @@ targets += [
         path: "Sources/CHTSlib",
         pkgConfig: "htslib",
         providers: [.apt(["libhts-dev"])]
-    ),
-    .target(
-        name: "EncryptedStats",
-        dependencies: ["CHTSlib"],
-        swiftSettings: swiftSettings
-    ),
-    .testTarget(
-        name: "EncryptedStatsTests",
-        dependencies: ["EncryptedStats"],
-        swiftSettings: swiftSettings
     ),
     .executableTarget(
         name: "GwasCountBenchmark",
@@ -45,6 +75,72 @@ targets += [
         path: "Benchmarks/GwasStatsBenchmark",
         swiftSettings: swiftSettings
     ),
+]
+// MARK: - RLWE
+targets += [
+    .target(
+        name: "RLWE",
+        dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: swiftSettings
+    ),
+    // NTL-backed negacyclic polynomial product: an independent oracle for tests and benchmarks only.
+    .target(
+        name: "CNTLOracle",
+        linkerSettings: [.linkedLibrary("ntl"), .linkedLibrary("gmp")]
+    ),
+    .testTarget(
+        name: "RLWETests",
+        dependencies: ["RLWE", "CNTLOracle"],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "RLWEBenchmark",
+        dependencies: ["RLWE", "CNTLOracle"],
+        path: "Benchmarks/RLWEBenchmark",
+        swiftSettings: swiftSettings
+    ),
+]
+products += [.library(name: "RLWE", targets: ["RLWE"])]
+
+// MARK: - CLI and container
+// The scheme-agnostic layer (`Schemes/`), the container format (`Container/`) and count tables (`Tables/`) live in
+// `EncryptedStats`; `he-cli` is the command-line front end. HeCLITests run the built `he-cli` binary.
+targets += [
+    .target(
+        name: "EncryptedStats",
+        dependencies: [
+            "CHTSlib",
+            "Paillier",
+            "RLWE",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        path: "Sources/EncryptedStats",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "he-cli",
+        dependencies: [
+            "EncryptedStats",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        path: "Sources/he-cli",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "EncryptedStatsTests",
+        dependencies: ["EncryptedStats"],
+        path: "Tests/EncryptedStatsTests",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "HeCLITests",
+        dependencies: ["EncryptedStats", "he-cli"],
+        path: "Tests/HeCLITests",
+        swiftSettings: swiftSettings
+    ),
+]
+products += [
+    .executable(name: "he-cli", targets: ["he-cli"]),
 ]
 
 let package = Package(

@@ -1,7 +1,66 @@
-// The single error type of the EncryptedStats module.
+import Foundation
 
-/// Everything that can go wrong in EncryptedStats. Each case says what went wrong, where, and what was expected.
-public enum EncryptedStatsError: Error, Sendable, Equatable, CustomStringConvertible {
+// The single error type of the EncryptedStats module. Every case names the file (and where it helps, the line,
+// column or field) and what was expected. No case ever carries key material or decrypted values.
+
+/// Errors raised by EncryptedStats: container files, count tables, the scheme layer and the statistics on top.
+public enum EncryptedStatsError: Error, Sendable, Equatable {
+    // MARK: - Container
+
+    /// A file could not be opened or read (missing, a directory, permission denied).
+    case fileUnreadable(path: String, reason: String)
+    /// A file could not be written, renamed into place or synchronised.
+    case fileUnwritable(path: String, reason: String)
+    /// An output that must never be replaced (a key file) already exists.
+    case outputExists(path: String)
+    /// The file does not start with the container magic bytes.
+    case notAContainer(path: String)
+    /// The container's format version is not one this build can read.
+    case unsupportedFormatVersion(path: String, found: UInt16, supported: UInt16)
+    /// The file ends before the section the header promises.
+    case truncated(path: String, section: String, expectedBytes: UInt64, availableBytes: UInt64)
+    /// Bytes follow the end of the container.
+    case trailingBytes(path: String, count: UInt64)
+    /// The SHA-256 over the header does not match: the header was altered or damaged.
+    case headerChecksumMismatch(path: String)
+    /// The SHA-256 over the whole container does not match: the payload was altered or damaged.
+    case checksumMismatch(path: String)
+    /// A header field is invalid or contradicts another field.
+    case inconsistentHeader(path: String, field: String, reason: String)
+    /// The container holds something else than the command needs (for example a key where a table was expected).
+    case wrongContentKind(path: String, expected: String, found: String)
+    /// A scheme payload (key or ciphertext bytes) could not be decoded.
+    case invalidPayload(path: String, chunk: Int, reason: String)
+    /// Two inputs of an aggregation or a key and a file do not belong together.
+    case incompatibleInputs(first: String, second: String, reason: String)
+    /// The same site contributes to two inputs: summing them would count its data twice.
+    case duplicateContributor(site: String, first: String, second: String)
+    /// The declared value bounds of the inputs could add up to more than one slot can hold.
+    case slotOverflow(files: [String], bound: UInt64, capacity: UInt64)
+    /// Summing would exceed the number of contributions the scheme's noise bound allows.
+    case tooManyContributions(files: [String], count: Int, limit: UInt64)
+    /// A secret key file can be read by other users; it is refused until its mode is tightened.
+    case secretKeyPermissions(path: String, mode: UInt32)
+    /// The file was encrypted under another key than the one given.
+    case keyMismatch(keyPath: String, dataPath: String)
+    /// A site identifier is empty, too long or contains characters that are not allowed.
+    case invalidSiteID(String, reason: String)
+    /// The scheme rejected an operation (parameters, key size, value out of range, decryption failure).
+    case scheme(operation: String, reason: String)
+
+    // MARK: - Tables
+
+    /// The table has no header row or no data rows.
+    case tableEmpty(path: String, reason: String)
+    /// A syntax error in the CSV text (quoting, stray characters, invalid UTF-8).
+    case tableSyntax(path: String, line: Int, column: Int, reason: String)
+    /// A row has another number of fields than the header.
+    case tableRowWidth(path: String, line: Int, expected: Int, found: Int)
+    /// A label is empty or repeated.
+    case tableLabel(path: String, line: Int, column: Int, reason: String)
+    /// A cell is not a valid value of the declared type or lies outside the declared bound.
+    case tableValue(path: String, line: Int, column: Int, columnLabel: String, found: String, expected: String)
+
     // MARK: - Statistics
 
     /// A contingency table needs at least two rows and two columns, all of the same length.
@@ -45,8 +104,77 @@ public enum EncryptedStatsError: Error, Sendable, Equatable, CustomStringConvert
     /// A panel given in memory is not usable (the variant is the 0-based index into the panel).
     case invalidPanel(variant: Int, reason: String)
 
+    // MARK: - GWAS pipeline
+
+    /// No sample of the VCF has a phenotype line, so the site has nothing to contribute.
+    case gwasNoCountedSamples(vcf: String, phenotypes: String)
+    /// A GWAS report was asked of an encrypted table that does not hold genotype counts.
+    case gwasTableExpected(path: String, found: String)
+    /// A decrypted table given to `chi2` or `summary` lacks what the statistic needs (columns, scale, counts).
+    case statisticsInput(path: String, line: Int?, reason: String)
+}
+
+extension EncryptedStatsError: CustomStringConvertible {
     public var description: String {
         switch self {
+        // MARK: - Container
+        case let .fileUnreadable(path, reason):
+            return "\(path): cannot read: \(reason)"
+        case let .fileUnwritable(path, reason):
+            return "\(path): cannot write: \(reason)"
+        case let .outputExists(path):
+            return "\(path): already exists; refusing to overwrite it (move it away or choose another --out)"
+        case let .notAContainer(path):
+            return "\(path): not an he-toolkit container (the file does not start with the container magic bytes)"
+        case let .unsupportedFormatVersion(path, found, supported):
+            return "\(path): container format version \(found) is not supported (this build reads version \(supported))"
+        case let .truncated(path, section, expected, available):
+            return "\(path): file is truncated: \(section) needs \(expected) bytes but only \(available) remain"
+        case let .trailingBytes(path, count):
+            return "\(path): \(count) unexpected bytes after the end of the container"
+        case let .headerChecksumMismatch(path):
+            return "\(path): header checksum mismatch (the header is damaged or was modified)"
+        case let .checksumMismatch(path):
+            return "\(path): SHA-256 checksum mismatch (the file is damaged or was modified)"
+        case let .inconsistentHeader(path, field, reason):
+            return "\(path): inconsistent header: \(field): \(reason)"
+        case let .wrongContentKind(path, expected, found):
+            return "\(path): expected \(expected) but the file holds \(found)"
+        case let .invalidPayload(path, chunk, reason):
+            return "\(path): payload chunk \(chunk): \(reason)"
+        case let .incompatibleInputs(first, second, reason):
+            return "\(first) and \(second) cannot be combined: \(reason)"
+        case let .duplicateContributor(site, first, second):
+            return "site '\(site)' contributes to both \(first) and \(second); summing them would count its data twice"
+        case let .slotOverflow(files, bound, capacity):
+            return "summing \(files.joined(separator: ", ")) could overflow a slot: the declared value bounds add up "
+                + "to \(bound) but a slot holds at most \(capacity) (encrypt with a smaller --max-value)"
+        case let .tooManyContributions(files, count, limit):
+            return "summing \(files.joined(separator: ", ")) would combine \(count) contributions, more than the "
+                + "\(limit) the scheme parameters allow to decrypt reliably (aggregate fewer sites, or use a larger preset)"
+        case let .secretKeyPermissions(path, mode):
+            return "\(path): secret key file is accessible by other users (mode 0\(String(mode & 0o777, radix: 8))); "
+                + "run: chmod 600 \(shellQuoted(path))"
+        case let .keyMismatch(keyPath, dataPath):
+            return "\(dataPath) was not encrypted under the key in \(keyPath) (public-key fingerprints differ)"
+        case let .invalidSiteID(site, reason):
+            return "invalid site ID '\(site)': \(reason)"
+        case let .scheme(operation, reason):
+            return "\(operation): \(reason)"
+
+        // MARK: - Tables
+        case let .tableEmpty(path, reason):
+            return "\(path): \(reason)"
+        case let .tableSyntax(path, line, column, reason):
+            return "\(path): line \(line), column \(column): \(reason)"
+        case let .tableRowWidth(path, line, expected, found):
+            return "\(path): line \(line): expected \(expected) fields like the header row, found \(found)"
+        case let .tableLabel(path, line, column, reason):
+            return "\(path): line \(line), column \(column): \(reason)"
+        case let .tableValue(path, line, column, columnLabel, found, expected):
+            return "\(path): line \(line), column \(column) ('\(columnLabel)'): found '\(found)', expected \(expected)"
+
+        // MARK: - Statistics and GWAS input
         case let .tableShape(rows, columns):
             return "contingency table: expected at least 2 rows and 2 columns of equal length, found \(rows) rows with lengths \(columns)"
         case let .zeroMarginal(axis, index):
@@ -84,8 +212,24 @@ public enum EncryptedStatsError: Error, Sendable, Equatable, CustomStringConvert
             return "\(path): record \(location): field \(field): \(reason)"
         case let .invalidPanel(variant, reason):
             return "panel variant \(variant + 1): \(reason)"
+
+        // MARK: - GWAS pipeline
+        case let .gwasNoCountedSamples(vcf, phenotypes):
+            return "\(vcf): no VCF sample has a line in \(phenotypes), so there is nothing to count "
+                + "(check that the sample IDs of both files match)"
+        case let .gwasTableExpected(path, found):
+            return "\(path): expected encrypted GWAS genotype counts (from he-cli gwas encrypt) but the file holds a \(found)"
+        case let .statisticsInput(path, line, reason):
+            return line.map { "\(path): line \($0): \(reason)" } ?? "\(path): \(reason)"
         }
     }
+}
+
+/// Quotes a path for a shell command shown to the user, only when it needs quoting.
+package func shellQuoted(_ path: String) -> String {
+    let safe = path.allSatisfy { $0.isLetter || $0.isNumber || "-_./+:@%,".contains($0) }
+    if safe && !path.isEmpty { return path }
+    return "'" + path.replacingOccurrences(of: "'", with: "'\\''") + "'"
 }
 
 /// Which margin of a contingency table an error refers to.

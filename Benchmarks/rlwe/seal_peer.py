@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Microsoft SEAL (seal-python 4.4.0) timings for the same operations and parameters as RLWEBenchmark.
+
+Same N, the same coefficient prime sizes (hence the same log Q and security) and the same plaintext
+modulus t. SEAL keeps the last prime as its key-switching special prime, so its ciphertexts use one
+prime fewer. Times are thread CPU time (like the Swift benchmark). Prints "<op> <N> <median microseconds>" lines like the Swift benchmark.
+Usage: seal_peer.py [--degrees 4096,8192,16384] [--repetitions 21]
+"""
+import argparse
+import statistics
+import time
+
+import seal
+
+BITS = {
+    4096: [55, 54],
+    8192: [60, 53, 53, 52],
+    16384: [60] + [54] * 7,
+    32768: [60] + [55] * 11 + [54] * 4,
+}
+T = 1073479681
+
+
+def median_us(fn, repetitions, inner=1):
+    fn()
+    samples = []
+    for _ in range(repetitions):
+        start = time.thread_time_ns()
+        for _ in range(inner):
+            fn()
+        samples.append((time.thread_time_ns() - start) / 1000.0 / inner)
+    return statistics.median(samples)
+
+
+def report(op, n, us):
+    print(op, n, f"{us:.2f}", flush=True)
+
+
+def run(n, repetitions):
+    parms = seal.EncryptionParameters(seal.scheme_type.bfv)
+    parms.set_poly_modulus_degree(n)
+    parms.set_coeff_modulus(seal.CoeffModulus.Create(n, BITS[n]))
+    parms.set_plain_modulus(seal.Modulus(T))
+    ctx = seal.SEALContext(parms, True, seal.sec_level_type.tc128)
+    assert ctx.parameters_set(), ctx.parameter_error_message()
+
+    def keygen():
+        kg = seal.KeyGenerator(ctx)
+        kg.create_public_key()
+
+    report("keygen", n, median_us(keygen, repetitions))
+    kg = seal.KeyGenerator(ctx)
+    pk = kg.create_public_key()
+    sk = kg.secret_key()
+    rk = kg.create_relin_keys()
+    gk = seal.GaloisKeys()
+    kg.create_galois_keys([1, 0], gk)  # row rotation by 1 and (step 0) the column rotation
+    encoder = seal.BatchEncoder(ctx)
+    encryptor = seal.Encryptor(ctx, pk)
+    encryptor.set_secret_key(sk)
+    decryptor = seal.Decryptor(ctx, sk)
+    evaluator = seal.Evaluator(ctx)
+    values = [i % 1000 for i in range(n)]
+    pt = encoder.encode(values)
+    ct = encryptor.encrypt(pt)
+    ct2 = encryptor.encrypt(pt)
+    assert list(encoder.decode(decryptor.decrypt(ct))[:5]) == values[:5]
+
+    report("encode", n, median_us(lambda: encoder.encode(values), repetitions))
+    report("encrypt", n, median_us(lambda: encryptor.encrypt(pt), repetitions))
+    report("encrypt_symmetric", n, median_us(lambda: encryptor.encrypt_symmetric(pt), repetitions))
+    report("decrypt", n, median_us(lambda: decryptor.decrypt(ct), repetitions))
+    report("add", n, median_us(lambda: evaluator.add(ct, ct2), repetitions, inner=10))
+    report("multiply_plain", n, median_us(lambda: evaluator.multiply_plain(ct, pt), repetitions))
+
+    def mul_relin():
+        r = evaluator.multiply(ct, ct2)
+        evaluator.relinearize_inplace(r, rk)
+
+    report("multiply_relin", n, median_us(mul_relin, repetitions))
+    report("rotate_rows", n, median_us(lambda: evaluator.rotate_rows(ct, 1, gk), repetitions))
+    report("rotate_columns", n, median_us(lambda: evaluator.rotate_columns(ct, gk), repetitions))
+
+    def mod_switch_smallest():
+        c = seal.Ciphertext(ct)
+        while ctx.get_context_data(c.parms_id()).next_context_data() is not None:
+            evaluator.mod_switch_to_next_inplace(c)
+
+    report("mod_switch_smallest", n, median_us(mod_switch_smallest, repetitions))
+    limbs = len(BITS[n]) - 1
+
+    def ntt_ct():
+        c = seal.Ciphertext(ct)
+        evaluator.transform_to_ntt_inplace(c)
+
+    # Per limb: a fresh ciphertext has 2 polynomials x (k - 1) data primes; includes a ciphertext copy.
+    report("ntt_forward", n, median_us(ntt_ct, repetitions) / (2 * limbs))
+    report("ciphertext_bytes", n, float(len(ct.to_string(seal.compr_mode_type.none))))
+    small = seal.Ciphertext(ct)
+    while ctx.get_context_data(small.parms_id()).next_context_data() is not None:
+        evaluator.mod_switch_to_next_inplace(small)
+    report("ciphertext_bytes_smallest", n, float(len(small.to_string(seal.compr_mode_type.none))))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--degrees", default="4096,8192,16384")
+    ap.add_argument("--repetitions", type=int, default=21)
+    a = ap.parse_args()
+    for n in [int(x) for x in a.degrees.split(",")]:
+        run(n, a.repetitions)
+
+
+if __name__ == "__main__":
+    main()

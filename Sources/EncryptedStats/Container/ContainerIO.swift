@@ -1,0 +1,263 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Crypto
+
+// Writing and streaming reading of containers. Layout (docs/FORMAT.md):
+//   preamble (16) | header (L) | SHA-256(preamble + header) (32) | payload chunks | SHA-256(everything before) (32)
+
+/// Serialises a container: header, chunks and both digests.
+public enum ContainerWriter {
+    /// The complete container bytes for `header` and `chunks` (the header's payload counts are filled in).
+    public static func encode(header: ContainerHeader, chunks: [[UInt8]]) -> [UInt8] {
+        var out: [UInt8] = []
+        var w = StreamingEncoder(header: header, chunks: chunks)
+        w.emit { out.append(contentsOf: $0) }
+        return out
+    }
+
+    /// Writes the container atomically to `path` (see `AtomicFileWriter`).
+    public static func write(header: ContainerHeader, chunks: [[UInt8]], to path: String, secret: Bool = false,
+                             replaceExisting: Bool = true) throws(EncryptedStatsError) {
+        let file = try AtomicFileWriter(destination: path, mode: secret ? 0o600 : 0o644,
+                                        replaceExisting: replaceExisting)
+        var w = StreamingEncoder(header: header, chunks: chunks)
+        try w.emit { (bytes) throws(EncryptedStatsError) in try file.write(bytes) }
+        try file.commit()
+    }
+
+    private struct StreamingEncoder {
+        var header: ContainerHeader
+        let chunks: [[UInt8]]
+
+        init(header: ContainerHeader, chunks: [[UInt8]]) {
+            var h = header
+            h.payloadChunkCount = chunks.count
+            h.payloadByteCount = chunks.reduce(0) { $0 + 4 + UInt64($1.count) }
+            self.header = h
+            self.chunks = chunks
+        }
+
+        mutating func emit<E: Error>(_ sink: ([UInt8]) throws(E) -> Void) throws(E) {
+            var hash = SHA256()
+            func put(_ b: [UInt8]) throws(E) {
+                hash.update(data: b)
+                try sink(b)
+            }
+            let body = ContainerFormat.encodeHeader(header)
+            try put(ContainerFormat.preamble(headerLength: body.count))
+            try put(body)
+            try put(Array(hash.finalize()))  // digest over preamble + header; hashing continues
+            for c in chunks {
+                var w = ByteWriter()
+                w.u32(UInt32(c.count))
+                try put(w.bytes)
+                try put(c)
+            }
+            try sink(Array(hash.finalize()))
+        }
+    }
+}
+
+/// Reads a container from a file: the header (verified by its own digest) at once, then the payload chunk by
+/// chunk, verifying the whole-file SHA-256 after the last chunk. Memory use is one chunk at a time.
+public final class ContainerReader {
+    public let path: String
+    public let header: ContainerHeader
+    /// Size of the file in bytes.
+    public let fileSize: UInt64
+
+    private var file: BufferedFile
+    private var hash: SHA256
+    private var chunksRead = 0
+    private var payloadBytesRead: UInt64 = 0
+    private var finished = false
+
+    /// Opens `path` and reads and verifies its header. Refuses files that are not containers, unknown versions,
+    /// damaged headers, inconsistent headers and files whose size does not match the header.
+    public init(path: String) throws(EncryptedStatsError) {
+        self.path = path
+        var file = try BufferedFile(path: path)
+        self.fileSize = file.size
+        var hash = SHA256()
+
+        let available = file.size
+        let magicCount = ContainerFormat.magic.count
+        let start = try file.readUpTo(ContainerFormat.preambleSize)
+        guard start.count >= magicCount || ContainerFormat.magic.starts(with: start) else {
+            throw .notAContainer(path: path)
+        }
+        guard start.starts(with: ContainerFormat.magic) else {
+            if start.count < magicCount {
+                throw .truncated(path: path, section: "magic", expectedBytes: UInt64(magicCount), availableBytes: available)
+            }
+            throw .notAContainer(path: path)
+        }
+        guard start.count == ContainerFormat.preambleSize else {
+            throw .truncated(path: path, section: "preamble", expectedBytes: UInt64(ContainerFormat.preambleSize),
+                             availableBytes: available)
+        }
+        var pre = ByteReader(start, range: magicCount ..< start.count) { field, reason in
+            .inconsistentHeader(path: path, field: field, reason: reason)
+        }
+        let version = try pre.u16("format version")
+        guard version == ContainerFormat.version else {
+            throw .unsupportedFormatVersion(path: path, found: version, supported: ContainerFormat.version)
+        }
+        guard try pre.u16("reserved") == 0 else {
+            throw .inconsistentHeader(path: path, field: "preamble reserved", reason: "must be 0")
+        }
+        let headerLength = Int(try pre.u32("header length"))
+        guard headerLength <= ContainerFormat.maxHeaderLength else {
+            throw .inconsistentHeader(path: path, field: "header length",
+                                      reason: "\(headerLength) exceeds the limit of \(ContainerFormat.maxHeaderLength)")
+        }
+        hash.update(data: start)
+        let afterPreamble = available - UInt64(ContainerFormat.preambleSize)
+        guard UInt64(headerLength + ContainerFormat.digestSize) <= afterPreamble else {
+            throw .truncated(path: path, section: "header and header checksum",
+                             expectedBytes: UInt64(headerLength + ContainerFormat.digestSize), availableBytes: afterPreamble)
+        }
+        let body = try file.readExactly(headerLength, section: "header")
+        hash.update(data: body)
+        let storedHeaderDigest = try file.readExactly(ContainerFormat.digestSize, section: "header checksum")
+        guard Array(hash.finalize()) == storedHeaderDigest else { throw .headerChecksumMismatch(path: path) }
+        hash.update(data: storedHeaderDigest)
+
+        let header = try ContainerFormat.decodeHeader(body, path: path)
+        let prefix = UInt64(ContainerFormat.preambleSize + headerLength + ContainerFormat.digestSize)
+        let expectedSize = prefix + header.payloadByteCount + UInt64(ContainerFormat.digestSize)
+        if available < expectedSize {
+            throw .truncated(path: path, section: "payload and checksum",
+                             expectedBytes: expectedSize - prefix, availableBytes: available - prefix)
+        }
+        if available > expectedSize {
+            throw .trailingBytes(path: path, count: available - expectedSize)
+        }
+        self.header = header
+        self.file = file
+        self.hash = hash
+    }
+
+    /// Bytes of one payload chunk, or nil after the last chunk (the file checksum has then been verified).
+    public func nextChunk() throws(EncryptedStatsError) -> [UInt8]? {
+        if chunksRead == header.payloadChunkCount {
+            if !finished { try finish() }
+            return nil
+        }
+        let n = header.payloadChunkCount
+        let prefix = try file.readExactly(4, section: "length of payload chunk \(chunksRead + 1) of \(n)")
+        let length = UInt64(prefix[0]) | UInt64(prefix[1]) << 8 | UInt64(prefix[2]) << 16 | UInt64(prefix[3]) << 24
+        let left = header.payloadByteCount - payloadBytesRead - 4
+        guard length <= left, length <= UInt64(ContainerFormat.maxChunkLength) else {
+            throw .inconsistentHeader(path: path, field: "payload chunk \(chunksRead + 1)",
+                                      reason: "length \(length) exceeds the \(left) payload bytes left")
+        }
+        let data = try file.readExactly(Int(length), section: "payload chunk \(chunksRead + 1) of \(n)")
+        hash.update(data: prefix)
+        hash.update(data: data)
+        chunksRead += 1
+        payloadBytesRead += 4 + length
+        if chunksRead == n { try finish() }
+        return data
+    }
+
+    /// Reads the remaining chunks into memory.
+    public func readAllChunks() throws(EncryptedStatsError) -> [[UInt8]] {
+        var out: [[UInt8]] = []
+        while let c = try nextChunk() { out.append(c) }
+        return out
+    }
+
+    private func finish() throws(EncryptedStatsError) {
+        guard payloadBytesRead == header.payloadByteCount else {
+            throw .inconsistentHeader(path: path, field: "payload byte count",
+                                      reason: "header says \(header.payloadByteCount), chunks hold \(payloadBytesRead)")
+        }
+        let stored = try file.readExactly(ContainerFormat.digestSize, section: "file checksum")
+        guard Array(hash.finalize()) == stored else { throw .checksumMismatch(path: path) }
+        finished = true
+        file.close()
+    }
+
+    /// Reads the header of `path` only (no payload, no whole-file checksum).
+    public static func readHeader(_ path: String) throws(EncryptedStatsError) -> ContainerHeader {
+        try ContainerReader(path: path).header
+    }
+}
+
+/// A read-only file with a read buffer; closed exactly once.
+struct BufferedFile: ~Copyable {
+    let path: String
+    let size: UInt64
+    private var fd: Int32
+    private var buffer: [UInt8] = []
+    private var position = 0
+
+    init(path: String) throws(EncryptedStatsError) {
+        self.path = path
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .fileUnreadable(path: path, reason: errnoDescription()) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else {
+            let reason = errnoDescription()
+            Glibc.close(fd)
+            throw .fileUnreadable(path: path, reason: reason)
+        }
+        if (st.st_mode & S_IFMT) == S_IFDIR {
+            Glibc.close(fd)
+            throw .fileUnreadable(path: path, reason: "is a directory")
+        }
+        self.fd = fd
+        self.size = UInt64(st.st_size)
+    }
+
+    deinit {
+        if fd >= 0 { Glibc.close(fd) }
+    }
+
+    mutating func close() {
+        if fd >= 0 { Glibc.close(fd) }
+        fd = -1
+    }
+
+    /// Up to `n` bytes; fewer only at the end of the file.
+    mutating func readUpTo(_ n: Int) throws(EncryptedStatsError) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(n)
+        while out.count < n {
+            if position == buffer.count {
+                guard try refill() else { break }
+            }
+            let take = min(n - out.count, buffer.count - position)
+            out.append(contentsOf: buffer[position ..< position + take])
+            position += take
+        }
+        return out
+    }
+
+    mutating func readExactly(_ n: Int, section: String) throws(EncryptedStatsError) -> [UInt8] {
+        let out = try readUpTo(n)
+        guard out.count == n else {
+            throw .truncated(path: path, section: section, expectedBytes: UInt64(n), availableBytes: UInt64(out.count))
+        }
+        return out
+    }
+
+    private mutating func refill() throws(EncryptedStatsError) -> Bool {
+        var chunk = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .fileUnreadable(path: path, reason: errnoDescription())
+            }
+            chunk.removeSubrange(n...)
+            buffer = chunk
+            position = 0
+            return n > 0
+        }
+    }
+}

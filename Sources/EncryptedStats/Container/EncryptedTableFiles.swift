@@ -1,0 +1,215 @@
+// The three roles on files: a site encrypts a table, an aggregator sums files without any secret, the key holder
+// decrypts the aggregate. Scheme-agnostic: the scheme comes from the key or the file header.
+
+/// Reports progress as (done, total) units of work.
+public typealias ProgressHandler = (_ done: Int, _ total: Int) -> Void
+
+/// Size figures of an encrypted table file.
+public struct EncryptedFileSizes: Sendable, Hashable {
+    public var fileBytes: UInt64
+    public var payloadBytes: UInt64
+    public var ciphertextCount: Int
+    public var valueCount: Int
+
+    /// Bytes of ciphertext per encrypted value (payload bytes divided by the number of values).
+    public var bytesPerValue: Double { Double(payloadBytes) / Double(max(valueCount, 1)) }
+    /// File size relative to the same values as plain 32-bit integers.
+    public var expansionOver32BitIntegers: Double { Double(fileBytes) / Double(4 * max(valueCount, 1)) }
+
+    public init(header: ContainerHeader, fileBytes: UInt64) {
+        self.fileBytes = fileBytes
+        self.payloadBytes = header.payloadByteCount
+        self.ciphertextCount = header.payloadChunkCount
+        self.valueCount = header.schema?.valueCount ?? 0
+    }
+}
+
+public enum EncryptedTableFiles {
+    /// Encrypts `table` for one site under `keys` and writes the site file atomically.
+    /// - Parameter bound: declared bound on the absolute value of every stored integer (after fixed-point
+    ///   scaling); every value is checked against it.
+    @discardableResult
+    public static func encrypt(_ table: CountTable, bound: UInt64, site: String, keys: SchemeKeys, to path: String,
+                               progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> ContainerHeader {
+        let scheme = try SchemeRegistry.instance(for: keys.publicOnly, valueCount: table.values.count)
+        return try encrypt(table, bound: bound, site: site, scheme: scheme, keys: keys, to: path, progress: progress)
+    }
+
+    private static func encrypt<S: AdditiveVectorScheme>(_ table: CountTable, bound: UInt64, site: String, scheme: S,
+                                                          keys: SchemeKeys, to path: String,
+                                                          progress: ProgressHandler?) throws(EncryptedStatsError) -> ContainerHeader {
+        let vector = try scheme.encrypt(table.values, bound: bound, site: site, progress: progress)
+        let header = ContainerHeader(scheme: S.schemeID, kind: .siteTable, parameters: scheme.parameters,
+                                     publicKeyFingerprint: keys.publicKeyFingerprint,
+                                     schema: table.schema(layout: scheme.layout), contributors: vector.contributors,
+                                     valueBound: vector.valueBound)
+        let chunks = vector.ciphertexts.map(scheme.serialize)
+        try ContainerWriter.write(header: header, chunks: chunks, to: path)
+        return try ContainerReader.readHeader(path)
+    }
+
+    /// The default for `--max-value` under a slot capacity: the largest power of ten that leaves room for at
+    /// least 1,000 contributions, capped at 10^9 (in the table's units; fixed-point scale included).
+    public static func defaultMaxValue(slotCapacity: UInt64, encoding: ValueEncoding) -> UInt64 {
+        var scaleFactor: UInt64 = 1
+        if case let .fixedPoint(scale) = encoding { for _ in 0 ..< scale { scaleFactor *= 10 } }
+        let room = slotCapacity / 1000 / scaleFactor
+        var v: UInt64 = 1
+        while v * 10 <= room && v < 1_000_000_000 { v *= 10 }
+        return v
+    }
+
+    /// Checks that the inputs can be summed, from their headers alone: all encrypted tables of one scheme,
+    /// key, parameter set and schema, no site twice, and a combined bound that fits a slot. Returns the headers.
+    public static func checkAggregation(inputs: [String],
+                                        expectedKey: (path: String, fingerprint: Fingerprint)? = nil) throws(EncryptedStatsError) -> [ContainerHeader] {
+        guard !inputs.isEmpty else { throw .scheme(operation: "aggregate", reason: "no input files") }
+        var headers: [ContainerHeader] = []
+        var siteFile: [String: String] = [:]
+        var bound: UInt64 = 0
+        for path in inputs {
+            let h = try ContainerReader.readHeader(path)
+            guard h.kind.isEncryptedTable, let schema = h.schema else {
+                throw .wrongContentKind(path: path, expected: "an encrypted site table or aggregate", found: h.kind.description)
+            }
+            if let expectedKey, h.publicKeyFingerprint != expectedKey.fingerprint {
+                throw .keyMismatch(keyPath: expectedKey.path, dataPath: path)
+            }
+            if let first = headers.first {
+                let firstPath = inputs[0]
+                if h.scheme != first.scheme {
+                    throw .incompatibleInputs(first: firstPath, second: path,
+                                              reason: "different schemes (\(first.scheme) vs \(h.scheme))")
+                }
+                if h.publicKeyFingerprint != first.publicKeyFingerprint {
+                    throw .incompatibleInputs(first: firstPath, second: path, reason:
+                        "encrypted under different public keys (fingerprints \(first.publicKeyFingerprint.hex.prefix(16))... "
+                        + "vs \(h.publicKeyFingerprint.hex.prefix(16))...)")
+                }
+                if h.parameterFingerprint != first.parameterFingerprint {
+                    throw .incompatibleInputs(first: firstPath, second: path, reason:
+                        "different scheme parameters (fingerprints \(first.parameterFingerprint.hex.prefix(16))... "
+                        + "vs \(h.parameterFingerprint.hex.prefix(16))...)")
+                }
+                if let difference = first.schema!.firstDifference(from: schema) {
+                    throw .incompatibleInputs(first: firstPath, second: path, reason: "different table schemas: \(difference)")
+                }
+            }
+            for site in h.contributors {
+                if let other = siteFile[site] { throw .duplicateContributor(site: site, first: other, second: path) }
+                siteFile[site] = path
+            }
+            let (sum, overflow) = bound.addingReportingOverflow(h.valueBound)
+            if overflow || sum > schema.layout.slotCapacity {
+                throw .slotOverflow(files: inputs, bound: overflow ? .max : sum, capacity: schema.layout.slotCapacity)
+            }
+            bound = sum
+            headers.append(h)
+            let contributions = headers.reduce(0) { $0 + $1.contributors.count }
+            if !schema.layout.allows(contributions: contributions) {
+                throw .tooManyContributions(files: inputs, count: contributions, limit: schema.layout.maxContributions)
+            }
+        }
+        return headers
+    }
+
+    /// Sums `inputs` (site files and earlier aggregates) into `output`. Headers are checked first; then each
+    /// file is streamed chunk by chunk into one running sum, so memory does not grow with the number of inputs.
+    @discardableResult
+    public static func aggregate(inputs: [String], to output: String,
+                                 expectedKey: (path: String, fingerprint: Fingerprint)? = nil,
+                                 progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> ContainerHeader {
+        let headers = try checkAggregation(inputs: inputs, expectedKey: expectedKey)
+        let first = headers[0]
+        let evaluator = try SchemeRegistry.evaluator(scheme: first.scheme, parameters: first.parameters)
+        return try aggregate(inputs: inputs, headers: headers, to: output, evaluator: evaluator, progress: progress)
+    }
+
+    private static func aggregate<S: AdditiveVectorScheme>(inputs: [String], headers: [ContainerHeader], to output: String,
+                                                            evaluator: S,
+                                                            progress: ProgressHandler?) throws(EncryptedStatsError) -> ContainerHeader {
+        let first = headers[0]
+        let chunkCount = first.payloadChunkCount
+        let total = chunkCount * inputs.count
+        var sum: [S.Ciphertext] = []
+        sum.reserveCapacity(chunkCount)
+        for (fileIndex, path) in inputs.enumerated() {
+            let reader = try ContainerReader(path: path)
+            guard reader.header == headers[fileIndex] else {
+                throw .fileUnreadable(path: path, reason: "the file changed while it was being aggregated")
+            }
+            var index = 0
+            while let bytes = try reader.nextChunk() {
+                let c: S.Ciphertext
+                do {
+                    c = try evaluator.deserialize(bytes)
+                } catch let EncryptedStatsError.scheme(_, reason) {
+                    throw .invalidPayload(path: path, chunk: index + 1, reason: reason)
+                }
+                if fileIndex == 0 { sum.append(c) } else { sum[index] = try evaluator.add(sum[index], c) }
+                index += 1
+                progress?(fileIndex * chunkCount + index, total)
+            }
+        }
+        var chunks: [[UInt8]] = []
+        chunks.reserveCapacity(chunkCount)
+        for c in sum { chunks.append(evaluator.serialize(try evaluator.compact(c))) }
+        let header = ContainerHeader(scheme: first.scheme, kind: .aggregate, parameters: first.parameters,
+                                     publicKeyFingerprint: first.publicKeyFingerprint, schema: first.schema,
+                                     contributors: headers.flatMap(\.contributors),
+                                     valueBound: headers.reduce(0) { $0 + $1.valueBound })
+        try ContainerWriter.write(header: header, chunks: chunks, to: output)
+        return try ContainerReader.readHeader(output)
+    }
+
+    /// Decrypts an encrypted table (normally an aggregate) with the secret key in `keys`.
+    public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String,
+                               progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> DecryptedTotals {
+        let reader = try ContainerReader(path: path)
+        let h = reader.header
+        guard h.kind.isEncryptedTable, let schema = h.schema else {
+            throw .wrongContentKind(path: path, expected: "an encrypted site table or aggregate", found: h.kind.description)
+        }
+        guard h.scheme == keys.scheme else {
+            throw .incompatibleInputs(first: keyPath, second: path, reason: "different schemes (\(keys.scheme) vs \(h.scheme))")
+        }
+        guard h.publicKeyFingerprint == keys.publicKeyFingerprint else { throw .keyMismatch(keyPath: keyPath, dataPath: path) }
+        guard h.parameters == keys.parameters else {
+            throw .incompatibleInputs(first: keyPath, second: path, reason: "different scheme parameters")
+        }
+        let scheme = try SchemeRegistry.instance(for: keys)
+        return try decrypt(reader, schema: schema, scheme: scheme, progress: progress)
+    }
+
+    private static func decrypt<S: AdditiveVectorDecryptor>(_ reader: ContainerReader, schema: TableSchema, scheme: S,
+                                                             progress: ProgressHandler?) throws(EncryptedStatsError) -> DecryptedTotals {
+        let h = reader.header
+        guard schema.layout == scheme.layout else {
+            throw .inconsistentHeader(path: reader.path, field: "schema slot layout",
+                                      reason: "does not match the layout of the key's scheme")
+        }
+        var values: [Int64] = []
+        values.reserveCapacity(schema.valueCount)
+        let per = schema.layout.slotsPerCiphertext
+        var index = 0
+        while let bytes = try reader.nextChunk() {
+            let count = min(per, schema.valueCount - index * per)
+            do {
+                let c = try scheme.deserialize(bytes)
+                values += try scheme.decrypt(c, count: count)
+            } catch let EncryptedStatsError.scheme(_, reason) {
+                throw .invalidPayload(path: reader.path, chunk: index + 1, reason: reason)
+            }
+            index += 1
+            progress?(index, h.payloadChunkCount)
+        }
+        // Every true sum lies within the declared bound; anything else means damage or a dishonest input.
+        if let i = values.firstIndex(where: { $0.magnitude > h.valueBound || (schema.encoding == .count && $0 < 0) }) {
+            throw .invalidPayload(path: reader.path, chunk: i / per + 1,
+                                  reason: "a decrypted value lies outside the declared bound \(h.valueBound) "
+                                      + "(the file is damaged or a contribution exceeded its declared bound)")
+        }
+        return DecryptedTotals(schema: schema, values: values, contributors: h.contributors, scheme: h.scheme,
+                               publicKeyFingerprint: h.publicKeyFingerprint)
+    }
+}

@@ -1,0 +1,170 @@
+import RLWE
+
+// BFV conformance of the scheme-agnostic layer: one value per batching slot (N per ciphertext), signed values
+// centred modulo t. Ciphertexts are switched down to the first coefficient prime before writing (the smallest
+// modulus at which the documented noise bound still allows `maxContributions` sums), so a site file costs
+// 2 x ceil(log2 q_0) bits per slot.
+//
+// Parameters field (docs/FORMAT.md), little-endian: u32 N | u64 t | u8 k | k x u64 q_i.
+
+/// Additively homomorphic vectors with batched BFV.
+public struct BFVVectors: AdditiveVectorDecryptor {
+    public typealias Ciphertext = RLWE.Ciphertext
+
+    public static let schemeID = SchemeID.bfv
+    /// Preset used when `he-cli keygen --scheme bfv` is given no `--preset`.
+    public static let defaultPreset = BfvPreset.n4096
+
+    public let bfv: BfvParameters
+    private let publicKey: PublicKey?
+    private let secretKey: SecretKey?
+    private let evaluator: Evaluator
+    private let encoder: BatchEncoder
+    public let layout: SlotLayout
+    public let parameters: [UInt8]
+
+    public var parameterSummary: [(String, String)] {
+        let q0 = bfv.coefficientModuli[0]
+        return [("ring degree N", "\(bfv.degree) (slots per ciphertext)"),
+                ("plaintext modulus t", "\(bfv.plaintextModulus)"),
+                ("coefficient primes", "\(bfv.coefficientModuli.count), log2 Q = \(Int(bfv.logQ.rounded(.down))) bits"
+                    + (bfv.preset.map { " (preset \($0.rawValue), 128-bit security)" } ?? "")),
+                ("written at", "first prime only, \(64 - q0.leadingZeroBitCount) bits"),
+                ("sums allowed", "up to \(bfv.aggregateCapacity(limbCount: 1)) contributions (noise bound)")]
+    }
+
+    public init(parameters bfv: BfvParameters, publicKey: PublicKey? = nil, secretKey: SecretKey? = nil) {
+        self.bfv = bfv
+        self.publicKey = publicKey
+        self.secretKey = secretKey
+        self.evaluator = Evaluator(parameters: bfv)
+        self.encoder = BatchEncoder(parameters: bfv)
+        self.layout = SlotLayout(slotsPerCiphertext: bfv.degree, slotBits: 0,
+                                 slotCapacity: (bfv.plaintextModulus - 1) / 2,
+                                 maxContributions: UInt64(bfv.aggregateCapacity(limbCount: 1)))
+        self.parameters = Self.encode(bfv)
+    }
+
+    /// The parameters field of a container.
+    public static func encode(_ p: BfvParameters) -> [UInt8] {
+        var w = ByteWriter()
+        w.u32(UInt32(p.degree))
+        w.u64(p.plaintextModulus)
+        w.u8(UInt8(p.coefficientModuli.count))
+        for q in p.coefficientModuli { w.u64(q) }
+        return w.bytes
+    }
+
+    /// Parameters from a container's parameters field, validated against the 128-bit security table.
+    public static func decodeParameters(_ bytes: [UInt8]) throws(EncryptedStatsError) -> BfvParameters {
+        var r = ByteReader(bytes) { field, reason in .scheme(operation: "bfv parameters", reason: "\(field): \(reason)") }
+        let n = Int(try r.u32("degree"))
+        let t = try r.u64("plaintext modulus")
+        let k = Int(try r.u8("prime count"))
+        var moduli: [UInt64] = []
+        for i in 0 ..< k { moduli.append(try r.u64("prime \(i + 1)")) }
+        guard r.isAtEnd else { throw r.error("length", "\(r.remaining) bytes after the last prime") }
+        if let preset = BfvPreset.allCases.first(where: { p in
+            let candidate = BfvParameters.preset(p)
+            return candidate.degree == n && candidate.plaintextModulus == t && candidate.coefficientModuli == moduli
+        }) {
+            return BfvParameters.preset(preset)
+        }
+        do {
+            return try BfvParameters(degree: n, plaintextModulus: t, coefficientModuli: moduli)
+        } catch {
+            throw .scheme(operation: "bfv parameters", reason: "\(error)")
+        }
+    }
+
+    /// A fresh key pair for `preset`.
+    public static func generateKeys(preset name: String?) throws(EncryptedStatsError) -> SchemeKeys {
+        let preset: BfvPreset
+        if let name {
+            guard let p = BfvPreset(rawValue: name) else {
+                throw .scheme(operation: "keygen", reason: "unknown BFV preset '\(name)' (known: \(BfvPreset.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            preset = p
+        } else {
+            preset = defaultPreset
+        }
+        let bfv = BfvParameters.preset(preset)
+        let generator = KeyGenerator(parameters: bfv)
+        return SchemeKeys(scheme: .bfv, parameters: encode(bfv), publicKey: generator.publicKey().serialized(),
+                          secretKey: generator.secretKey.serialized())
+    }
+
+    /// An instance from key material.
+    public init(keys: SchemeKeys) throws(EncryptedStatsError) {
+        let bfv = try Self.decodeParameters(keys.parameters)
+        do {
+            let pk = try PublicKey(serialized: keys.publicKey, parameters: bfv)
+            let sk = try keys.secretKey.map { (bytes) throws(RlweError) in try SecretKey(serialized: bytes, parameters: bfv) }
+            self.init(parameters: bfv, publicKey: pk, secretKey: sk)
+        } catch {
+            throw .scheme(operation: "load key", reason: "\(error)")
+        }
+    }
+
+    public func encrypt(slots: ArraySlice<Int64>) throws(EncryptedStatsError) -> Ciphertext {
+        guard let publicKey else { throw .scheme(operation: "encrypt", reason: "no public key is loaded") }
+        do {
+            let plaintext = try encoder.encode(Array(slots))
+            return try Encryptor(publicKey: publicKey).encrypt(plaintext)
+        } catch {
+            throw .scheme(operation: "encrypt", reason: "\(error)")
+        }
+    }
+
+    public func add(_ a: Ciphertext, _ b: Ciphertext) throws(EncryptedStatsError) -> Ciphertext {
+        do {
+            return try evaluator.add(a, b)
+        } catch {
+            throw .scheme(operation: "add", reason: "\(error)")
+        }
+    }
+
+    public func compact(_ c: Ciphertext) throws(EncryptedStatsError) -> Ciphertext {
+        guard c.limbCount > 1 else { return c }
+        do {
+            return try evaluator.modSwitchToSmallest(c)
+        } catch {
+            throw .scheme(operation: "modulus switch", reason: "\(error)")
+        }
+    }
+
+    public func serialize(_ c: Ciphertext) -> [UInt8] { c.serialized() }
+
+    public func deserialize(_ bytes: [UInt8]) throws(EncryptedStatsError) -> Ciphertext {
+        let c: Ciphertext
+        do {
+            c = try Ciphertext(serialized: bytes, parameters: bfv)
+        } catch {
+            throw .scheme(operation: "read ciphertext", reason: "\(error)")
+        }
+        guard c.limbCount == 1, c.size == 2 else {
+            throw .scheme(operation: "read ciphertext",
+                          reason: "expected a 2-polynomial ciphertext at the first prime, found \(c.size) polynomials at \(c.limbCount) primes")
+        }
+        return c
+    }
+
+    public func decrypt(_ c: Ciphertext, count: Int) throws(EncryptedStatsError) -> [Int64] {
+        guard let secretKey else { throw .scheme(operation: "decrypt", reason: "no secret key is loaded") }
+        do {
+            let decryptor = Decryptor(secretKey: secretKey)
+            guard try decryptor.noiseBudget(c) > 0 else {
+                throw EncryptedStatsError.scheme(operation: "decrypt", reason: "the noise budget is exhausted (wrong key or damaged ciphertext)")
+            }
+            let values = try encoder.decodeSigned(try decryptor.decrypt(c))
+            guard values[count...].allSatisfy({ $0 == 0 }) else {
+                throw EncryptedStatsError.scheme(operation: "decrypt", reason: "an unused slot is not zero (wrong key or damaged ciphertext)")
+            }
+            return Array(values.prefix(count))
+        } catch let e as EncryptedStatsError {
+            throw e
+        } catch {
+            throw .scheme(operation: "decrypt", reason: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,124 @@
+// A small RFC 4180 CSV parser that remembers where every field started, so errors can name line and column.
+//
+// Accepted: comma separators; LF or CRLF record ends; fields in double quotes may contain commas, line breaks
+// and doubled quotes (""); an optional UTF-8 byte-order mark; empty lines are skipped.
+// Refused with a located message: a quote inside an unquoted field, text after a closing quote, an unterminated
+// quoted field, and invalid UTF-8.
+
+/// One CSV field with the 1-based line and column where it starts.
+package struct CSVField: Sendable {
+    package var text: String
+    package var line: Int
+    package var column: Int
+    package var quoted: Bool
+}
+
+/// One CSV record (a row); `line` is where it starts.
+package struct CSVRecord: Sendable {
+    package var fields: [CSVField]
+    package var line: Int
+}
+
+package enum CSVParser {
+    package static func parse(_ bytes: [UInt8], path: String) throws(EncryptedStatsError) -> [CSVRecord] {
+        var i = 0
+        let n = bytes.count
+        if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = 3 }
+        var records: [CSVRecord] = []
+        var line = 1
+        var fields: [CSVField] = []
+        var recordLine = 1
+        var field: [UInt8] = []
+
+        func text(_ b: [UInt8], _ l: Int, _ c: Int) throws(EncryptedStatsError) -> String {
+            guard let s = String(validating: b, as: UTF8.self) else {
+                throw .tableSyntax(path: path, line: l, column: c, reason: "field is not valid UTF-8")
+            }
+            return s
+        }
+
+        while i < n {
+            // Start of a field.
+            let fieldLine = line
+            let column = fields.count + 1
+            field.removeAll(keepingCapacity: true)
+            var quoted = false
+            if bytes[i] == UInt8(ascii: "\"") {
+                quoted = true
+                i += 1
+                var closed = false
+                while i < n {
+                    let b = bytes[i]
+                    if b == UInt8(ascii: "\"") {
+                        if i + 1 < n && bytes[i + 1] == UInt8(ascii: "\"") {
+                            field.append(b)
+                            i += 2
+                            continue
+                        }
+                        i += 1
+                        closed = true
+                        break
+                    }
+                    if b == UInt8(ascii: "\n") { line += 1 }
+                    field.append(b)
+                    i += 1
+                }
+                guard closed else {
+                    throw .tableSyntax(path: path, line: fieldLine, column: column,
+                                       reason: "quoted field is not closed before the end of the file")
+                }
+                if i < n, bytes[i] != UInt8(ascii: ","), bytes[i] != UInt8(ascii: "\n"),
+                   !(bytes[i] == UInt8(ascii: "\r") && i + 1 < n && bytes[i + 1] == UInt8(ascii: "\n")),
+                   !(bytes[i] == UInt8(ascii: "\r") && i + 1 == n) {
+                    throw .tableSyntax(path: path, line: line, column: column,
+                                       reason: "unexpected character after the closing quote (expected a comma or a line end)")
+                }
+            } else {
+                while i < n {
+                    let b = bytes[i]
+                    if b == UInt8(ascii: ",") || b == UInt8(ascii: "\n") { break }
+                    if b == UInt8(ascii: "\r") && (i + 1 == n || bytes[i + 1] == UInt8(ascii: "\n")) { break }
+                    if b == UInt8(ascii: "\"") {
+                        throw .tableSyntax(path: path, line: line, column: column,
+                                           reason: "a double quote inside an unquoted field (quote the whole field and double the quote)")
+                    }
+                    field.append(b)
+                    i += 1
+                }
+            }
+            fields.append(CSVField(text: try text(field, fieldLine, column), line: fieldLine, column: column,
+                                   quoted: quoted))
+            // Separator or record end.
+            if i < n && bytes[i] == UInt8(ascii: ",") {
+                i += 1
+                if i == n {  // a trailing comma at the end of the file: one more empty field
+                    fields.append(CSVField(text: "", line: line, column: fields.count + 1, quoted: false))
+                }
+                continue
+            }
+            if i < n && bytes[i] == UInt8(ascii: "\r") { i += 1 }
+            if i < n && bytes[i] == UInt8(ascii: "\n") { i += 1 }
+            let empty = fields.count == 1 && fields[0].text.isEmpty && !fields[0].quoted
+            if !empty { records.append(CSVRecord(fields: fields, line: recordLine)) }
+            fields.removeAll(keepingCapacity: true)
+            line += 1
+            recordLine = line
+            // Skip further empty lines quickly.
+            while i < n && (bytes[i] == UInt8(ascii: "\n") || (bytes[i] == UInt8(ascii: "\r") && i + 1 < n && bytes[i + 1] == UInt8(ascii: "\n"))) {
+                i += bytes[i] == UInt8(ascii: "\n") ? 1 : 2
+                line += 1
+                recordLine = line
+            }
+        }
+        if !fields.isEmpty { records.append(CSVRecord(fields: fields, line: recordLine)) }
+        return records
+    }
+
+    /// One field formatted for CSV output, quoted when it needs to be.
+    package static func quote(_ s: String) -> String {
+        let needs = s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+            || s.hasPrefix(" ") || s.hasSuffix(" ") || s.hasPrefix("#")
+        guard needs else { return s }
+        return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,121 @@
+// Writers for decrypted totals: CSV (re-readable by `CountTableReader`) and JSON.
+
+/// Decrypted totals with the labels of the encrypted schema and the contributing sites.
+public struct DecryptedTotals: Sendable, Hashable {
+    public var schema: TableSchema
+    /// Row-major, `schema.valueCount` values, in the stored integer unit of `schema.encoding`.
+    public var values: [Int64]
+    public var contributors: [String]
+    public var scheme: SchemeID
+    public var publicKeyFingerprint: Fingerprint
+
+    public init(schema: TableSchema, values: [Int64], contributors: [String], scheme: SchemeID,
+                publicKeyFingerprint: Fingerprint) {
+        precondition(values.count == schema.valueCount)
+        self.schema = schema
+        self.values = values
+        self.contributors = contributors
+        self.scheme = scheme
+        self.publicKeyFingerprint = publicKeyFingerprint
+    }
+
+    /// The totals as a table (labels and encoding of the schema).
+    public var table: CountTable {
+        CountTable(kind: schema.kind, rowHeader: schema.rowHeader, rowLabels: schema.rowLabels,
+                   columnLabels: schema.columnLabels, metadataFields: schema.metadataFields,
+                   rowMetadata: schema.rowMetadata, encoding: schema.encoding, values: values)
+    }
+}
+
+public enum TotalsFormat: String, Sendable, CaseIterable {
+    case csv
+    case json
+}
+
+public enum TotalsWriter {
+    /// CSV: comment lines naming the contributing sites, then the header row and one row per label. Per-row
+    /// metadata (GWAS: CHR, POS, REF, ALT) becomes extra columns right after the label column.
+    public static func csv(_ t: DecryptedTotals) -> String {
+        var out = "# contributors (\(t.contributors.count)): \(t.contributors.joined(separator: " "))\n"
+        let header = [t.schema.rowHeader] + t.schema.metadataFields + t.schema.columnLabels
+        out += header.map(CSVParser.quote).joined(separator: ",") + "\n"
+        let width = t.schema.columnLabels.count
+        for (i, label) in t.schema.rowLabels.enumerated() {
+            var fields = [CSVParser.quote(label)]
+            if !t.schema.metadataFields.isEmpty { fields += t.schema.rowMetadata[i].map(CSVParser.quote) }
+            for j in 0 ..< width { fields.append(formatValue(t.values[i * width + j], encoding: t.schema.encoding)) }
+            out += fields.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// JSON object: format tag, scheme, key fingerprint, contributors, labels, encoding and rows of values.
+    /// Fixed-point values are written as exact decimal numbers.
+    public static func json(_ t: DecryptedTotals) -> String {
+        let s = t.schema
+        var out = "{\n"
+        out += "  \"format\": \"he-toolkit decrypted totals\",\n"
+        out += "  \"version\": 1,\n"
+        out += "  \"scheme\": \(jsonString(t.scheme.description)),\n"
+        out += "  \"publicKeyFingerprint\": \(jsonString(t.publicKeyFingerprint.hex)),\n"
+        out += "  \"tableKind\": \(jsonString(s.kind.description)),\n"
+        out += "  \"contributors\": [\(t.contributors.map(jsonString).joined(separator: ", "))],\n"
+        switch s.encoding {
+        case .count: out += "  \"valueType\": \"count\",\n"
+        case .signedInteger: out += "  \"valueType\": \"signed\",\n"
+        case let .fixedPoint(scale): out += "  \"valueType\": \"decimal\",\n  \"scale\": \(scale),\n"
+        }
+        out += "  \"rowHeader\": \(jsonString(s.rowHeader)),\n"
+        out += "  \"columns\": [\(s.columnLabels.map(jsonString).joined(separator: ", "))],\n"
+        if !s.metadataFields.isEmpty {
+            out += "  \"metadataFields\": [\(s.metadataFields.map(jsonString).joined(separator: ", "))],\n"
+        }
+        out += "  \"rows\": ["
+        let width = s.columnLabels.count
+        for (i, label) in s.rowLabels.enumerated() {
+            out += i == 0 ? "\n" : ",\n"
+            out += "    {\"label\": \(jsonString(label)), "
+            if !s.metadataFields.isEmpty {
+                let pairs = zip(s.metadataFields, s.rowMetadata[i]).map { "\(jsonString($0)): \(jsonString($1))" }
+                out += "\"metadata\": {\(pairs.joined(separator: ", "))}, "
+            }
+            let vals = (0 ..< width).map { formatValue(t.values[i * width + $0], encoding: s.encoding) }
+            out += "\"values\": [\(vals.joined(separator: ", "))]}"
+        }
+        out += "\n  ]\n}\n"
+        return out
+    }
+
+    public static func render(_ t: DecryptedTotals, format: TotalsFormat) -> String {
+        switch format {
+        case .csv: csv(t)
+        case .json: json(t)
+        }
+    }
+
+    /// Writes the totals atomically.
+    public static func write(_ t: DecryptedTotals, format: TotalsFormat, to path: String) throws(EncryptedStatsError) {
+        try AtomicFileWriter.write(Array(render(t, format: format).utf8), to: path)
+    }
+}
+
+/// A JSON string literal.
+package func jsonString(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        default:
+            if u.value < 0x20 {
+                out += "\\u" + String(u.value, radix: 16).leftPadded(to: 4)
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}

@@ -1,0 +1,368 @@
+/// Homomorphic operations. Holds only public material: optional relinearisation and Galois keys.
+public struct Evaluator: Sendable {
+    public let parameters: BfvParameters
+    public let relinearizationKey: RelinearizationKey?
+    public let galoisKeys: GaloisKeys?
+
+    public init(parameters: BfvParameters, relinearizationKey: RelinearizationKey? = nil, galoisKeys: GaloisKeys? = nil) {
+        self.parameters = parameters
+        self.relinearizationKey = relinearizationKey
+        self.galoisKeys = galoisKeys
+    }
+
+    private func check(_ ct: Ciphertext) throws(RlweError) {
+        guard ct.parameters.fingerprint == parameters.fingerprint else {
+            throw .parameterMismatch(expected: parameters.fingerprintHex, found: ct.parameters.fingerprintHex)
+        }
+    }
+
+    private func check(_ a: Ciphertext, _ b: Ciphertext) throws(RlweError) {
+        try check(a)
+        try check(b)
+        guard a.limbCount == b.limbCount else {
+            throw .parameterMismatch(expected: "\(a.limbCount) primes", found: "\(b.limbCount) primes")
+        }
+    }
+
+    // MARK: additive
+
+    /// a + b (same level; sizes may differ).
+    public func add(_ a: Ciphertext, _ b: Ciphertext) throws(RlweError) -> Ciphertext {
+        try check(a, b)
+        var r = a.size >= b.size ? a : b
+        let other = a.size >= b.size ? b : a
+        for i in 0..<other.size { r.polys[i] += other.polys[i] }
+        r.seed = nil
+        return r
+    }
+
+    /// a - b.
+    public func sub(_ a: Ciphertext, _ b: Ciphertext) throws(RlweError) -> Ciphertext {
+        try add(a, negate(b))
+    }
+
+    /// -a.
+    public func negate(_ a: Ciphertext) throws(RlweError) -> Ciphertext {
+        try check(a)
+        var r = a
+        for i in 0..<r.size { r.polys[i].negate() }
+        r.seed = nil
+        return r
+    }
+
+    /// Sum of many ciphertexts at the same level.
+    public func sum(_ cts: [Ciphertext]) throws(RlweError) -> Ciphertext {
+        guard var acc = cts.first else { throw .invalidField(name: "ciphertext count", value: 0, expected: ">= 1") }
+        try check(acc)
+        acc.seed = nil
+        for c in cts.dropFirst() { acc = try add(acc, c) }
+        return acc
+    }
+
+    private func checkPlain(_ p: Plaintext) throws(RlweError) {
+        guard p.parameters.fingerprint == parameters.fingerprint else {
+            throw .parameterMismatch(expected: parameters.fingerprintHex, found: p.parameters.fingerprintHex)
+        }
+    }
+
+    /// a + p.
+    public func addPlain(_ a: Ciphertext, _ p: Plaintext) throws(RlweError) -> Ciphertext {
+        try check(a)
+        try checkPlain(p)
+        var r = a
+        r.polys[0] += p.scaled(limbCount: a.limbCount)
+        r.seed = nil
+        return r
+    }
+
+    /// a - p.
+    public func subPlain(_ a: Ciphertext, _ p: Plaintext) throws(RlweError) -> Ciphertext {
+        try check(a)
+        try checkPlain(p)
+        var r = a
+        r.polys[0] -= p.scaled(limbCount: a.limbCount)
+        r.seed = nil
+        return r
+    }
+
+    /// a * p (p lifted to centred coefficients; noise grows by about N * t / 2).
+    public func multiplyPlain(_ a: Ciphertext, _ p: Plaintext) throws(RlweError) -> Ciphertext {
+        try check(a)
+        try checkPlain(p)
+        let m = p.lifted(to: parameters.context(limbCount: a.limbCount)).forwardNtt()
+        var r = a
+        for i in 0..<r.size { r.polys[i] = (r.polys[i].forwardNtt() * m).inverseNtt() }
+        r.seed = nil
+        return r
+    }
+
+    // MARK: multiplicative
+
+    /// a * b without relinearisation: a size-3 ciphertext (both inputs of size 2).
+    ///
+    /// The tensor product is computed exactly over Q ∪ P (P > 2 t N Q), then scaled by t / Q with rounding
+    /// in the P base and converted back to Q (exact base conversions with floating-point correction).
+    public func multiply(_ a: Ciphertext, _ b: Ciphertext) throws(RlweError) -> Ciphertext {
+        try check(a, b)
+        guard a.size == 2, b.size == 2 else {
+            throw .invalidCiphertextSize(size: a.size == 2 ? b.size : a.size, expected: "2")
+        }
+        let level = parameters.level(a.limbCount)
+        let ext = level.extended
+        let x = [a.polys[0], a.polys[1], b.polys[0], b.polys[1]].map { extend($0, level: level).forwardNtt() }
+        let d0 = x[0] * x[2]
+        var d1 = x[0] * x[3]
+        d1.multiplyAdd(x[1], x[2])
+        let d2 = x[1] * x[3]
+        precondition(d0.context == ext)
+        let out = [d0, d1, d2].map { scaleDown($0.inverseNtt(), level: level) }
+        return Ciphertext(parameters: parameters, polys: out)
+    }
+
+    /// a * b followed by relinearisation.
+    public func multiplyRelinearize(_ a: Ciphertext, _ b: Ciphertext) throws(RlweError) -> Ciphertext {
+        try relinearize(multiply(a, b))
+    }
+
+    /// Size-3 ciphertext back to size 2 with the relinearisation key.
+    public func relinearize(_ a: Ciphertext) throws(RlweError) -> Ciphertext {
+        try check(a)
+        guard let rk = relinearizationKey else {
+            throw .invalidField(name: "relinearization key", value: 0, expected: "an Evaluator built with one")
+        }
+        guard rk.parameters.fingerprint == parameters.fingerprint else {
+            throw .parameterMismatch(expected: parameters.fingerprintHex, found: rk.parameters.fingerprintHex)
+        }
+        guard a.size == 3 else { throw .invalidCiphertextSize(size: a.size, expected: "3") }
+        let (k0, k1) = keySwitch(a.polys[2], key: rk.key)
+        var c0 = a.polys[0]
+        var c1 = a.polys[1]
+        c0 += k0
+        c1 += k1
+        return Ciphertext(parameters: parameters, polys: [c0, c1])
+    }
+
+    /// The Galois element for a left rotation of both rows by `steps` (negative: right).
+    public static func galoisElement(rotationSteps steps: Int, degree: Int) -> Int {
+        let half = degree / 2
+        let twoN = 2 * degree
+        var e = ((steps % half) + half) % half
+        var g = 1
+        var base = 3
+        while e > 0 {
+            if e & 1 == 1 { g = g * base % twoN }
+            base = base * base % twoN
+            e >>= 1
+        }
+        return g
+    }
+
+    /// Rotates both rows of the 2 x N/2 slot matrix left by `steps` (negative: right). Uses the key for the
+    /// exact element if present, else composes power-of-two rotations.
+    public func rotateRows(_ a: Ciphertext, by steps: Int) throws(RlweError) -> Ciphertext {
+        try check(a)
+        let half = parameters.degree / 2
+        let e = ((steps % half) + half) % half
+        if e == 0 { return a }
+        let g = Self.galoisElement(rotationSteps: e, degree: parameters.degree)
+        if galoisKeys?.keys[g] != nil { return try applyGalois(a, element: g) }
+        var r = a
+        var bit = 1
+        var remaining = e
+        while remaining > 0 {
+            if remaining & 1 == 1 {
+                r = try applyGalois(r, element: Self.galoisElement(rotationSteps: bit, degree: parameters.degree))
+            }
+            remaining >>= 1
+            bit <<= 1
+        }
+        return r
+    }
+
+    /// Swaps the two rows of the slot matrix.
+    public func rotateColumns(_ a: Ciphertext) throws(RlweError) -> Ciphertext {
+        try applyGalois(a, element: 2 * parameters.degree - 1)
+    }
+
+    /// Applies X -> X^g and switches the key back to s.
+    public func applyGalois(_ a: Ciphertext, element g: Int) throws(RlweError) -> Ciphertext {
+        try check(a)
+        guard a.size == 2 else { throw .invalidCiphertextSize(size: a.size, expected: "2") }
+        guard let gk = galoisKeys else { throw .missingGaloisKey(element: g) }
+        guard gk.parameters.fingerprint == parameters.fingerprint else {
+            throw .parameterMismatch(expected: parameters.fingerprintHex, found: gk.parameters.fingerprintHex)
+        }
+        guard let key = gk.keys[g] else { throw .missingGaloisKey(element: g) }
+        var c0 = a.polys[0].applyGalois(element: g)
+        let c1 = a.polys[1].applyGalois(element: g)
+        let (k0, k1) = keySwitch(c1, key: key)
+        c0 += k0
+        return Ciphertext(parameters: parameters, polys: [c0, k1])
+    }
+
+    // MARK: modulus switching
+
+    /// Drops the last coefficient prime: c -> round(c * Q' / Q). The noise budget shrinks by about the
+    /// dropped prime's size, down to the rounding floor; the message is unchanged.
+    public func modSwitchToNext(_ a: Ciphertext) throws(RlweError) -> Ciphertext {
+        try check(a)
+        let l = a.limbCount
+        guard l > 1 else { throw .levelTooLow(limbCount: l, needed: 2) }
+        let level = parameters.level(l)
+        let next = parameters.context(limbCount: l - 1)
+        let n = parameters.degree
+        let last = level.context.moduli[l - 1]
+        let half = last.value / 2
+        var polys: [RnsPoly<Coeff>] = []
+        for p in a.polys {
+            var out = RnsPoly<Coeff>(zeroIn: next)
+            p.data.withUnsafeBufferPointer { src in
+                out.data.withUnsafeMutableBufferPointer { dst in
+                    let r = src.baseAddress! + (l - 1) * n
+                    for (j, q) in next.moduli.enumerated() {
+                        let lastModQ = q.reduce(last.value)
+                        let inv = level.lastInverse[j]
+                        let s = src.baseAddress! + j * n
+                        let d = dst.baseAddress! + j * n
+                        for c in 0..<n {
+                            // centred remainder: r, or r - q_last when r > q_last / 2
+                            let rc = r[c]
+                            var rq = q.reduce(rc)
+                            let mask = 0 &- ((half &- rc) >> 63)
+                            rq = q.subtract(rq, lastModQ & mask)
+                            d[c] = inv.multiply(q.subtract(s[c], rq), modulus: q)
+                        }
+                    }
+                }
+            }
+            polys.append(out)
+        }
+        return Ciphertext(parameters: parameters, polys: polys)
+    }
+
+    /// Drops primes until `limbCount` remain.
+    public func modSwitch(_ a: Ciphertext, toLimbCount target: Int) throws(RlweError) -> Ciphertext {
+        guard target >= 1, target <= a.limbCount else {
+            throw .invalidField(name: "target prime count", value: target, expected: "1...\(a.limbCount)")
+        }
+        var r = a
+        while r.limbCount > target { r = try modSwitchToNext(r) }
+        return r
+    }
+
+    /// Drops all primes but the first: the smallest ciphertext, for transport of site files.
+    public func modSwitchToSmallest(_ a: Ciphertext) throws(RlweError) -> Ciphertext {
+        try modSwitch(a, toLimbCount: 1)
+    }
+
+    // MARK: internals
+
+    /// Centred lift of a Q_l polynomial to Q_l ∪ P.
+    func extend(_ p: RnsPoly<Coeff>, level: LevelConstants) -> RnsPoly<Coeff> {
+        let n = parameters.degree
+        let k = level.context.limbCount
+        var out = RnsPoly<Coeff>(zeroIn: level.extended)
+        out.data.replaceSubrange(0..<(k * n), with: p.data)
+        out.data.withUnsafeMutableBufferPointer { o in
+            p.data.withUnsafeBufferPointer { i in
+                level.toAux.convert(
+                    degree: n, input: i, output: UnsafeMutableBufferPointer(rebasing: o[(k * n)...]))
+            }
+        }
+        return out
+    }
+
+    /// round(t x / Q_l) for x over Q_l ∪ P, returned over Q_l.
+    func scaleDown(_ x: RnsPoly<Coeff>, level: LevelConstants) -> RnsPoly<Coeff> {
+        let n = parameters.degree
+        let k = level.context.limbCount
+        var z = x
+        z.multiply(byScalar: parameters.plaintextModulus)
+        let aux = level.auxContext.moduli
+        var rP = [UInt64](repeating: 0, count: aux.count * n)
+        z.data.withUnsafeBufferPointer { zb in
+            rP.withUnsafeMutableBufferPointer { rb in level.toAux.convert(degree: n, input: zb, output: rb) }
+        }
+        // y = (z - r) / Q in the P base.
+        var yP = [UInt64](repeating: 0, count: aux.count * n)
+        for (j, p) in aux.enumerated() {
+            let inv = level.qInverseModAux[j]
+            for c in 0..<n {
+                let zi = z.data[(k + j) * n + c]
+                yP[j * n + c] = inv.multiply(p.subtract(zi, rP[j * n + c]), modulus: p)
+            }
+        }
+        var out = RnsPoly<Coeff>(zeroIn: level.context)
+        yP.withUnsafeBufferPointer { yb in
+            out.data.withUnsafeMutableBufferPointer { ob in level.fromAux.convert(degree: n, input: yb, output: ob) }
+        }
+        return out
+    }
+
+    /// Key switching by RNS digits: for c over Q_l, returns (sum_i [c]_(q_i) b_i, sum_i [c]_(q_i) a_i).
+    /// The products are accumulated in 128 bits over all digits (each is below 2^122, so up to 64 digits
+    /// fit) and reduced once.
+    func keySwitch(_ c: RnsPoly<Coeff>, key: KeySwitchKey) -> (RnsPoly<Coeff>, RnsPoly<Coeff>) {
+        let l = c.limbCount
+        let context = c.context
+        let n = parameters.degree
+        let size = l * n
+        var lo0 = [UInt64](repeating: 0, count: size)
+        var hi0 = [UInt64](repeating: 0, count: size)
+        var lo1 = [UInt64](repeating: 0, count: size)
+        var hi1 = [UInt64](repeating: 0, count: size)
+        for i in 0..<l {
+            var digit = RnsPoly<Coeff>(zeroIn: context)
+            let qi = context.moduli[i].value
+            c.data.withUnsafeBufferPointer { src in
+                digit.data.withUnsafeMutableBufferPointer { dst in
+                    let s = src.baseAddress! + i * n
+                    for (j, q) in context.moduli.enumerated() {
+                        let d = dst.baseAddress! + j * n
+                        if q.value >= qi {
+                            for x in 0..<n { d[x] = s[x] }
+                        } else {
+                            for x in 0..<n { d[x] = q.reduce(s[x]) }
+                        }
+                    }
+                }
+            }
+            let de = digit.forwardNtt()
+            // The key polynomials live over all primes; their first l limbs are the level-l residues.
+            de.data.withUnsafeBufferPointer { dp in
+                key.b[i].data.withUnsafeBufferPointer { bp in
+                    key.a[i].data.withUnsafeBufferPointer { ap in
+                        lo0.withUnsafeMutableBufferPointer { l0 in
+                            hi0.withUnsafeMutableBufferPointer { h0 in
+                                lo1.withUnsafeMutableBufferPointer { l1 in
+                                    hi1.withUnsafeMutableBufferPointer { h1 in
+                                        for x in 0..<size {
+                                            let d = dp[x]
+                                            let p0 = d.multipliedFullWidth(by: bp[x])
+                                            let (s0, o0) = l0[x].addingReportingOverflow(p0.low)
+                                            l0[x] = s0
+                                            h0[x] = h0[x] &+ p0.high &+ (o0 ? 1 : 0)
+                                            let p1 = d.multipliedFullWidth(by: ap[x])
+                                            let (s1, o1) = l1[x].addingReportingOverflow(p1.low)
+                                            l1[x] = s1
+                                            h1[x] = h1[x] &+ p1.high &+ (o1 ? 1 : 0)
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var acc0 = RnsPoly<Eval>(zeroIn: context)
+        var acc1 = RnsPoly<Eval>(zeroIn: context)
+        for (j, q) in context.moduli.enumerated() {
+            for x in (j * n)..<((j + 1) * n) {
+                acc0.data[x] = q.reduce(high: hi0[x], low: lo0[x])
+                acc1.data[x] = q.reduce(high: hi1[x], low: lo1[x])
+            }
+        }
+        return (acc0.inverseNtt(), acc1.inverseNtt())
+    }
+}

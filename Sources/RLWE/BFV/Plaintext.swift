@@ -1,0 +1,77 @@
+/// A BFV plaintext: a polynomial with coefficients in [0, t).
+public struct Plaintext: Sendable, Equatable {
+    public let parameters: BfvParameters
+    /// N coefficients in [0, t).
+    public let coefficients: [UInt64]
+
+    public init(parameters: BfvParameters, coefficients: [UInt64]) throws(RlweError) {
+        guard coefficients.count == parameters.degree else {
+            throw .invalidField(name: "coefficient count", value: coefficients.count, expected: "\(parameters.degree)")
+        }
+        for (i, c) in coefficients.enumerated() where c >= parameters.plaintextModulus {
+            throw .valueOutOfRange(index: i, value: "\(c)", range: "[0, \(parameters.plaintextModulus))")
+        }
+        self.parameters = parameters
+        self.coefficients = coefficients
+    }
+
+    init(unchecked parameters: BfvParameters, coefficients: [UInt64]) {
+        self.parameters = parameters
+        self.coefficients = coefficients
+    }
+
+    public static func == (a: Plaintext, b: Plaintext) -> Bool {
+        a.parameters.fingerprint == b.parameters.fingerprint && a.coefficients == b.coefficients
+    }
+
+    /// The coefficients as centred integers in (-t/2, t/2], reduced into `context`.
+    func lifted(to context: PolyContext) -> RnsPoly<Coeff> {
+        let t = parameters.plaintextModulus
+        let half = t / 2
+        let signed = coefficients.map { c in Int64(bitPattern: c &- (t & (0 &- ((half &- c) >> 63)))) }
+        return RnsPoly<Coeff>(context: context, signedCoefficients: signed)
+    }
+
+    /// round(Q_l * m / t) mod q_i for each coefficient: the scaled message added by encryption.
+    func scaled(limbCount: Int) -> RnsPoly<Coeff> {
+        let level = parameters.level(limbCount)
+        let context = level.context
+        let n = parameters.degree
+        let t = parameters.plaintextModulus
+        var out = RnsPoly<Coeff>(zeroIn: context)
+        // round(Q m / t) = floor(Q/t) m + floor((Q mod t) m + floor(t/2)) / t).
+        var fix = [UInt64](repeating: 0, count: n)
+        for j in 0..<n {
+            let p = level.qModT.multipliedFullWidth(by: coefficients[j])
+            let (lo, o) = p.low.addingReportingOverflow(t / 2)
+            fix[j] = t.dividingFullWidth((p.high &+ (o ? 1 : 0), lo)).quotient
+        }
+        for (i, q) in context.moduli.enumerated() {
+            let d = ShoupMultiplier(level.delta[i], modulus: q)
+            for j in 0..<n {
+                out.data[i * n + j] = q.add(d.multiply(coefficients[j], modulus: q), q.reduce(fix[j]))
+            }
+        }
+        return out
+    }
+}
+
+/// A BFV ciphertext: two polynomials (three after a multiplication before relinearisation) in coefficient
+/// form over the first `limbCount` coefficient primes.
+public struct Ciphertext: Sendable {
+    public let parameters: BfvParameters
+    public internal(set) var polys: [RnsPoly<Coeff>]
+    /// For a fresh symmetric encryption: the seed that expands to c_1, so the ciphertext serialises as seed + c_0.
+    public internal(set) var seed: [UInt8]?
+
+    init(parameters: BfvParameters, polys: [RnsPoly<Coeff>], seed: [UInt8]? = nil) {
+        self.parameters = parameters
+        self.polys = polys
+        self.seed = seed
+    }
+
+    /// Number of polynomials (2, or 3 after multiplication).
+    public var size: Int { polys.count }
+    /// Number of coefficient primes left.
+    public var limbCount: Int { polys[0].limbCount }
+}

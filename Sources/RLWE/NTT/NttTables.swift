@@ -1,0 +1,167 @@
+/// Precomputed twiddle factors for the negacyclic NTT of degree N modulo one prime.
+///
+/// `forward[k]` is psi^bitrev(k) and `inverse[k]` is psi^-bitrev(k) (with Shoup quotients), where psi is
+/// the minimal primitive 2N-th root of unity. The forward transform maps coefficients to the values at
+/// psi^(2 * bitrev(i) + 1) in slot i.
+public final class NttTables: Sendable {
+    public let degree: Int
+    public let modulus: Modulus
+    public let root: UInt64
+    let forwardOperands: [UInt64]
+    let forwardQuotients: [UInt64]
+    let inverseOperands: [UInt64]
+    let inverseQuotients: [UInt64]
+    let inverseDegree: ShoupMultiplier
+    /// psi^-bitrev(1) / N, for the fused last inverse stage.
+    let lastInverseTwiddle: ShoupMultiplier
+    let logDegree: Int
+
+    public static let supportedDegrees = 2...65536
+
+    public init(degree: Int, modulus: Modulus) throws(RlweError) {
+        guard degree >= 2, degree <= 65536, degree & (degree - 1) == 0 else {
+            throw .invalidDegree(degree: degree, supported: NttTables.supportedDegrees)
+        }
+        guard Modulus.isPrime(modulus.value) else {
+            throw .invalidModulus(modulus: modulus.value, reason: "not prime")
+        }
+        self.degree = degree
+        self.modulus = modulus
+        let logN = degree.trailingZeroBitCount
+        logDegree = logN
+        let psi = try NttPrimes.minimalPrimitiveRoot(degree: degree, modulus: modulus)
+        root = psi
+        let psiInv = modulus.inverse(psi)!
+        var fo = [UInt64](repeating: 0, count: degree)
+        var fq = [UInt64](repeating: 0, count: degree)
+        var io = [UInt64](repeating: 0, count: degree)
+        var iq = [UInt64](repeating: 0, count: degree)
+        var power: UInt64 = 1
+        var powerInv: UInt64 = 1
+        for i in 0..<degree {
+            let r = bitReverse(i, bits: logN)
+            fo[r] = power
+            fq[r] = ShoupMultiplier(power, modulus: modulus).quotient
+            io[r] = powerInv
+            iq[r] = ShoupMultiplier(powerInv, modulus: modulus).quotient
+            power = modulus.multiply(power, psi)
+            powerInv = modulus.multiply(powerInv, psiInv)
+        }
+        forwardOperands = fo
+        forwardQuotients = fq
+        inverseOperands = io
+        inverseQuotients = iq
+        let nInv = modulus.inverse(UInt64(degree))!
+        inverseDegree = ShoupMultiplier(nInv, modulus: modulus)
+        lastInverseTwiddle = ShoupMultiplier(modulus.multiply(io[1], nInv), modulus: modulus)
+    }
+
+    /// In-place forward negacyclic NTT (Cooley-Tukey, Harvey's lazy butterflies with values in [0, 4q)).
+    /// Input coefficients in [0, q); output in [0, q).
+    public func forward(_ a: UnsafeMutableBufferPointer<UInt64>) {
+        precondition(a.count == degree)
+        let q = modulus.value
+        let twoQ = q &* 2
+        guard let base = a.baseAddress else { return }
+        forwardOperands.withUnsafeBufferPointer { wo in
+            forwardQuotients.withUnsafeBufferPointer { wq in
+                let wo = wo.baseAddress!
+                let wq = wq.baseAddress!
+                var t = degree
+                var m = 1
+                while m < degree {
+                    t >>= 1
+                    for i in 0..<m {
+                        let w = wo[m + i]
+                        let wp = wq[m + i]
+                        let x = base + 2 * i * t
+                        let y = x + t
+                        for j in 0..<t {
+                            var u = x[j]
+                            u = u &- (twoQ & (0 &- ((u &- twoQ) >> 63 ^ 1)))
+                            let v = y[j]
+                            let qhat = v.multipliedFullWidth(by: wp).high
+                            let tv = v &* w &- qhat &* q
+                            x[j] = u &+ tv
+                            y[j] = u &- tv &+ twoQ
+                        }
+                    }
+                    m <<= 1
+                }
+                for j in 0..<degree {
+                    var u = base[j]
+                    u = u &- (twoQ & (0 &- ((u &- twoQ) >> 63 ^ 1)))
+                    u = u &- (q & (0 &- ((u &- q) >> 63 ^ 1)))
+                    base[j] = u
+                }
+            }
+        }
+    }
+
+    /// In-place inverse negacyclic NTT (Gentleman-Sande, lazy values in [0, 2q)), including the 1/N factor.
+    /// Input values in [0, q) (or lazily [0, 2q)); output in [0, q).
+    public func inverse(_ a: UnsafeMutableBufferPointer<UInt64>) {
+        precondition(a.count == degree)
+        let q = modulus.value
+        let twoQ = q &* 2
+        guard let base = a.baseAddress else { return }
+        inverseOperands.withUnsafeBufferPointer { wo in
+            inverseQuotients.withUnsafeBufferPointer { wq in
+                let wo = wo.baseAddress!
+                let wq = wq.baseAddress!
+                var t = 1
+                var m = degree >> 1
+                while m >= 2 {
+                    for i in 0..<m {
+                        let w = wo[m + i]
+                        let wp = wq[m + i]
+                        let x = base + 2 * i * t
+                        let y = x + t
+                        for j in 0..<t {
+                            let u = x[j]
+                            let v = y[j]
+                            var s = u &+ v
+                            s = s &- (twoQ & (0 &- ((s &- twoQ) >> 63 ^ 1)))
+                            x[j] = s
+                            let d = u &- v &+ twoQ
+                            let qhat = d.multipliedFullWidth(by: wp).high
+                            y[j] = d &* w &- qhat &* q
+                        }
+                    }
+                    t <<= 1
+                    m >>= 1
+                }
+                // Last stage fused with the 1/N factor: x' = (u + v) / N, y' = (u - v) psi^-bitrev(1) / N.
+                let ni = inverseDegree
+                let wn = lastInverseTwiddle
+                let half = degree >> 1
+                let x = base
+                let y = base + half
+                for j in 0..<half {
+                    let u = x[j]
+                    let v = y[j]
+                    var a = ni.multiplyLazy(u &+ v, modulus: q)
+                    a = a &- (q & (0 &- ((a &- q) >> 63 ^ 1)))
+                    x[j] = a
+                    var b = wn.multiplyLazy(u &- v &+ twoQ, modulus: q)
+                    b = b &- (q & (0 &- ((b &- q) >> 63 ^ 1)))
+                    y[j] = b
+                }
+            }
+        }
+    }
+
+    public func forward(_ a: inout [UInt64]) { a.withUnsafeMutableBufferPointer { forward($0) } }
+    public func inverse(_ a: inout [UInt64]) { a.withUnsafeMutableBufferPointer { inverse($0) } }
+}
+
+@inlinable
+func bitReverse(_ x: Int, bits: Int) -> Int {
+    guard bits > 0 else { return 0 }
+    var v = UInt64(x)
+    v = ((v >> 1) & 0x5555_5555_5555_5555) | ((v & 0x5555_5555_5555_5555) << 1)
+    v = ((v >> 2) & 0x3333_3333_3333_3333) | ((v & 0x3333_3333_3333_3333) << 2)
+    v = ((v >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | ((v & 0x0F0F_0F0F_0F0F_0F0F) << 4)
+    v = v.byteSwapped
+    return Int(v >> UInt64(64 - bits))
+}

@@ -1,0 +1,130 @@
+/// Composition of RNS residues into multi-word integers (little-endian 64-bit words), for the few
+/// places that need exact big integers: the noise budget and tests.
+public struct CrtComposer: Sendable {
+    public let moduli: [Modulus]
+    /// Q as words.
+    public let product: [UInt64]
+    let qHat: [[UInt64]]  // Q / q_i as words
+    let qHatInverse: [ShoupMultiplier]
+
+    public init(moduli: [Modulus]) {
+        self.moduli = moduli
+        var p: [UInt64] = [1]
+        for q in moduli { p = BigWords.multiply(p, q.value) }
+        product = BigWords.normalized(p)
+        qHat = moduli.indices.map { i in
+            var h: [UInt64] = [1]
+            for (k, q) in moduli.enumerated() where k != i { h = BigWords.multiply(h, q.value) }
+            return BigWords.normalized(h)
+        }
+        qHatInverse = CrtComposer.puncturedProductInverses(moduli)
+    }
+
+    /// [(Q/q_i)^-1]_(q_i) for each prime of a basis of distinct primes (the CRT reconstruction factors).
+    public static func puncturedProductInverses(_ moduli: [Modulus]) -> [ShoupMultiplier] {
+        moduli.enumerated().map { i, q in
+            var prod: UInt64 = 1
+            for (k, r) in moduli.enumerated() where k != i { prod = q.multiply(prod, q.reduce(r.value)) }
+            return ShoupMultiplier(q.inverse(prod)!, modulus: q)
+        }
+    }
+
+    /// The integer in [0, Q) with the given residues.
+    public func compose(_ residues: [UInt64]) -> [UInt64] {
+        precondition(residues.count == moduli.count)
+        var acc = [UInt64](repeating: 0, count: product.count + 2)
+        for i in moduli.indices {
+            let yi = qHatInverse[i].multiply(residues[i], modulus: moduli[i])
+            BigWords.addProduct(&acc, qHat[i], yi)
+        }
+        // acc < k * Q: subtract Q while acc >= Q.
+        while BigWords.compare(acc, product) >= 0 { BigWords.subtract(&acc, product) }
+        return BigWords.normalized(acc)
+    }
+}
+
+/// Minimal unsigned multi-word arithmetic on little-endian word arrays.
+public enum BigWords {
+    public static func normalized(_ a: [UInt64]) -> [UInt64] {
+        var r = a
+        while r.count > 1, r.last == 0 { r.removeLast() }
+        return r
+    }
+
+    public static func multiply(_ a: [UInt64], _ w: UInt64) -> [UInt64] {
+        var r = [UInt64](repeating: 0, count: a.count + 1)
+        var carry: UInt64 = 0
+        for i in a.indices {
+            let p = a[i].multipliedFullWidth(by: w)
+            let (s, o) = p.low.addingReportingOverflow(carry)
+            r[i] = s
+            carry = p.high &+ (o ? 1 : 0)
+        }
+        r[a.count] = carry
+        return r
+    }
+
+    /// acc += a * w (acc must be long enough).
+    public static func addProduct(_ acc: inout [UInt64], _ a: [UInt64], _ w: UInt64) {
+        var carry: UInt64 = 0
+        for i in a.indices {
+            let p = a[i].multipliedFullWidth(by: w)
+            let (s1, o1) = acc[i].addingReportingOverflow(p.low)
+            let (s2, o2) = s1.addingReportingOverflow(carry)
+            acc[i] = s2
+            carry = p.high &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+        }
+        var i = a.count
+        while carry != 0, i < acc.count {
+            let (s, o) = acc[i].addingReportingOverflow(carry)
+            acc[i] = s
+            carry = o ? 1 : 0
+            i += 1
+        }
+    }
+
+    public static func compare(_ a: [UInt64], _ b: [UInt64]) -> Int {
+        let n = max(a.count, b.count)
+        for i in stride(from: n - 1, through: 0, by: -1) {
+            let x = i < a.count ? a[i] : 0
+            let y = i < b.count ? b[i] : 0
+            if x != y { return x < y ? -1 : 1 }
+        }
+        return 0
+    }
+
+    /// a -= b, requires a >= b.
+    public static func subtract(_ a: inout [UInt64], _ b: [UInt64]) {
+        var borrow: UInt64 = 0
+        for i in a.indices {
+            let y = i < b.count ? b[i] : 0
+            let (d1, o1) = a[i].subtractingReportingOverflow(y)
+            let (d2, o2) = d1.subtractingReportingOverflow(borrow)
+            a[i] = d2
+            borrow = (o1 || o2) ? 1 : 0
+        }
+    }
+
+    public static func difference(_ a: [UInt64], _ b: [UInt64]) -> [UInt64] {
+        var r = a
+        if r.count < b.count { r += [UInt64](repeating: 0, count: b.count - r.count) }
+        subtract(&r, b)
+        return normalized(r)
+    }
+
+    public static func bitLength(_ a: [UInt64]) -> Int {
+        for i in stride(from: a.count - 1, through: 0, by: -1) where a[i] != 0 {
+            return i * 64 + (64 - a[i].leadingZeroBitCount)
+        }
+        return 0
+    }
+
+    /// a >> 1.
+    public static func halved(_ a: [UInt64]) -> [UInt64] {
+        var r = a
+        for i in r.indices {
+            r[i] = (r[i] >> 1) | (i + 1 < r.count ? r[i + 1] << 63 : 0)
+        }
+        return normalized(r)
+    }
+}

@@ -1,0 +1,47 @@
+import ArgumentParser
+import EncryptedStats
+
+struct Aggregate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sum encrypted site files and earlier aggregates (aggregator; needs no secret key).",
+        discussion: """
+        Inputs are checked from their headers before any work: same scheme, key, parameters and table schema (the first differing label is named), no site counted twice, and a combined value bound that fits the slots. Files are then streamed one at a time, so memory does not grow with the number of inputs. Aggregates can be summed again (tree aggregation gives the same totals as a flat one).
+
+        Example:
+          he-cli aggregate --out total.he st-marys.he city-general.he royal-infirmary.he
+          he-cli aggregate --out north.he a.he b.he
+          he-cli aggregate --out total.he north.he south.he
+        """
+    )
+
+    @Option(help: "Output file for the encrypted sum.", completion: .file())
+    var out: String
+
+    @Option(name: .customLong("public-key"),
+            help: "Optional: refuse any input not encrypted under this public key.", completion: .file())
+    var publicKey: String?
+
+    @Argument(help: "Encrypted site files or aggregates to sum.", completion: .file())
+    var inputs: [String]
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if inputs.isEmpty { throw ValidationError("give at least one input file") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            var expected: (path: String, fingerprint: Fingerprint)?
+            if let publicKey { expected = (publicKey, try KeyFiles.readPublic(publicKey).publicKeyFingerprint) }
+            let progress = Progress("aggregating", quiet: common.quiet)
+            let header = try EncryptedTableFiles.aggregate(inputs: inputs, to: out, expectedKey: expected,
+                                                           progress: progress.handler)
+            progress.finish()
+            if !common.quiet {
+                print("summed \(inputs.count) file(s) from \(header.contributors.count) site(s) into \(out)")
+                print("  sites: \(header.contributors.joined(separator: ", "))")
+            }
+        }
+    }
+}

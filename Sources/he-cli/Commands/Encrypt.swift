@@ -1,0 +1,100 @@
+import ArgumentParser
+import EncryptedStats
+import Foundation
+
+struct Encrypt: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Encrypt a count table for one site (site).",
+        discussion: """
+        The table is CSV: a header row, the first column holds row labels, every other cell an integer. Values are checked against --max-value; an error names the line and the column. Values are packed (Paillier) or batched (BFV) automatically.
+
+        Example (table.csv):
+          diagnosis,cases,controls
+          asthma,12,30
+          copd,4,19
+
+          he-cli encrypt --public-key keys/public.hekey --site st-marys --in table.csv --out st-marys.he
+
+        Signed integers or decimals (for sums used in means and variances):
+          he-cli encrypt ... --value-type signed
+          he-cli encrypt ... --value-type decimal --scale 2
+        """
+    )
+
+    @Option(name: .customLong("public-key"), help: "The key holder's public key file.", completion: .file())
+    var publicKey: String
+
+    @Option(help: "This site's ID (letters, digits and - _ . : @ +); it is listed in every aggregate.")
+    var site: String
+
+    @Option(name: .customLong("in"), help: "The count table (CSV).", completion: .file(extensions: ["csv"]))
+    var input: String
+
+    @Option(help: "Output file for the encrypted table.", completion: .file())
+    var out: String
+
+    @Option(name: .customLong("value-type"), help: "Cell type: count (non-negative integers), signed, or decimal.")
+    var valueType: ValueType = .count
+
+    @Option(help: "Decimal places of --value-type decimal (1 to 18).")
+    var scale: Int?
+
+    @Option(name: .customLong("max-value"),
+            help: "Largest absolute cell value (in table units). Default: 10^9, or the largest power of ten that leaves room for 1,000 sites in the key's slots.")
+    var maxValue: UInt64?
+
+    @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if valueType == .decimal {
+            guard let scale else { throw ValidationError("--value-type decimal needs --scale (number of decimal places)") }
+            guard (1 ... ValueEncoding.maxScale).contains(scale) else {
+                throw ValidationError("--scale must be between 1 and \(ValueEncoding.maxScale)")
+            }
+        } else if scale != nil {
+            throw ValidationError("--scale applies to --value-type decimal only")
+        }
+        if let maxValue, maxValue == 0 { throw ValidationError("--max-value must be at least 1") }
+        if let problem = SiteID.problem(site) { throw ValidationError("invalid --site '\(site)': \(problem)") }
+    }
+
+    var encoding: ValueEncoding {
+        switch valueType {
+        case .count: .count
+        case .signed: .signedInteger
+        case .decimal: .fixedPoint(scale: scale ?? 0)
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let keys = try KeyFiles.readPublic(publicKey)
+            let capacity = try SchemeRegistry.evaluator(scheme: keys.scheme, parameters: keys.parameters).layout.slotCapacity
+            let maxValue = self.maxValue ?? EncryptedTableFiles.defaultMaxValue(slotCapacity: capacity, encoding: encoding)
+            guard let bound = CountTableReader.storedBound(maxValue: maxValue, encoding: encoding), bound <= capacity else {
+                throw ValidationError("--max-value \(maxValue) does not fit this key's slots (at most \(capacity) "
+                                      + "in stored units\(encoding == .count || encoding == .signedInteger ? "" : ", including the decimal scale"))")
+            }
+            let table = try CountTableReader.read(path: input, encoding: encoding, maxValue: maxValue)
+            let progress = Progress("encrypting", quiet: common.quiet)
+            let header = try EncryptedTableFiles.encrypt(table, bound: bound, site: site, keys: keys, to: out,
+                                                         progress: progress.handler)
+            progress.finish()
+            if !common.quiet {
+                let sizes = EncryptedFileSizes(header: header, fileBytes: try fileSize(out))
+                print("encrypted \(table.rowLabels.count) rows x \(table.columnLabels.count) columns for site '\(site)' "
+                      + "into \(out)")
+                print("  \(keys.scheme), \(sizes.ciphertextCount) ciphertext(s), \(byteCount(sizes.fileBytes)), "
+                      + "bound \(maxValue) per cell, key \(keys.publicKeyFingerprint.hex.prefix(16))...")
+            }
+        }
+    }
+}
+
+func fileSize(_ path: String) throws -> UInt64 {
+    let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+    guard let size = attributes?[.size] as? NSNumber else {
+        throw EncryptedStatsError.fileUnreadable(path: path, reason: "cannot read its size")
+    }
+    return size.uint64Value
+}

@@ -1,0 +1,32 @@
+import ArgumentParser
+
+struct HeCLI: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "he-cli",
+        abstract: "Pool statistics across hospitals without pooling patients (Paillier and BFV encryption).",
+        discussion: """
+        Three roles:
+          key holder   he-cli keygen, later he-cli decrypt (the only role with a secret key)
+          site         he-cli encrypt (a count table, under the key holder's public key)
+          aggregator   he-cli aggregate (sums encrypted files; needs no key)
+        Statistics on decrypted totals: he-cli chi2, he-cli summary.
+        Encrypted GWAS: he-cli gwas encrypt (site), he-cli aggregate, he-cli gwas report (key holder).
+        Try the whole flow on built-in example data:  he-cli demo
+
+        Exit codes:
+          0   success
+          64  usage error (unknown option, missing argument, invalid option value)
+          65  input data error (bad table cell, damaged, truncated or incompatible file, refused aggregation)
+          66  an input file cannot be opened
+          73  an output that must not be replaced (a key file) already exists
+          74  I/O error while writing an output
+          77  the secret key file is readable by other users (run the chmod shown)
+          80  cryptographic error (wrong key for the file, decryption failure, key generation failure)
+
+        Shell completion: he-cli --generate-completion-script bash|zsh|fish
+        """,
+        version: "he-cli 0.1.0 (container format 1)",
+        subcommands: [Keygen.self, Encrypt.self, Aggregate.self, Decrypt.self, Inspect.self, Demo.self,
+                      Import.self, Export.self, Chi2.self, SummaryCommand.self, GwasCommand.self]
+    )
+}

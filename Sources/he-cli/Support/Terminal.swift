@@ -1,0 +1,119 @@
+import ArgumentParser
+import EncryptedStats
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Exit codes (documented in docs/CLI.md and in `he-cli --help`). They follow sysexits.h where it has a code.
+enum ExitCodes {
+    static let usage: Int32 = 64       // EX_USAGE: wrong options or arguments
+    static let input: Int32 = 65       // EX_DATAERR: bad table, damaged or incompatible container, refusal
+    static let noInput: Int32 = 66     // EX_NOINPUT: an input file cannot be opened
+    static let cannotCreate: Int32 = 73  // EX_CANTCREAT: output exists and must not be replaced (keys)
+    static let io: Int32 = 74          // EX_IOERR: write, rename or sync failed
+    static let permission: Int32 = 77  // EX_NOPERM: secret key file readable by others
+    static let crypto: Int32 = 80      // key does not match, decryption failed, scheme refused the operation
+
+    static func code(for error: EncryptedStatsError) -> Int32 {
+        switch error {
+        case .fileUnreadable, .inputUnreadable: noInput
+        case .fileUnwritable, .outputFailed: io
+        case .outputExists: cannotCreate
+        case .secretKeyPermissions: permission
+        case .keyMismatch, .scheme: crypto
+        case .tooManyContributions: input
+        default: input
+        }
+    }
+}
+
+/// Standard error output; nothing secret is ever passed to it.
+enum Console {
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data("he-cli: error: \(message)\n".utf8))
+    }
+
+    static func warning(_ message: String) {
+        FileHandle.standardError.write(Data("he-cli: warning: \(message)\n".utf8))
+    }
+
+    static func note(_ message: String, quiet: Bool) {
+        if !quiet { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}
+
+/// Runs a command body, turning library errors into a message on standard error and a documented exit code.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as EncryptedStatsError {
+        Console.error(error.description)
+        throw ExitCode(ExitCodes.code(for: error))
+    }
+}
+
+/// Progress on standard error, only when it is a terminal, not `--quiet`, and the work has already taken
+/// about a second.
+final class Progress {
+    private let label: String
+    private let enabled: Bool
+    private let start = Date()
+    private var lastDraw = Date.distantPast
+    private var drawn = false
+
+    init(_ label: String, quiet: Bool) {
+        self.label = label
+        self.enabled = !quiet && Console.stderrIsTerminal
+    }
+
+    func update(_ done: Int, _ total: Int) {
+        guard enabled else { return }
+        let now = Date()
+        guard now.timeIntervalSince(start) >= 1, now.timeIntervalSince(lastDraw) >= 0.1 || done == total else { return }
+        lastDraw = now
+        drawn = true
+        let percent = total > 0 ? 100 * done / total : 100
+        FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) (\(percent)%)\u{1B}[K".utf8))
+    }
+
+    func finish() {
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drawn = false
+    }
+
+    var handler: ProgressHandler { { [self] in update($0, $1) } }
+}
+
+/// Options every command shares.
+struct CommonOptions: ParsableArguments {
+    @Flag(name: .shortAndLong, help: "Print only results and errors (no progress, no notes).")
+    var quiet = false
+}
+
+func byteCount(_ n: UInt64) -> String {
+    if n < 10 * 1024 { return "\(n) bytes" }
+    let units = ["KiB", "MiB", "GiB"]
+    var v = Double(n) / 1024
+    var i = 0
+    while v >= 1024 && i < units.count - 1 { v /= 1024; i += 1 }
+    return String(format: "%.1f %@ (%llu bytes)", v, units[i], n)
+}
+
+/// Value type of table cells.
+enum ValueType: String, ExpressibleByArgument, CaseIterable {
+    case count
+    case signed
+    case decimal
+}
+
+extension SchemeID: ExpressibleByArgument {
+    public init?(argument: String) { self.init(name: argument) }
+    public static var allValueStrings: [String] { allCases.map(\.description) }
+    public var defaultValueDescription: String { description }
+}
+
+extension TotalsFormat: ExpressibleByArgument {}

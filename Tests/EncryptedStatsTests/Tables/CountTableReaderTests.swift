@@ -1,0 +1,80 @@
+import EncryptedStats
+import Testing
+
+private func parse(_ text: String, _ encoding: ValueEncoding = .count, max: UInt64 = 1000) throws -> CountTable {
+    try CountTableReader.parse(Array(text.utf8), path: "t.csv", encoding: encoding, maxValue: max)
+}
+
+private func error(_ text: String, _ encoding: ValueEncoding = .count, max: UInt64 = 1000) -> EncryptedStatsError? {
+    do {
+        _ = try parse(text, encoding, max: max)
+        return nil
+    } catch let e as EncryptedStatsError {
+        return e
+    } catch {
+        return nil
+    }
+}
+
+@Suite("Count table reader")
+struct CountTableReaderTests {
+    @Test("labels, quoting, CRLF, BOM and blank lines")
+    func parsesRFC4180() throws {
+        let text = "\u{FEFF}\"diagnosis, ICD-10\",cases,\"con\"\"trols\"\r\n\"flu\nA\",3,4\r\n\r\nasthma, 10 ,0\r\n"
+        let t = try parse(text)
+        #expect(t.rowHeader == "diagnosis, ICD-10")
+        #expect(t.columnLabels == ["cases", "con\"trols"])
+        #expect(t.rowLabels == ["flu\nA", "asthma"])
+        #expect(t.values == [3, 4, 10, 0])
+    }
+
+    @Test("value types: signed integers and fixed-point decimals")
+    func valueTypes() throws {
+        let signed = try parse("k,v\na,-5\nb,+7\n", .signedInteger, max: 10)
+        #expect(signed.values == [-5, 7])
+        let fixed = try parse("k,v\na,-1.25\nb,3\nc,0.5\n", .fixedPoint(scale: 2), max: 10)
+        #expect(fixed.values == [-125, 300, 50])
+        #expect(formatValue(-125, encoding: .fixedPoint(scale: 2)) == "-1.25")
+        #expect(formatValue(5, encoding: .fixedPoint(scale: 3)) == "0.005")
+    }
+
+    @Test("errors name the line, the column and what was expected")
+    func errors() {
+        #expect(error("k,a,b\nx,1,-2\n") == .tableValue(
+            path: "t.csv", line: 2, column: 3, columnLabel: "b", found: "-2",
+            expected: "a non-negative integer count (negative values need --value-type signed)"))
+        #expect(error("k,a\nx,1001\n")?.description
+            == "t.csv: line 2, column 2 ('a'): found '1001', expected a non-negative integer count of at most 1000 in absolute value (--max-value)")
+        #expect(error("k,a\nx,1.5\n")?.description.contains("decimals need --value-type decimal") == true)
+        #expect(error("k,a\nx,1.255\n", .fixedPoint(scale: 2))?.description.contains("3 decimal places") == true)
+        #expect(error("k,a\nx,1e3\n")?.description.contains("no exponent notation") == true)
+        #expect(error("k,a\nx,1,000\n") == .tableRowWidth(path: "t.csv", line: 2, expected: 2, found: 3))
+        #expect(error("k,a\nx,\n")?.description.contains("the cell is empty") == true)
+        #expect(error("k,a\nx,99999999999999999999\n")?.description.contains("line 2, column 2") == true)
+        #expect(error("k,a,a\nx,1,2\n") == .tableLabel(path: "t.csv", line: 1, column: 3, reason: "column label 'a' repeats column 2"))
+        #expect(error("k,a\nx,1\nx,2\n") == .tableLabel(path: "t.csv", line: 3, column: 1, reason: "row label 'x' repeats the row on line 2"))
+        #expect(error("k,a\nx,\"1\n") == .tableSyntax(path: "t.csv", line: 2, column: 2, reason: "quoted field is not closed before the end of the file"))
+        #expect(error("k,a\nx,1\"2\n")?.description.hasPrefix("t.csv: line 2, column 2: a double quote inside an unquoted field") == true)
+        #expect(error("k,a\n\"x\"y,1\n")?.description.hasPrefix("t.csv: line 2, column 1: unexpected character after the closing quote") == true)
+        #expect(error("") == .tableEmpty(path: "t.csv", reason: "the table is empty (expected a header row and at least one data row)"))
+        #expect(error("k,a\n") == .tableEmpty(path: "t.csv", reason: "the table has a header row but no data rows"))
+        #expect(error("k,a\n,1\n") == .tableLabel(path: "t.csv", line: 2, column: 1, reason: "empty row label"))
+    }
+
+    @Test("decrypted totals written as CSV read back to the same table")
+    func totalsRoundTrip() throws {
+        let layout = SlotLayout(slotsPerCiphertext: 8, slotBits: 60, slotCapacity: 1 << 40)
+        let schema = TableSchema(rowHeader: "group, age", rowLabels: ["a", "#b", "c\"d"], columnLabels: ["x", "y"],
+                                 encoding: .fixedPoint(scale: 3), layout: layout)
+        let totals = DecryptedTotals(schema: schema, values: [1, -2, 3000, 4, 5, 6], contributors: ["s1", "s2"],
+                                     scheme: .paillier, publicKeyFingerprint: Fingerprint(sha256Of: [0]))
+        let csv = TotalsWriter.csv(totals)
+        #expect(csv.hasPrefix("# contributors (2): s1 s2\n\"group, age\",x,y\n"))
+        let back = try CountTableReader.parse(Array(csv.utf8), path: "totals.csv", encoding: .fixedPoint(scale: 3),
+                                              maxValue: 1000)
+        #expect(back == totals.table)
+        let json = TotalsWriter.json(totals)
+        #expect(json.contains("\"contributors\": [\"s1\", \"s2\"]"))
+        #expect(json.contains("{\"label\": \"c\\\"d\", \"values\": [0.005, 0.006]}"))
+    }
+}

@@ -1,0 +1,140 @@
+import EncryptedStats
+import Foundation
+import Testing
+
+/// Result of one `he-cli` run.
+struct RunResult: Sendable {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+/// Locates and runs the built `he-cli` binary as a separate process.
+enum HeCLI {
+    /// `he-cli` sits next to the test bundle in the build products directory (override: `HE_CLI_PATH`).
+    static let binary: String = {
+        if let path = ProcessInfo.processInfo.environment["HE_CLI_PATH"] { return path }
+        let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        var dir = URL(fileURLWithPath: exe).deletingLastPathComponent()
+        // On platforms where the tests run inside a .xctest bundle directory, step out of it.
+        while dir.path != "/" && !FileManager.default.fileExists(atPath: dir.appendingPathComponent("he-cli").path) {
+            dir = dir.deletingLastPathComponent()
+        }
+        return dir.appendingPathComponent("he-cli").path
+    }()
+
+    @discardableResult
+    static func run(_ arguments: [String], in directory: String) throws -> RunResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let outPath = directory + "/.stdout-\(UUID().uuidString)"
+        let errPath = directory + "/.stderr-\(UUID().uuidString)"
+        FileManager.default.createFile(atPath: outPath, contents: nil)
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer {
+            try? FileManager.default.removeItem(atPath: outPath)
+            try? FileManager.default.removeItem(atPath: errPath)
+        }
+        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
+        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        process.waitUntilExit()
+        try out.close()
+        try err.close()
+        return RunResult(status: process.terminationStatus,
+                         stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
+                         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+    }
+}
+
+/// A scratch directory removed when the value goes away.
+final class Scratch: @unchecked Sendable {
+    let path: String
+
+    init() {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("he-cli-test-\(UUID().uuidString)").path
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+
+    func file(_ name: String) -> String { path + "/" + name }
+
+    func write(_ text: String, to name: String) {
+        FileManager.default.createFile(atPath: file(name), contents: Data(text.utf8))
+    }
+
+    func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }
+
+    /// Files in the directory, hidden ones included (a leftover temporary file would show up here).
+    var listing: Set<String> { Set((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []) }
+
+    @discardableResult
+    func run(_ arguments: String...) throws -> RunResult { try HeCLI.run(arguments, in: path) }
+    @discardableResult
+    func run(_ arguments: [String]) throws -> RunResult { try HeCLI.run(arguments, in: path) }
+}
+
+/// One key pair per scheme, generated once per test run through `he-cli keygen` (the smallest sizes: a fresh
+/// key is not what these tests are about).
+final class SharedKeys: Sendable {
+    let directory: String
+    var publicKey: String { directory + "/public.hekey" }
+    var secretKey: String { directory + "/secret.hekey" }
+
+    private init(scheme: SchemeID) {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("he-cli-keys-\(scheme)-\(UUID().uuidString)").path
+        let extra = scheme == .paillier ? ["--bits", "2048"] : []
+        let r = try! HeCLI.run(["keygen", "--scheme", scheme.description, "--out", directory, "--quiet"] + extra, in: "/")
+        precondition(r.status == 0, "keygen failed: \(r.stderr)")
+    }
+
+    private static let paillier = SharedKeys(scheme: .paillier)
+    static func `for`(_ scheme: SchemeID) -> SharedKeys {
+        switch scheme {
+        case .paillier: paillier
+        case .bfv: bfv
+        }
+    }
+    private static let bfv = SharedKeys(scheme: .bfv)
+}
+
+/// A random count table as CSV together with its values.
+struct RandomTable {
+    var rows: [String]
+    var columns: [String]
+    var values: [[Int64]]
+
+    static func make<G: RandomNumberGenerator>(rows: Int, columns: Int, max: Int64, signed: Bool = false,
+                                               using g: inout G) -> RandomTable {
+        RandomTable(rows: (0 ..< rows).map { "row \($0 + 1)" }, columns: (0 ..< columns).map { "col \($0 + 1)" },
+                    values: (0 ..< rows).map { _ in
+                        (0 ..< columns).map { _ in Int64.random(in: (signed ? -max : 0) ... max, using: &g) }
+                    })
+    }
+
+    var csv: String {
+        var s = "label," + columns.joined(separator: ",") + "\n"
+        for (r, v) in zip(rows, values) { s += r + "," + v.map(String.init).joined(separator: ",") + "\n" }
+        return s
+    }
+}
+
+/// Parses a totals CSV written by `he-cli decrypt`: (contributors, values row by row).
+func parseTotals(_ text: String) -> (contributors: [String], values: [[Int64]]) {
+    var lines = text.split(separator: "\n").map(String.init)
+    var contributors: [String] = []
+    if let first = lines.first, first.hasPrefix("# contributors") {
+        contributors = first.split(separator: ":", maxSplits: 1)[1].split(separator: " ").map(String.init)
+        lines.removeFirst()
+    }
+    let values = lines.dropFirst().map { line in line.split(separator: ",").dropFirst().map { Int64($0)! } }
+    return (contributors, values)
+}
+
+/// Schemes this build supports, the parameter list of the per-scheme tests.
+let schemesUnderTest: [SchemeID] = SchemeRegistry.availableSchemes

@@ -1,0 +1,152 @@
+// External references for the GWAS and statistics command tests: Python (numpy, scipy) from HE_TEST_PYTHON and
+// plink1.9 on PATH. Without them the tests are disabled with a reason, unless HE_REQUIRE_ORACLES=1: then they run
+// and fail, so CI cannot skip them silently.
+
+import Foundation
+import Testing
+
+enum Oracles {
+    static let environment = ProcessInfo.processInfo.environment
+    static let required = environment["HE_REQUIRE_ORACLES"] == "1"
+
+    static let python: String? = {
+        guard let path = environment["HE_TEST_PYTHON"], !path.isEmpty,
+              FileManager.default.isExecutableFile(atPath: path) else { return nil }
+        return path
+    }()
+
+    static let plink: String? = {
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/plink1.9"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }()
+
+    static let bcftools: String? = {
+        for directory in (environment["PATH"] ?? "").split(separator: ":") {
+            let candidate = "\(directory)/bcftools"
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+        }
+        return nil
+    }()
+
+    /// Runs an executable; returns its standard output, throws with its standard error on failure.
+    @discardableResult
+    static func run(_ executable: String, _ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: tmp + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: tmp + ".err", contents: nil)
+        defer { for s in [".out", ".err"] { try? FileManager.default.removeItem(atPath: tmp + s) } }
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp + ".out"))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp + ".err"))
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) exited with "
+                          + "\(process.terminationStatus): \((try? String(contentsOfFile: tmp + ".err", encoding: .utf8)) ?? "")")
+        }
+        return (try? String(contentsOfFile: tmp + ".out", encoding: .utf8)) ?? ""
+    }
+
+    static var pythonUsable: Bool { python != nil || required }
+    static var plinkUsable: Bool { (python != nil && plink != nil) || required }
+
+    /// Tests/Oracles: the committed reference scripts.
+    static let scripts = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Oracles").path
+
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    static func requirePython() throws -> String {
+        guard let python else {
+            throw Failure(description: "HE_REQUIRE_ORACLES=1 but HE_TEST_PYTHON does not name a Python interpreter")
+        }
+        return python
+    }
+
+    static func requirePlink() throws -> String {
+        guard let plink else { throw Failure(description: "HE_REQUIRE_ORACLES=1 but plink1.9 is not on PATH") }
+        return plink
+    }
+
+    /// Runs `python script args` (script relative to Tests/Oracles, or `-c CODE`) with `input` on stdin.
+    @discardableResult
+    static func python(_ arguments: [String], input: String = "", in directory: String = "/") throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: try requirePython())
+        process.arguments = arguments.first == "-c" ? arguments : [scripts + "/" + arguments[0]] + arguments.dropFirst()
+        process.currentDirectoryURL = URL(fileURLWithPath: directory)
+        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("oracle-\(UUID().uuidString)").path
+        _ = FileManager.default.createFile(atPath: tmp + ".in", contents: Data(input.utf8))
+        _ = FileManager.default.createFile(atPath: tmp + ".out", contents: nil)
+        _ = FileManager.default.createFile(atPath: tmp + ".err", contents: nil)
+        defer { for s in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: tmp + s) } }
+        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: tmp + ".in"))
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp + ".out"))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp + ".err"))
+        try process.run()
+        process.waitUntilExit()
+        let out = (try? String(contentsOfFile: tmp + ".out", encoding: .utf8)) ?? ""
+        guard process.terminationStatus == 0 else {
+            let err = (try? String(contentsOfFile: tmp + ".err", encoding: .utf8)) ?? ""
+            throw Failure(description: "python \(arguments.prefix(2).joined(separator: " ")) exited with "
+                          + "\(process.terminationStatus): \(err)")
+        }
+        return out
+    }
+
+    /// Reads a tab-separated file with a header line into dictionaries.
+    static func readTSV(_ path: String) throws -> [[String: String]] {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+        else { return [] }
+        return lines.dropFirst().map { line in
+            Dictionary(uniqueKeysWithValues: zip(header, line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)))
+        }
+    }
+
+    /// Relative difference; exact equality (both zero included) gives 0.
+    static func relativeError(_ actual: Double, _ expected: Double) -> Double {
+        if actual == expected { return 0 }
+        return abs(actual - expected) / max(abs(expected), Double.leastNormalMagnitude)
+    }
+
+    /// Two renderings of a number with four significant digits that agree up to one unit of the last digit
+    /// (the rule of the statistics tests' PLINK comparison).
+    static func withinPrintPrecision(_ a: String, _ b: String) -> Bool {
+        guard let x = Double(a), let y = Double(b) else { return false }
+        if x == y { return true }
+        let unit = pow(10, floor(log10(max(abs(x), abs(y)))) - 3)
+        return abs(x - y) <= unit * 1.000001
+    }
+}
+
+/// A simulated cohort from Tests/Oracles/simulate_cohort.py, split across sites.
+struct SimulatedCohort {
+    var directory: String
+    var sites: [(vcf: String, pheno: String, samples: Int, cases: Int)]
+
+    static func make(in directory: String, samples: Int, variants: Int, sites: Int, seed: UInt64,
+                     splitSeed: UInt64) throws -> SimulatedCohort {
+        try Oracles.python(["simulate_cohort.py", "--out", directory, "--samples", String(samples),
+                            "--variants", String(variants), "--sites", String(sites), "--seed", String(seed),
+                            "--split-seed", String(splitSeed)])
+        let data = try Data(contentsOf: URL(fileURLWithPath: directory + "/manifest.json"))
+        let manifest = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        let entries = try #require(manifest["sites"] as? [[String: Any]])
+        let sites = try entries.map { e in
+            (vcf: directory + "/" + (try #require(e["vcf"] as? String)),
+             pheno: directory + "/" + (try #require(e["pheno"] as? String)),
+             samples: try #require(e["samples"] as? Int), cases: try #require(e["cases"] as? Int))
+        }
+        return SimulatedCohort(directory: directory, sites: sites)
+    }
+
+    var panel: String { directory + "/panel.tsv" }
+}

@@ -1,0 +1,64 @@
+import EncryptedStats
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Runs `he-cli` with absolute paths and returns its exit status and peak resident set size (KiB), from wait4.
+private func runMeasuringPeakMemory(_ arguments: [String]) throws -> (status: Int32, peakKiB: Int) {
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    defer { posix_spawn_file_actions_destroy(&actions) }
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv: [UnsafeMutablePointer<CChar>?] = ([HeCLI.binary] + arguments).map { strdup($0) } + [nil]
+    defer { for p in argv { free(p) } }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, HeCLI.binary, &actions, nil, argv, environ)
+    try #require(spawned == 0, "posix_spawn failed: \(spawned)")
+    var status: Int32 = 0
+    var usage = rusage()
+    _ = wait4(pid, &status, 0, &usage)
+    return ((status >> 8) & 0xFF, usage.ru_maxrss)
+}
+
+@Suite("he-cli aggregation memory")
+struct StreamingMemoryTests {
+    /// Summing 24 inputs must not take noticeably more memory than summing 2: inputs are streamed one at a time.
+    @Test("peak memory does not grow with the number of inputs")
+    func flatMemory() throws {
+        let keys = SharedKeys.for(.bfv)
+        let dir = Scratch()
+        var g = SystemRandomNumberGenerator()
+        // 10,000 x 10 = 100,000 values: 25 BFV ciphertexts, about 1.4 MB per file.
+        dir.write(RandomTable.make(rows: 10_000, columns: 10, max: 1000, using: &g).csv, to: "t.csv")
+        let r = try dir.run("encrypt", "--public-key", keys.publicKey, "--site", "s0", "--in", "t.csv", "--out", "s0.he",
+                            "--max-value", "1000", "--quiet")
+        try #require(r.status == 0, "\(r.stderr)")
+        // Further sites' files: the same ciphertexts under other site IDs (headers rewritten with valid checksums).
+        let reader = try ContainerReader(path: dir.file("s0.he"))
+        let chunks = try reader.readAllChunks()
+        var inputs = [dir.file("s0.he")]
+        for i in 1 ..< 24 {
+            var h = reader.header
+            h.contributors = ["s\(i)"]
+            try ContainerWriter.write(header: h, chunks: chunks, to: dir.file("s\(i).he"))
+            inputs.append(dir.file("s\(i).he"))
+        }
+        let fileKiB = Int(reader.fileSize / 1024)
+        let two = try runMeasuringPeakMemory(["aggregate", "--quiet", "--out", dir.file("two.he")] + inputs.prefix(2))
+        let all = try runMeasuringPeakMemory(["aggregate", "--quiet", "--out", dir.file("all.he")] + inputs)
+        #expect(two.status == 0 && all.status == 0)
+        // Holding every input would add 22 files (about 30 MB); allow less than two files' worth of growth.
+        #expect(all.peakKiB - two.peakKiB < 2 * fileKiB,
+                "peak RSS: 2 inputs \(two.peakKiB) KiB, 24 inputs \(all.peakKiB) KiB, one file \(fileKiB) KiB")
+        // And the sum is right: 24 times the one table.
+        let d = try dir.run("decrypt", "--secret-key", keys.secretKey, "--in", "all.he", "--out", "all.csv", "--quiet")
+        try #require(d.status == 0, "\(d.stderr)")
+        let one = try String(contentsOfFile: dir.file("t.csv"), encoding: .utf8)
+        let expected = one.split(separator: "\n").dropFirst().map { $0.split(separator: ",").dropFirst().map { 24 * Int64($0)! } }
+        #expect(parseTotals(try String(contentsOfFile: dir.file("all.csv"), encoding: .utf8)).values == expected)
+    }
+}

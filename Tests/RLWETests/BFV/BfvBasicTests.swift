@@ -1,0 +1,110 @@
+import RLWE
+import Testing
+
+/// Shared keys per preset, so that suites do not regenerate them.
+final class PresetFixture: Sendable {
+    let parameters: BfvParameters
+    let keyGenerator: KeyGenerator
+    let publicKey: PublicKey
+    let encoder: BatchEncoder
+    let decryptor: Decryptor
+    let encryptor: Encryptor
+
+    init(_ preset: BfvPreset) {
+        parameters = BfvParameters.preset(preset)
+        keyGenerator = KeyGenerator(parameters: parameters)
+        publicKey = keyGenerator.publicKey()
+        encoder = BatchEncoder(parameters: parameters)
+        decryptor = Decryptor(secretKey: keyGenerator.secretKey)
+        encryptor = Encryptor(publicKey: publicKey)
+    }
+
+    static let all: [String: PresetFixture] = Dictionary(
+        uniqueKeysWithValues: BfvPreset.allCases.map { ($0.rawValue, PresetFixture($0)) })
+
+    static func of(_ p: BfvPreset) -> PresetFixture { all[p.rawValue]! }
+
+    func randomValues(_ count: Int? = nil, below bound: UInt64? = nil) -> [UInt64] {
+        var rng = SystemRandomNumberGenerator()
+        let b = bound ?? parameters.plaintextModulus
+        return (0..<(count ?? parameters.degree)).map { _ in UInt64.random(in: 0..<b, using: &rng) }
+    }
+}
+
+@Suite struct BfvBasicTests {
+    @Test(arguments: BfvPreset.allCases)
+    func presetIsSecureAndBatching(preset: BfvPreset) {
+        let p = BfvParameters.preset(preset)
+        #expect(p.degree == preset.degree)
+        #expect(p.logQ <= Double(SecurityTable.maxLogQ128[p.degree]!))
+        #expect(p.plaintextModulus % UInt64(2 * p.degree) == 1)
+        #expect(p.fingerprint.count == 32)
+        #expect(p.coefficientModuli.count == preset.coefficientBits.count)
+    }
+
+    @Test func insecureOrInvalidParametersAreRefused() throws {
+        // 4 x 55 bits at N = 4096 is 220 bits > 109.
+        #expect(throws: RlweError.self) {
+            try BfvParameters(degree: 4096, plaintextModulus: BfvPreset.plaintextModulus, coefficientBits: [55, 55, 55, 55])
+        }
+        do {
+            _ = try BfvParameters(degree: 8192, plaintextModulus: BfvPreset.plaintextModulus, coefficientBits: [60, 60, 60, 60])
+            Issue.record("expected insecure parameters to be refused")
+        } catch let e as RlweError {
+            guard case let .insecureParameters(degree, _, maxLogQ) = e else { Issue.record("wrong error \(e)"); return }
+            #expect(degree == 8192 && maxLogQ == 218)
+        }
+        #expect(throws: RlweError.self) { try BfvParameters(degree: 3000, plaintextModulus: 65537, coefficientBits: [50]) }
+        // t not 1 mod 2N
+        #expect(throws: RlweError.self) { try BfvParameters(degree: 4096, plaintextModulus: 12289, coefficientBits: [50]) }
+        // q not prime
+        #expect(throws: RlweError.self) {
+            try BfvParameters(degree: 4096, plaintextModulus: BfvPreset.plaintextModulus, coefficientModuli: [(1 << 50) + 1])
+        }
+        let custom = try BfvParameters(degree: 4096, plaintextModulus: BfvPreset.plaintextModulus, coefficientBits: [50, 50])
+        #expect(custom.fingerprint != BfvParameters.preset(.n4096).fingerprint)
+    }
+
+    @Test(arguments: BfvPreset.allCases)
+    func encodeDecode(preset: BfvPreset) throws {
+        let f = PresetFixture.of(preset)
+        let values = f.randomValues()
+        #expect(try f.encoder.decode(f.encoder.encode(values)) == values)
+        let t = Int64(f.parameters.plaintextModulus)
+        let signed: [Int64] = [0, 1, -1, (t - 1) / 2, -(t - 1) / 2, 42, -42]
+        let decoded = try f.encoder.decodeSigned(f.encoder.encode(signed))
+        #expect(Array(decoded.prefix(signed.count)) == signed)
+        #expect(decoded.dropFirst(signed.count).allSatisfy { $0 == 0 })
+        #expect(throws: RlweError.self) { try f.encoder.encode([f.parameters.plaintextModulus]) }
+        #expect(throws: RlweError.self) { try f.encoder.encode([Int64((t + 1) / 2)]) }
+        #expect(throws: RlweError.self) { try f.encoder.encode([UInt64](repeating: 1, count: f.parameters.degree + 1)) }
+    }
+
+    @Test(arguments: BfvPreset.allCases)
+    func encryptAddModSwitchDecrypt(preset: BfvPreset) throws {
+        let f = PresetFixture.of(preset)
+        let evaluator = Evaluator(parameters: f.parameters)
+        let t = f.parameters.plaintextModulus
+        let a = f.randomValues()
+        let b = f.randomValues()
+        let ca = try f.encryptor.encrypt(f.encoder.encode(a))
+        let cb = try f.encryptor.encrypt(f.encoder.encode(b))
+        #expect(try f.encoder.decode(f.decryptor.decrypt(ca)) == a)
+        let fresh = try f.decryptor.noiseBudget(ca)
+        let sum = try evaluator.add(ca, cb)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(sum)) == zip(a, b).map { ($0 + $1) % t })
+        #expect(try f.decryptor.noiseBudget(sum) >= fresh - 1)
+        let diff = try evaluator.sub(ca, cb)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(diff)) == zip(a, b).map { ($0 + t - $1) % t })
+        let neg = try evaluator.negate(ca)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(neg)) == a.map { (t - $0) % t })
+        let small = try evaluator.modSwitchToSmallest(sum)
+        #expect(small.limbCount == 1)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(small)) == zip(a, b).map { ($0 + $1) % t })
+        #expect(try f.decryptor.noiseBudget(small) > 0)
+        // Symmetric, seeded encryption.
+        let sym = try Encryptor(secretKey: f.keyGenerator.secretKey).encrypt(f.encoder.encode(a))
+        #expect(sym.seed != nil)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(sym)) == a)
+    }
+}

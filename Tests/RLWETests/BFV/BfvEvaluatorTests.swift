@@ -1,0 +1,122 @@
+import Foundation
+import RLWE
+import Testing
+
+@Suite struct BfvEvaluatorTests {
+    @Test(arguments: BfvPreset.allCases)
+    func multiplyRelinearizeRotate(preset: BfvPreset) throws {
+        let f = PresetFixture.of(preset)
+        let p = f.parameters
+        let t = p.plaintextModulus
+        let tm = try Modulus(t)
+        let n = p.degree
+        let half = n / 2
+        let rk = f.keyGenerator.relinearizationKey()
+        let gk = try f.keyGenerator.galoisKeys(rotationSteps: [1, 2, -3], columnSwap: true)
+        let ev = Evaluator(parameters: p, relinearizationKey: rk, galoisKeys: gk)
+        let a = f.randomValues()
+        let b = f.randomValues()
+        let ca = try f.encryptor.encrypt(f.encoder.encode(a))
+        let cb = try f.encryptor.encrypt(f.encoder.encode(b))
+        let fresh = try f.decryptor.noiseBudget(ca)
+        let product = zip(a, b).map { tm.multiply($0, $1) }
+
+        let c3 = try ev.multiply(ca, cb)
+        #expect(c3.size == 3)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(c3)) == product)
+        let c2 = try ev.relinearize(c3)
+        #expect(c2.size == 2)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(c2)) == product)
+        let afterMul = try f.decryptor.noiseBudget(c2)
+        // Documented bound: one multiplication with relinearisation costs at most log2(t) + log2(N) + 20 bits (docs/RLWE.md).
+        let mulCost = (64 - Int(t.leadingZeroBitCount)) + n.trailingZeroBitCount + 20
+        #expect(afterMul >= fresh - mulCost, "fresh \(fresh), after multiply \(afterMul)")
+        #expect(afterMul > 0)
+
+        // Plaintext operations.
+        let pb = try f.encoder.encode(b)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(ev.multiplyPlain(ca, pb))) == product)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(ev.addPlain(ca, pb))) == zip(a, b).map { tm.add($0, $1) })
+        #expect(try f.encoder.decode(f.decryptor.decrypt(ev.subPlain(ca, pb))) == zip(a, b).map { tm.subtract($0, $1) })
+
+        // Rotations: left by 1, right by 3 (own keys), left by 3 (composed from 1 + 2), column swap.
+        func rotated(_ v: [UInt64], _ s: Int) -> [UInt64] {
+            let e = ((s % half) + half) % half
+            return (0..<n).map { i in i < half ? v[(i + e) % half] : v[half + (i - half + e) % half] }
+        }
+        let r1 = try ev.rotateRows(ca, by: 1)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(r1)) == rotated(a, 1))
+        let rm3 = try ev.rotateRows(ca, by: -3)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(rm3)) == rotated(a, -3))
+        let r3 = try ev.rotateRows(ca, by: 3)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(r3)) == rotated(a, 3))
+        let cs = try ev.rotateColumns(ca)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(cs)) == Array(a[half...] + a[..<half]))
+        // Documented bound (docs/RLWE.md): a key switch adds noise sum_i d_i e_i with d_i < q_i, whose
+        // coefficients stay below 10 standard deviations, q_max sqrt(350 k N); the budget after it is at least
+        // log2(Q) - 1 - log2(t) - log2(q_max) - log2(350 k N) / 2 (minus one bit of slack).
+        let k = Double(p.maxLimbCount)
+        let qMax = Double(p.coefficientModuli.max()!)
+        let keySwitchBound = Int((p.logQ - 1 - log2(Double(t)) - log2(qMax) - log2(350 * k * Double(n)) / 2).rounded(.down)) - 1
+        let afterRotate = try f.decryptor.noiseBudget(r1)
+        print("noise budget \(preset): fresh \(fresh), after multiply+relin \(afterMul), after rotation \(afterRotate), key-switch bound \(keySwitchBound)")
+        #expect(afterRotate >= min(fresh, keySwitchBound))
+        #expect(throws: RlweError.self) { try ev.rotateRows(ca, by: 5) }  // needs key for 4
+
+        // Multiply after switching down one prime still works (when more than one is left).
+        if p.maxLimbCount > 2 {
+            let da = try ev.modSwitchToNext(ca)
+            let db = try ev.modSwitchToNext(cb)
+            let d = try ev.multiplyRelinearize(da, db)
+            #expect(try f.encoder.decode(f.decryptor.decrypt(d)) == product)
+            let dd = try ev.modSwitchToSmallest(d)
+            #expect(try f.encoder.decode(f.decryptor.decrypt(dd)) == product)
+        }
+        // Noise budget is reported at every stage, and mod switching keeps the message.
+        var c = c2
+        while c.limbCount > 1 {
+            c = try ev.modSwitchToNext(c)
+            #expect(try f.encoder.decode(f.decryptor.decrypt(c)) == product)
+        }
+    }
+
+    @Test func serializedEvaluationKeysWork() throws {
+        let f = PresetFixture.of(.n4096)
+        let p = f.parameters
+        let rk = try RelinearizationKey(serialized: f.keyGenerator.relinearizationKey().serialized(), parameters: p)
+        let gk = try GaloisKeys(
+            serialized: f.keyGenerator.galoisKeys(rotationSteps: [1], columnSwap: true).serialized(), parameters: p)
+        #expect(gk.elements.count == 2)
+        let ev = Evaluator(parameters: p, relinearizationKey: rk, galoisKeys: gk)
+        let a = f.randomValues()
+        let ca = try f.encryptor.encrypt(f.encoder.encode(a))
+        let sq = try ev.multiplyRelinearize(ca, ca)
+        let tm = try Modulus(p.plaintextModulus)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(sq)) == a.map { tm.multiply($0, $0) })
+        let r = try ev.rotateColumns(ca)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(r)) == Array(a[(p.degree / 2)...] + a[..<(p.degree / 2)]))
+        // Size-3 ciphertexts serialise too.
+        let c3 = try ev.multiply(ca, ca)
+        let back = try Ciphertext(serialized: c3.serialized(), parameters: p)
+        #expect(try f.decryptor.decrypt(back) == f.decryptor.decrypt(c3))
+    }
+}
+
+@Suite struct RotationCompositionTests {
+    /// The default Galois keys (power-of-two left steps and the column swap) reach any rotation.
+    @Test func defaultKeysReachAnyRotation() throws {
+        let f = PresetFixture.of(.n4096)
+        let p = f.parameters
+        let half = p.degree / 2
+        let gk = f.keyGenerator.galoisKeys()
+        #expect(gk.elements.count == half.trailingZeroBitCount + 1)
+        let ev = Evaluator(parameters: p, galoisKeys: gk)
+        let a = f.randomValues()
+        let ct = try f.encryptor.encrypt(f.encoder.encode(a))
+        for s in [0, 7, -1, -100, half - 1, 1234] {
+            let e = ((s % half) + half) % half
+            let expected = (0..<p.degree).map { i in i < half ? a[(i + e) % half] : a[half + (i - half + e) % half] }
+            #expect(try f.encoder.decode(f.decryptor.decrypt(ev.rotateRows(ct, by: s))) == expected, "steps \(s)")
+        }
+    }
+}
