@@ -65,13 +65,13 @@ let reports: [VariantReport]
 do {
     reports = try Gwas.analyse(panel: panel, counts: counts)
 } catch let error as EncryptedStatsError {
-    fail(error.statisticsMessage ?? "\(error)")
+    fail(error.description)
 }
 let analysed = clock.now
 do {
     try PlinkWriter.write(reports: reports, prefix: arguments[2], files: files)
 } catch let error as EncryptedStatsError {
-    fail(error.statisticsMessage ?? "\(error)")
+    fail(error.description)
 }
 let written = clock.now
 func ms(_ d: Duration) -> String { String(format: "%.1f ms", Double(d.components.attoseconds) / 1e15 + Double(d.components.seconds) * 1e3) }

@@ -174,31 +174,39 @@ extension EncryptedStatsError: CustomStringConvertible {
         case let .tableValue(path, line, column, columnLabel, found, expected):
             return "\(path): line \(line), column \(column) ('\(columnLabel)'): found '\(found)', expected \(expected)"
 
-        // MARK: - Statistics and GWAS input
+        // MARK: - Statistics
         case let .tableShape(rows, columns):
-            return "contingency table: expected at least 2 rows and 2 columns of equal length, found \(rows) rows with lengths \(columns)"
+            return "a contingency table needs at least 2 rows and 2 columns of equal length; got \(rows) rows "
+                + "with \(columns.map(String.init).joined(separator: ", ")) columns"
         case let .zeroMarginal(axis, index):
-            return "contingency table: \(axis.rawValue) \(index + 1) sums to zero, so its expected counts are zero; remove it"
+            return "\(axis.rawValue) \(index + 1) of the table sums to 0, so its expected counts are 0 and the "
+                + "chi-square statistic is undefined; remove that \(axis.rawValue)"
         case let .tableTotalTooLarge(limit):
-            return "contingency table: the grand total exceeds \(limit)"
+            return "the table's total exceeds \(limit), the largest total handled exactly"
         case let .yatesNeedsTwoByTwo(rows, columns):
-            return "Yates' continuity correction applies to 2 x 2 tables only, this table is \(rows) x \(columns)"
+            return "Yates' continuity correction applies to 2 x 2 tables only; this table is \(rows) x \(columns)"
         case .emptySample:
-            return "mean and variance need at least one observation, the count is 0"
+            return "mean and variance need at least one observation; the count is 0"
         case let .inconsistentMoments(count):
-            return "sum and sum of squares are inconsistent for \(count) observations (n * sum of squares < sum^2): wrong scale or corrupt input"
+            return "no \(count) real values have this sum and sum of squares (need sumsq >= 0 and "
+                + "count * sumsq >= sum^2); the aggregate is corrupt or was decrypted with the wrong key"
         case let .unsupportedScale(scale, supported):
-            return "fixed-point scale \(scale) is not supported; expected \(supported.lowerBound)...\(supported.upperBound) decimal digits"
+            return "fixed-point scale \(scale) is outside the supported \(supported.lowerBound)..\(supported.upperBound) "
+                + "decimal digits"
         case let .panelCountMismatch(panelVariants, countedVariants):
-            return "the panel has \(panelVariants) variants but the pooled counts describe \(countedVariants)"
+            return "the panel lists \(panelVariants) variants but the pooled counts cover \(countedVariants)"
         case let .implausibleCount(variant, value, limit):
-            return "variant \(variant): pooled count \(value) exceeds \(limit); was the aggregate decrypted with the right key?"
+            return "variant \(variant): count \(value) exceeds \(limit), which no real cohort reaches; the aggregate "
+                + "is corrupt or was decrypted with the wrong key"
         case let .unsupportedChromosome(variant, chromosome):
-            return "variant \(variant): chromosome '\(chromosome)' is not an autosome (1-22, optionally prefixed chr)"
+            return "variant \(variant) is on chromosome '\(chromosome)'; only autosomes 1-22 (optionally 'chr'-"
+                + "prefixed) are analysed, because PLINK's X/Y/MT rules need each sample's sex"
         case let .notEnoughPhenotypes(found):
-            return "association tests need at least two samples with a case/control phenotype, found \(found)"
+            return ".assoc and .model need at least 2 samples with a case/control phenotype; found \(found)"
         case let .outputFailed(path, reason):
-            return "\(path): cannot write: \(reason)"
+            return "cannot write \(path): \(reason)"
+
+        // MARK: - GWAS input
         case let .inputUnreadable(path, reason):
             return "\(path): cannot read: \(reason)"
         case let .inputField(path, line, field, expected, found):

@@ -132,12 +132,12 @@ struct StatisticsCommandTests {
         dir.write("v,count,sum,sum_squares\nbmi,3,75,10\n", to: "inconsistent.csv")
         dir.write("v,count,sum,sum_squares\nbmi,2.50,5.00,12.50\n", to: "fraction.csv")
         let cases: [([String], Int32, String)] = [
-            (["chi2", "--in", "zero.csv"], 65, "zero.csv: contingency table: column 2 sums to zero"),
+            (["chi2", "--in", "zero.csv"], 65, "zero.csv: column 2 of the table sums to 0"),
             (["chi2", "--in", "three.csv", "--yates"], 65, "2 x 2 tables only"),
             (["chi2", "--in", "decimal.csv"], 65, "decimal.csv: line 3, column 2 ('a'): found '2.5'"),
             (["chi2", "--in", "absent.csv"], 66, "absent.csv"),
             (["summary", "--in", "nosq.csv"], 65, "nosq.csv: no column 'sum_squares'"),
-            (["summary", "--in", "inconsistent.csv"], 65, "inconsistent.csv: row 'bmi': sum and sum of squares are inconsistent"),
+            (["summary", "--in", "inconsistent.csv"], 65, "inconsistent.csv: row 'bmi': no 3 real values have this sum and sum of squares"),
             (["summary", "--in", "fraction.csv"], 65, "fraction.csv: row 'bmi': count 2.50 is not a non-negative whole number"),
             (["summary", "--in", "nosq.csv", "--scale", "40"], 64, "--scale must be between 0 and"),
         ]
