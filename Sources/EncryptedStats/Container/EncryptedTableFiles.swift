@@ -68,7 +68,7 @@ public enum EncryptedTableFiles {
         var siteFile: [String: String] = [:]
         var bound: UInt64 = 0
         for path in inputs {
-            let h = try ContainerReader.readHeader(path)
+            var h = try ContainerReader.readHeader(path)
             guard h.kind.isEncryptedTable, let schema = h.schema else {
                 throw .wrongContentKind(path: path, expected: "an encrypted site table or aggregate", found: h.kind.description)
             }
@@ -94,6 +94,9 @@ public enum EncryptedTableFiles {
                 if let difference = first.schema!.firstDifference(from: schema) {
                     throw .incompatibleInputs(first: firstPath, second: path, reason: "different table schemas: \(difference)")
                 }
+                // Equal schemas: keep one copy (labels and row metadata can be large), so memory stays flat in the
+                // number of inputs.
+                h.schema = first.schema
             }
             for site in h.contributors {
                 if let other = siteFile[site] { throw .duplicateContributor(site: site, first: other, second: path) }
