@@ -31,8 +31,10 @@ enum HeCLI {
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let outPath = directory + "/.stdout-\(UUID().uuidString)"
         let errPath = directory + "/.stderr-\(UUID().uuidString)"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        guard FileManager.default.createFile(atPath: outPath, contents: nil),
+              FileManager.default.createFile(atPath: errPath, contents: nil) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory])
+        }
         defer {
             try? FileManager.default.removeItem(atPath: outPath)
             try? FileManager.default.removeItem(atPath: errPath)
@@ -65,7 +67,8 @@ final class Scratch: @unchecked Sendable {
     func file(_ name: String) -> String { path + "/" + name }
 
     func write(_ text: String, to name: String) {
-        FileManager.default.createFile(atPath: file(name), contents: Data(text.utf8))
+        let written = FileManager.default.createFile(atPath: file(name), contents: Data(text.utf8))
+        precondition(written, "cannot write test input \(file(name))")
     }
 
     func exists(_ name: String) -> Bool { FileManager.default.fileExists(atPath: file(name)) }

@@ -50,8 +50,8 @@ final class PresetFixture: Sendable {
         do {
             _ = try BfvParameters(degree: 8192, plaintextModulus: BfvPreset.plaintextModulus, coefficientBits: [60, 60, 60, 60])
             Issue.record("expected insecure parameters to be refused")
-        } catch let e as RlweError {
-            guard case let .insecureParameters(degree, _, maxLogQ) = e else { Issue.record("wrong error \(e)"); return }
+        } catch {
+            guard case let .insecureParameters(degree, _, maxLogQ) = error else { Issue.record("wrong error \(error)"); return }
             #expect(degree == 8192 && maxLogQ == 218)
         }
         #expect(throws: RlweError.self) { try BfvParameters(degree: 3000, plaintextModulus: 65537, coefficientBits: [50]) }
