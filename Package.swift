@@ -15,6 +15,11 @@ var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
 ]
 
+// MARK: - Test support (oracle locations shared by the test targets)
+targets += [
+    .target(name: "HETestSupport", path: "Sources/HETestSupport", swiftSettings: swiftSettings),
+]
+
 // MARK: - Paillier
 
 targets += [
@@ -36,6 +41,7 @@ targets += [
     .testTarget(
         name: "PaillierTests",
         dependencies: [
+            "HETestSupport",
             "Paillier",
             "CGMP",
             .product(name: "PropertyBased", package: "swift-property-based"),
@@ -128,13 +134,13 @@ targets += [
     ),
     .testTarget(
         name: "EncryptedStatsTests",
-        dependencies: ["EncryptedStats"],
+        dependencies: ["EncryptedStats", "HETestSupport"],
         path: "Tests/EncryptedStatsTests",
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "HeCLITests",
-        dependencies: ["EncryptedStats", "he-cli"],
+        dependencies: ["EncryptedStats", "he-cli", "HETestSupport"],
         path: "Tests/HeCLITests",
         swiftSettings: swiftSettings
     ),

@@ -5,29 +5,15 @@
 // so that CI cannot skip them silently.
 
 import Foundation
+import HETestSupport
 import Testing
 
 enum StatisticsOracle {
     static let environment = ProcessInfo.processInfo.environment
-
-    /// HE_REQUIRE_ORACLES=1 turns a missing oracle into a failure.
-    static let required = environment["HE_REQUIRE_ORACLES"] == "1"
-
+    static let required = OracleEnvironment.required
     /// The Python interpreter with scipy and numpy, from HE_TEST_PYTHON.
-    static let python: String? = {
-        guard let path = environment["HE_TEST_PYTHON"], !path.isEmpty,
-              FileManager.default.isExecutableFile(atPath: path) else { return nil }
-        return path
-    }()
-
-    /// plink1.9 found on PATH.
-    static let plink: String? = {
-        for directory in (environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(directory)/plink1.9"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }()
+    static let python = OracleEnvironment.python
+    static let plink = OracleEnvironment.executable(named: "plink1.9")
 
     static var pythonUsable: Bool { python != nil || required }
     static var plinkUsable: Bool { (python != nil && plink != nil) || required }
@@ -40,17 +26,8 @@ enum StatisticsOracle {
         var description: String
     }
 
-    static func requirePython() throws -> String {
-        guard let python else {
-            throw Failure(description: "HE_REQUIRE_ORACLES=1 but HE_TEST_PYTHON does not name a Python interpreter")
-        }
-        return python
-    }
-
-    static func requirePlink() throws -> String {
-        guard let plink else { throw Failure(description: "HE_REQUIRE_ORACLES=1 but plink1.9 is not on PATH") }
-        return plink
-    }
+    static func requirePython() throws -> String { try OracleEnvironment.requirePython() }
+    static func requirePlink() throws -> String { try OracleEnvironment.require(executable: "plink1.9") }
 
     /// Runs an oracle script with `arguments`, feeding `input` on stdin; returns stdout.
     static func run(script: String, arguments: [String] = [], input: Data? = nil) throws -> Data {

@@ -3,33 +3,15 @@
 // and fail, so CI cannot skip them silently.
 
 import Foundation
+import HETestSupport
 import Testing
 
 enum Oracles {
     static let environment = ProcessInfo.processInfo.environment
-    static let required = environment["HE_REQUIRE_ORACLES"] == "1"
-
-    static let python: String? = {
-        guard let path = environment["HE_TEST_PYTHON"], !path.isEmpty,
-              FileManager.default.isExecutableFile(atPath: path) else { return nil }
-        return path
-    }()
-
-    static let plink: String? = {
-        for directory in (environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(directory)/plink1.9"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }()
-
-    static let bcftools: String? = {
-        for directory in (environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(directory)/bcftools"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }()
+    static let required = OracleEnvironment.required
+    static let python = OracleEnvironment.python
+    static let plink = OracleEnvironment.executable(named: "plink1.9")
+    static let bcftools = OracleEnvironment.executable(named: "bcftools")
 
     /// Runs an executable; returns its standard output, throws with its standard error on failure.
     @discardableResult
@@ -63,17 +45,8 @@ enum Oracles {
         var description: String
     }
 
-    static func requirePython() throws -> String {
-        guard let python else {
-            throw Failure(description: "HE_REQUIRE_ORACLES=1 but HE_TEST_PYTHON does not name a Python interpreter")
-        }
-        return python
-    }
-
-    static func requirePlink() throws -> String {
-        guard let plink else { throw Failure(description: "HE_REQUIRE_ORACLES=1 but plink1.9 is not on PATH") }
-        return plink
-    }
+    static func requirePython() throws -> String { try OracleEnvironment.requirePython() }
+    static func requirePlink() throws -> String { try OracleEnvironment.require(executable: "plink1.9") }
 
     /// Runs `python script args` (script relative to Tests/Oracles, or `-c CODE`) with `input` on stdin.
     @discardableResult

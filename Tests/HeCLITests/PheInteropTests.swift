@@ -1,9 +1,10 @@
 import EncryptedStats
 import Foundation
+import HETestSupport
 import Testing
 
-private let python = ProcessInfo.processInfo.environment["HE_TEST_PYTHON"]
-private let oraclesRequired = ProcessInfo.processInfo.environment["HE_REQUIRE_ORACLES"] == "1"
+private let python = OracleEnvironment.python
+private let oraclesRequired = OracleEnvironment.required
 /// The repository root, from this file's path (Tests/HeCLITests/...).
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent().path

@@ -1,6 +1,7 @@
 // Shared fixtures: the committed test keys and known-answer vectors, and the python-paillier oracle runner.
 
 import Foundation
+import HETestSupport
 import Paillier
 import Testing
 
@@ -57,9 +58,8 @@ enum Fixtures {
 /// The python-paillier oracle: `HE_TEST_PYTHON` names the interpreter. Without it the oracle tests are
 /// disabled, unless `HE_REQUIRE_ORACLES=1`, in which case they run and fail.
 enum PheOracle {
-    static let environment = ProcessInfo.processInfo.environment
-    static let python = environment["HE_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
-    static let required = environment["HE_REQUIRE_ORACLES"] == "1"
+    static let python = OracleEnvironment.python
+    static let required = OracleEnvironment.required
     static let enabled = python != nil || required
     static let disabledReason: Comment = "HE_TEST_PYTHON is not set (python-paillier oracle unavailable)"
 

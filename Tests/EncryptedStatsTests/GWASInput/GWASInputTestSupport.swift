@@ -1,6 +1,7 @@
 // Helpers for the GWAS input tests: temporary files and the external oracles (Python, PLINK 1.9, bcftools).
 
 import Foundation
+import HETestSupport
 import Testing
 
 /// A temporary directory removed when the value is released.
@@ -26,22 +27,12 @@ final class GWASTemporaryDirectory {
 
 /// External programs the oracle tests need, located through the environment.
 enum GWASOracles {
-    static let environment = ProcessInfo.processInfo.environment
     /// `HE_REQUIRE_ORACLES=1`: missing oracles fail the tests instead of disabling them.
-    static let required = environment["HE_REQUIRE_ORACLES"] == "1"
-    static let python: String? = environment["HE_TEST_PYTHON"].flatMap { $0.isEmpty ? nil : $0 }
-
-    static func onPath(_ name: String) -> String? {
-        for dir in (environment["PATH"] ?? "").split(separator: ":") {
-            let candidate = "\(dir)/\(name)"
-            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
-        }
-        return nil
-    }
-
-    static let plink = onPath("plink1.9")
-    static let bcftools = onPath("bcftools")
-    static let bgzip = onPath("bgzip")
+    static let required = OracleEnvironment.required
+    static let python = OracleEnvironment.python
+    static let plink = OracleEnvironment.executable(named: "plink1.9")
+    static let bcftools = OracleEnvironment.executable(named: "bcftools")
+    static let bgzip = OracleEnvironment.executable(named: "bgzip")
 
     /// Whether the VCF tools (bcftools, bgzip) are present, or must be.
     static let toolsEnabled = required || (bcftools != nil && bgzip != nil)
