@@ -33,6 +33,7 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: [publicKey, secretKey].compactMap { $0 })
             if let publicKey {
                 let keys = try KeyFiles.readPublic(publicKey)
                 try AtomicFileWriter.write(Array((try PheInterop.exportPublicKey(keys) + "\n").utf8), to: out)
@@ -91,6 +92,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: [publicKey, secretKey, table, key].compactMap { $0 })
             if let publicKey {
                 let keys = try PheInterop.importPublicKey(json: try readText(publicKey), path: publicKey)
                 try KeyFiles.writePublic(keys, to: out)
