@@ -35,6 +35,8 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case wrongContentKind(path: String, expected: String, found: String)
     /// A scheme payload (key or ciphertext bytes) could not be decoded.
     case invalidPayload(path: String, chunk: Int, reason: String)
+    /// A JSON input (python-paillier keys, a Python site's encrypted table) is not valid or lacks a field.
+    case jsonInput(path: String, reason: String)
     /// Two inputs of an aggregation or a key and a file do not belong together.
     case incompatibleInputs(first: String, second: String, reason: String)
     /// The same site contributes to two inputs: summing them would count its data twice.
@@ -156,6 +158,8 @@ extension EncryptedStatsError: CustomStringConvertible {
             return "\(path): expected \(expected) but the file holds \(found)"
         case let .invalidPayload(path, chunk, reason):
             return "\(path): payload chunk \(chunk): \(reason)"
+        case let .jsonInput(path, reason):
+            return "\(path): \(reason)"
         case let .incompatibleInputs(first, second, reason):
             return "\(first) and \(second) cannot be combined: \(reason)"
         case let .duplicateContributor(site, first, second):

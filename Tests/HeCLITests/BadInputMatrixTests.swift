@@ -13,6 +13,7 @@ import Glibc
 
 /// One bad input: how to prepare it in a copy of the template directory, the command, and what must be reported.
 struct BadInput: Sendable, CustomTestStringConvertible {
+    typealias Args = [String]
     var name: String
     var setup: @Sendable (Scratch) throws -> Void = { _ in }
     var args: [String]
@@ -536,6 +537,81 @@ private let gwasCases: [BadInput] = [
              "missing.tsv: cannot read: No such file or directory"),
 ]
 
+// MARK: python-paillier JSON and the statistics on decrypted totals
+
+private let tableJSONStart = "{\"format\": \"he-toolkit phe table\", \"version\": 1, \"public_key\": {\"n\": \"AQAB\"}, "
+    + "\"row_header\": \"d\", \"columns\": [\"c\"]"
+private let tableJSONRows = ", \"rows\": [{\"label\": \"r\", \"values\": [{\"v\": \"1\", \"e\": 0}]}]}"
+
+private func importTable(_ json: String) -> BadInput.Args {
+    ["import", "--table", json, "--key", "pub.hekey", "--site", "py", "--out", "out.he"]
+}
+
+private let interopCases: [BadInput] = [
+    BadInput(name: "CSV given as a python-paillier public key",
+             args: ["import", "--public-key", "t.csv", "--out", "out.hekey"], code: 65,
+             message: ["t.csv: invalid python-paillier JSON: public key: not valid JSON"]),
+    BadInput(name: "python-paillier public key without n",
+             setup: writes("{\"kty\": \"DAJ\", \"alg\": \"PAI-GN1\", \"key_ops\": [\"encrypt\"]}", to: "pk.json"),
+             args: ["import", "--public-key", "pk.json", "--out", "out.hekey"], code: 65,
+             message: ["pk.json: invalid python-paillier JSON: public key: missing field \"n\""]),
+    BadInput(name: "python-paillier key that is not UTF-8", setup: writesBytes([0xFF, 0xFE, 0x7B], to: "pk.json"),
+             args: ["import", "--public-key", "pk.json", "--out", "out.hekey"], code: 65,
+             message: ["pk.json: expected JSON text in UTF-8, found bytes that are not UTF-8"]),
+    BadInput(name: "Python site table without rows", setup: all(writes(tableJSONStart + "}", to: "py.json"), existingOutput),
+             args: importTable("py.json"), code: 65, message: ["py.json: missing field \"rows\""]),
+    BadInput(name: "Python site table of another format",
+             setup: writes(tableJSONStart.replacingOccurrences(of: "he-toolkit phe table", with: "other") + tableJSONRows,
+                           to: "py.json"),
+             args: importTable("py.json"), code: 65,
+             message: ["py.json: \"format\" must be \"he-toolkit phe table\" and \"version\" 1"]),
+    BadInput(name: "Python site table under another public key",
+             setup: all(writes(tableJSONStart + tableJSONRows, to: "py.json"), existingOutput),
+             args: importTable("py.json"), code: 65,
+             message: ["py.json and pub.hekey cannot be combined: the table was encrypted under another public key"]),
+    BadInput(name: "BFV key exported for python-paillier",
+             args: ["export", "--public-key", "bfv-pub.hekey", "--out", "out.json"], code: 80,
+             message: ["bfv-pub.hekey: only Paillier keys can be used with python-paillier (this key is bfv)"]),
+    BadInput(name: "Python site table imported under a BFV key",
+             setup: writes(tableJSONStart + tableJSONRows, to: "py.json"),
+             args: ["import", "--table", "py.json", "--key", "bfv-pub.hekey", "--site", "py", "--out", "out.he"], code: 80,
+             message: ["bfv-pub.hekey: only Paillier keys can be used with python-paillier (this key is bfv)"]),
+    BadInput(name: "imported public key over an existing key file",
+             setup: { dir in
+                 let r = try dir.run("export", "--public-key", "pub.hekey", "--out", "pk.json", "--quiet")
+                 try #require(r.status == 0, "\(r.stderr)")
+             },
+             args: ["import", "--public-key", "pk.json", "--out", "keys/public.hekey"], code: 73,
+             message: ["keys/public.hekey: already exists; refusing to overwrite it"]),
+    BadInput(name: "chi2 of a table with an empty row",
+             setup: writes("exposure,cases,controls\nsmoker,0,0\nnon-smoker,300,420\n", to: "totals.csv"),
+             args: ["chi2", "--in", "totals.csv"], code: 65,
+             message: ["totals.csv: row 1 of the table sums to 0, so its expected counts are 0"]),
+    BadInput(name: "chi2 of a one-column table", setup: writes("exposure,cases\nsmoker,1\nnon-smoker,2\n", to: "totals.csv"),
+             args: ["chi2", "--in", "totals.csv"], code: 65,
+             message: ["totals.csv: a contingency table needs at least 2 rows and 2 columns"]),
+    BadInput(name: "chi2 --yates on a 3 x 2 table",
+             setup: writes("exposure,cases,controls\na,1,2\nb,3,4\nc,5,6\n", to: "totals.csv"),
+             args: ["chi2", "--in", "totals.csv", "--yates"], code: 65,
+             message: ["totals.csv: Yates' continuity correction applies to 2 x 2 tables only; this table is 3 x 2"]),
+    BadInput(name: "chi2 of a table with a negative count",
+             setup: writes("exposure,cases,controls\na,1,-2\nb,3,4\n", to: "totals.csv"),
+             args: ["chi2", "--in", "totals.csv"], code: 65,
+             message: ["totals.csv: line 2, column 3 ('controls'): found '-2', expected a non-negative integer count"]),
+    BadInput(name: "summary without a sum_squares column",
+             setup: writes("variable,count,sum\nbmi,3,75\n", to: "totals.csv"),
+             args: ["summary", "--in", "totals.csv"], code: 65,
+             message: ["totals.csv: no column 'sum_squares' (the header row needs count, sum and sum_squares; found count, sum)"]),
+    BadInput(name: "summary of impossible moments",
+             setup: writes("variable,count,sum,sum_squares\nbmi,3,75,10\n", to: "totals.csv"),
+             args: ["summary", "--in", "totals.csv"], code: 65,
+             message: ["totals.csv: row 'bmi': no 3 real values have this sum and sum of squares"]),
+    BadInput(name: "summary of a zero count",
+             setup: writes("variable,count,sum,sum_squares\nbmi,0,0,0\n", to: "totals.csv"),
+             args: ["summary", "--in", "totals.csv"], code: 65,
+             message: ["totals.csv: row 'bmi': mean and variance need at least one observation"]),
+]
+
 // MARK: Permissions (only meaningful when file modes are enforced, i.e. not for root)
 
 private func chmodding(_ name: String, _ mode: mode_t) -> @Sendable (Scratch) throws -> Void {
@@ -569,6 +645,7 @@ private let permissionCases: [BadInput] = [
 
 enum BadInputMatrix {
     static let cases: [BadInput] = damageCases + containerCases + csvCases + optionCases + fileCases + gwasCases
+        + interopCases
     static let permissions: [BadInput] = permissionCases
 }
 
