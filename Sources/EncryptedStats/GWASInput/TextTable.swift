@@ -16,7 +16,8 @@ package struct TextTableLine: Sendable {
 /// or tabs, blank lines skipped. The text must be UTF-8 (an optional byte-order mark is skipped); an empty file is
 /// refused with `what` (for example "a variant panel") as what it should have held.
 package enum TextTable {
-    package static func read(path: String, what: String) throws(EncryptedStatsError) -> [TextTableLine] {
+    package static func read(path: String, what: String = "whitespace-separated text lines") throws(EncryptedStatsError)
+        -> [TextTableLine] {
         let bytes = try readBytes(path: path)
         guard !bytes.isEmpty else { throw .emptyFile(path: path, expected: what) }
         if let encoding = CSVParser.utf16Encoding(bytes) {
@@ -51,7 +52,7 @@ package enum TextTable {
         return lines
     }
 
-    /// The bytes with every byte outside printable ASCII written as \\xHH (at most 40 bytes shown).
+    /// The bytes with every byte outside printable ASCII written as \xHH (at most 40 bytes shown).
     private static func escapedInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> String {
         var s = ""
         for b in bytes.prefix(40) {

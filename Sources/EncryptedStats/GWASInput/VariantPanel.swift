@@ -3,11 +3,12 @@
 /// Reading and indexing the shared variant panel.
 ///
 /// Format (see docs/GWAS-INPUT.md): one variant per line, five fields `CHR POS ID REF ALT` separated by tabs or
-/// spaces. `CHR` is an autosome `1`-`22`, optionally `chr`-prefixed (the analysis refuses other chromosomes). Lines whose first field starts with `#` are comments; the first line may also be the header
-/// `CHR POS ID REF ALT` (first field `CHR` or `CHROM`, any case). `POS` is a positive 1-based integer; `REF` and
-/// `ALT` are different, non-empty strings of `A C G T N` (either case, stored upper-case). No two lines may share an
-/// `ID`, and no two may describe the same allele pair at the same position (`CHR` compared without a `chr` prefix,
-/// alleles in either order).
+/// spaces. `CHR` is an autosome `1`-`22`, optionally `chr`-prefixed (the analysis refuses other chromosomes).
+/// Lines whose first field starts with `#` are comments; the first line may also be the header `CHR POS ID REF ALT`
+/// (first field `CHR` or `CHROM`, any case). `POS` is a positive 1-based integer; `REF` and `ALT` are different,
+/// non-empty strings of `A C G T N` (either case, stored upper-case). No two lines may share an `ID`, and no two may
+/// describe the same allele pair at the same position (`CHR` compared without a `chr` prefix, alleles in either
+/// order).
 public enum VariantPanel {
     /// Reads and validates a panel file; the result's order is the order of the encrypted vector.
     public static func read(path: String) throws(EncryptedStatsError) -> [PanelVariant] {
