@@ -162,6 +162,20 @@ private func damaged(_ source: String, as name: String,
     }
 }
 
+/// A copy of `source` as `name` with its header or chunks changed and both checksums recomputed: damage that a
+/// checksum cannot reveal (a faulty or dishonest writer), which the payload checks must catch.
+private func rewritten(_ source: String, as name: String,
+                       _ edit: @escaping @Sendable (inout ContainerHeader, inout [[UInt8]]) -> Void)
+    -> @Sendable (Scratch) throws -> Void {
+    { dir in
+        let reader = try ContainerReader(path: dir.file(source))
+        var chunks = try reader.readAllChunks()
+        var header = reader.header
+        edit(&header, &chunks)
+        try ContainerWriter.write(header: header, chunks: chunks, to: dir.file(name))
+    }
+}
+
 /// The five container kinds, each with the command that reads a damaged copy named `bad.he`.
 private let containerKinds: [(kind: String, source: String, args: [String])] = [
     ("public key", "pub.hekey", ["encrypt", "--public-key", "bad.he", "--site", "z", "--in", "t.csv", "--out", "out.he"]),
@@ -208,6 +222,21 @@ private let containerCases: [BadInput] = [
              },
              args: ["decrypt", "--secret-key", "bad.he", "--in", "ab.he", "--out", "out.csv"], code: 65,
              message: ["bad.he: payload chunk 2: its length prefix says", "(the file is damaged or was modified)"]),
+    BadInput(name: "Paillier ciphertext outside the modulus, with valid checksums",
+             setup: rewritten("a.he", as: "bad.he") { _, chunks in chunks = chunks.map { [UInt8](repeating: 0xFF, count: $0.count) } },
+             args: ["aggregate", "--out", "out.he", "b.he", "bad.he"], code: 65,
+             message: ["bad.he: payload chunk 1: invalid Paillier ciphertext: value is not below n^2"]),
+    BadInput(name: "BFV ciphertext of the wrong length, with valid checksums",
+             setup: rewritten("c.he", as: "bad.he") { _, chunks in chunks = chunks.map { Array($0.prefix($0.count / 2)) } },
+             args: ["decrypt", "--secret-key", "bfv-sec.hekey", "--in", "bad.he", "--out", "out.csv"], code: 65,
+             message: ["bad.he: payload chunk 1: "]),
+    BadInput(name: "decrypted values beyond the declared bound, with valid checksums",
+             setup: rewritten("ab.he", as: "bad.he") { header, _ in header.valueBound = 1 },
+             args: ["decrypt", "--secret-key", "sec.hekey", "--in", "bad.he", "--out", "out.csv"], code: 65,
+             message: ["bad.he: payload chunk 1: a decrypted value lies outside the declared bound 1"]),
+    BadInput(name: "inspect of a truncated file", setup: damaged("ab.he", as: "bad.he") { Array($0.dropLast(40)) },
+             args: ["inspect", "bad.he"], code: 65, message: ["bad.he: file is truncated: payload and checksum needs"]),
+    BadInput(name: "inspect of a table", args: ["inspect", "t.csv"], code: 65, message: ["t.csv: not an he-toolkit container"]),
     BadInput(name: "bytes after the end of the container", setup: damaged("ab.he", as: "bad.he") { $0 + [0] },
              args: ["decrypt", "--secret-key", "sec.hekey", "--in", "bad.he", "--out", "out.csv"], code: 65,
              message: ["bad.he: 1 unexpected bytes after the end of the container"]),
