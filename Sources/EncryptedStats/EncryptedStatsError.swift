@@ -13,6 +13,10 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case fileUnwritable(path: String, reason: String)
     /// An output that must never be replaced (a key file) already exists.
     case outputExists(path: String)
+    /// An output path names one of the command's input files, which writing the output would destroy.
+    case outputIsInput(output: String, input: String)
+    /// A file that must hold data is empty (0 bytes); `expected` says what it should contain.
+    case emptyFile(path: String, expected: String)
     /// The file does not start with the container magic bytes.
     case notAContainer(path: String)
     /// The container's format version is not one this build can read.
@@ -31,6 +35,8 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case wrongContentKind(path: String, expected: String, found: String)
     /// A scheme payload (key or ciphertext bytes) could not be decoded.
     case invalidPayload(path: String, chunk: Int, reason: String)
+    /// A JSON input (python-paillier keys, a Python site's encrypted table) is not valid or lacks a field.
+    case jsonInput(path: String, reason: String)
     /// Two inputs of an aggregation or a key and a file do not belong together.
     case incompatibleInputs(first: String, second: String, reason: String)
     /// The same site contributes to two inputs: summing them would count its data twice.
@@ -43,6 +49,8 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case secretKeyPermissions(path: String, mode: UInt32)
     /// The file was encrypted under another key than the one given.
     case keyMismatch(keyPath: String, dataPath: String)
+    /// The key given is a key of the other scheme than the one the file was encrypted with.
+    case keySchemeMismatch(keyPath: String, keyScheme: SchemeID, dataPath: String, dataScheme: SchemeID)
     /// A site identifier is empty, too long or contains characters that are not allowed.
     case invalidSiteID(String, reason: String)
     /// The scheme rejected an operation (parameters, key size, value out of range, decryption failure).
@@ -108,6 +116,8 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
 
     /// No sample of the VCF has a phenotype line, so the site has nothing to contribute.
     case gwasNoCountedSamples(vcf: String, phenotypes: String)
+    /// Records of the VCF matched panel variants, but none of them has a GT field: there are no genotypes to count.
+    case gwasNoGenotypes(vcf: String, matchedRecords: Int)
     /// A GWAS report was asked of an encrypted table that does not hold genotype counts.
     case gwasTableExpected(path: String, found: String)
     /// A decrypted table given to `chi2` or `summary` lacks what the statistic needs (columns, scale, counts).
@@ -124,6 +134,12 @@ extension EncryptedStatsError: CustomStringConvertible {
             return "\(path): cannot write: \(reason)"
         case let .outputExists(path):
             return "\(path): already exists; refusing to overwrite it (move it away or choose another --out)"
+        case let .outputIsInput(output, input):
+            return output == input
+                ? "\(output): is both an input and the output; writing the output would destroy the input (choose another --out)"
+                : "\(output): is the same file as the input \(input); writing the output would destroy the input (choose another --out)"
+        case let .emptyFile(path, expected):
+            return "\(path): the file is empty (0 bytes); expected \(expected)"
         case let .notAContainer(path):
             return "\(path): not an he-toolkit container (the file does not start with the container magic bytes)"
         case let .unsupportedFormatVersion(path, found, supported):
@@ -142,6 +158,8 @@ extension EncryptedStatsError: CustomStringConvertible {
             return "\(path): expected \(expected) but the file holds \(found)"
         case let .invalidPayload(path, chunk, reason):
             return "\(path): payload chunk \(chunk): \(reason)"
+        case let .jsonInput(path, reason):
+            return "\(path): \(reason)"
         case let .incompatibleInputs(first, second, reason):
             return "\(first) and \(second) cannot be combined: \(reason)"
         case let .duplicateContributor(site, first, second):
@@ -157,6 +175,9 @@ extension EncryptedStatsError: CustomStringConvertible {
                 + "run: chmod 600 \(shellQuoted(path))"
         case let .keyMismatch(keyPath, dataPath):
             return "\(dataPath) was not encrypted under the key in \(keyPath) (public-key fingerprints differ)"
+        case let .keySchemeMismatch(keyPath, keyScheme, dataPath, dataScheme):
+            return "\(dataPath) was encrypted with \(dataScheme) but \(keyPath) holds a \(keyScheme) key (use the "
+                + "study's \(dataScheme) key)"
         case let .invalidSiteID(site, reason):
             return "invalid site ID '\(site)': \(reason)"
         case let .scheme(operation, reason):
@@ -225,6 +246,9 @@ extension EncryptedStatsError: CustomStringConvertible {
         case let .gwasNoCountedSamples(vcf, phenotypes):
             return "\(vcf): no VCF sample has a line in \(phenotypes), so there is nothing to count "
                 + "(check that the sample IDs of both files match)"
+        case let .gwasNoGenotypes(vcf, matchedRecords):
+            return "\(vcf): none of the \(matchedRecords) records matching the panel has a GT field, so there are no "
+                + "genotypes to count (expected FORMAT GT with one call per sample, e.g. 0/1; a sites-only VCF cannot be used)"
         case let .gwasTableExpected(path, found):
             return "\(path): expected encrypted GWAS genotype counts (from he-cli gwas encrypt) but the file holds a \(found)"
         case let .statisticsInput(path, line, reason):

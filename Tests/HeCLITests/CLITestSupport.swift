@@ -1,6 +1,11 @@
+import Crypto
 import EncryptedStats
 import Foundation
 import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Result of one `he-cli` run.
 struct RunResult: Sendable {
@@ -80,7 +85,58 @@ final class Scratch: @unchecked Sendable {
     func run(_ arguments: String...) throws -> RunResult { try HeCLI.run(arguments, in: path) }
     @discardableResult
     func run(_ arguments: [String]) throws -> RunResult { try HeCLI.run(arguments, in: path) }
+
+    /// Every file, folder and symbolic link under the directory (hidden ones included), by relative path, with its
+    /// type, permission bits and, for files, the SHA-256 of the content. Two equal snapshots mean no file was
+    /// added, removed, changed or re-moded. A file the test process cannot read is recorded as such.
+    func snapshot() -> [String: String] {
+        var out: [String: String] = [:]
+        func walk(_ relative: String) {
+            let full = relative.isEmpty ? path : path + "/" + relative
+            var st = stat()
+            guard lstat(full, &st) == 0 else { return }
+            let mode = String(st.st_mode & 0o7777, radix: 8)
+            switch st.st_mode & S_IFMT {
+            case S_IFDIR:
+                if !relative.isEmpty { out[relative] = "dir \(mode)" }
+                for name in ((try? FileManager.default.contentsOfDirectory(atPath: full)) ?? []).sorted() {
+                    walk(relative.isEmpty ? name : relative + "/" + name)
+                }
+            case S_IFLNK:
+                out[relative] = "link -> " + ((try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? "?")
+            default:
+                if let data = FileManager.default.contents(atPath: full) {
+                    out[relative] = "file \(mode) " + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+                } else {
+                    out[relative] = "file \(mode) unreadable, \(st.st_size) bytes"
+                }
+            }
+        }
+        walk("")
+        return out
+    }
 }
+
+/// Runs a command that must be refused and checks (1) that standard error holds every expected message, (2) the
+/// exit code, (3)-(4) that nothing under the scratch directory was created, removed or changed: no output, no
+/// temporary file, every input and every existing output byte for byte as before.
+@discardableResult
+func expectRefusal(_ dir: Scratch, _ args: [String], code: Int32, message: [String],
+                   sourceLocation: SourceLocation = #_sourceLocation) throws -> RunResult {
+    let before = dir.snapshot()
+    let r = try dir.run(args)
+    #expect(r.status == code, "exit code \(r.status), stderr: \(r.stderr)", sourceLocation: sourceLocation)
+    for m in message {
+        #expect(r.stderr.contains(m), "'\(m)' not in: \(r.stderr)", sourceLocation: sourceLocation)
+    }
+    let after = dir.snapshot()
+    let changed = Set(before.keys).union(after.keys).filter { before[$0] != after[$0] }.sorted()
+    #expect(changed.isEmpty, "files created, removed or changed: \(changed)", sourceLocation: sourceLocation)
+    return r
+}
+
+/// Whether the tests run as root, for whom file permissions do not block reading or writing.
+var runningAsRoot: Bool { geteuid() == 0 }
 
 /// One key pair per scheme, generated once per test run through `he-cli keygen` (the smallest sizes: a fresh
 /// key is not what these tests are about).
@@ -92,7 +148,8 @@ final class SharedKeys: Sendable {
     private init(scheme: SchemeID) {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("he-cli-keys-\(scheme)-\(UUID().uuidString)").path
         let extra = scheme == .paillier ? ["--bits", "2048"] : []
-        let r = try! HeCLI.run(["keygen", "--scheme", scheme.description, "--out", directory, "--quiet"] + extra, in: "/")
+        let r = try! HeCLI.run(["keygen", "--scheme", scheme.description, "--out", directory, "--quiet"] + extra,
+                               in: FileManager.default.temporaryDirectory.path)
         precondition(r.status == 0, "keygen failed: \(r.stderr)")
     }
 
@@ -104,6 +161,8 @@ final class SharedKeys: Sendable {
         }
     }
     private static let bfv = SharedKeys(scheme: .bfv)
+    /// A second Paillier key pair, for files under another key of the same scheme.
+    static let otherPaillier = SharedKeys(scheme: .paillier)
 }
 
 /// A random count table as CSV together with its values.

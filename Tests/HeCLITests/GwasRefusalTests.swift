@@ -32,18 +32,6 @@ private enum TinySite {
 
 @Suite("he-cli gwas: known counts and refusals")
 struct GwasRefusalTests {
-    private func expectRefusal(_ dir: Scratch, _ args: [String], code: Int32, message: [String],
-                               sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let before = dir.listing
-        let r = try dir.run(args)
-        #expect(r.status == code, "exit code \(r.status), stderr: \(r.stderr)", sourceLocation: sourceLocation)
-        for m in message {
-            #expect(r.stderr.contains(m), "'\(m)' not in: \(r.stderr)", sourceLocation: sourceLocation)
-        }
-        #expect(dir.listing == before, "files changed: \(dir.listing.symmetricDifference(before))",
-                sourceLocation: sourceLocation)
-    }
-
     @Test("two copies of a hand-written site pool to the expected counts and PLINK-layout reports",
           arguments: schemesUnderTest)
     func knownCounts(scheme: SchemeID) throws {

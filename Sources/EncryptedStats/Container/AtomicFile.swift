@@ -152,6 +152,7 @@ public enum SecretKeyFile {
     public static func checkPermissions(_ path: String) throws(EncryptedStatsError) {
         var st = stat()
         guard stat(path, &st) == 0 else { throw .fileUnreadable(path: path, reason: errnoDescription()) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw .fileUnreadable(path: path, reason: "is a directory") }
         if UInt32(st.st_mode) & 0o077 != 0 {
             throw .secretKeyPermissions(path: path, mode: UInt32(st.st_mode) & 0o7777)
         }

@@ -84,6 +84,7 @@ public final class ContainerReader {
         var hash = SHA256()
 
         let available = file.size
+        guard available > 0 else { throw .emptyFile(path: path, expected: "an he-toolkit container (.he or .hekey file)") }
         let magicCount = ContainerFormat.magic.count
         let start = try file.readUpTo(ContainerFormat.preambleSize)
         guard start.count >= magicCount || ContainerFormat.magic.starts(with: start) else {
@@ -152,8 +153,8 @@ public final class ContainerReader {
         let length = UInt64(prefix[0]) | UInt64(prefix[1]) << 8 | UInt64(prefix[2]) << 16 | UInt64(prefix[3]) << 24
         let left = header.payloadByteCount - payloadBytesRead - 4
         guard length <= left, length <= UInt64(ContainerFormat.maxChunkLength) else {
-            throw .inconsistentHeader(path: path, field: "payload chunk \(chunksRead + 1)",
-                                      reason: "length \(length) exceeds the \(left) payload bytes left")
+            throw .invalidPayload(path: path, chunk: chunksRead + 1, reason: "its length prefix says \(length) bytes but "
+                                  + "only \(left) payload bytes remain (the file is damaged or was modified)")
         }
         let data = try file.readExactly(Int(length), section: "payload chunk \(chunksRead + 1) of \(n)")
         hash.update(data: prefix)

@@ -174,7 +174,7 @@ public enum EncryptedTableFiles {
             throw .wrongContentKind(path: path, expected: "an encrypted site table or aggregate", found: h.kind.description)
         }
         guard h.scheme == keys.scheme else {
-            throw .incompatibleInputs(first: keyPath, second: path, reason: "different schemes (\(keys.scheme) vs \(h.scheme))")
+            throw .keySchemeMismatch(keyPath: keyPath, keyScheme: keys.scheme, dataPath: path, dataScheme: h.scheme)
         }
         guard h.publicKeyFingerprint == keys.publicKeyFingerprint else { throw .keyMismatch(keyPath: keyPath, dataPath: path) }
         guard h.parameters == keys.parameters else {

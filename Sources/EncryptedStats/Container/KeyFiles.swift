@@ -39,7 +39,16 @@ public enum KeyFiles {
 
     /// Reads a secret key file after checking that only its owner can access it.
     public static func readSecret(_ path: String) throws(EncryptedStatsError) -> SchemeKeys {
-        try SecretKeyFile.checkPermissions(path)
+        do {
+            try SecretKeyFile.checkPermissions(path)
+        } catch {
+            // A readable file that is not a secret key (typically the public key given by mistake) is reported as
+            // such: asking to chmod a public key would send the user the wrong way. Its header holds nothing secret.
+            if case .secretKeyPermissions = error, let h = try? ContainerReader.readHeader(path), h.kind != .secretKey {
+                throw .wrongContentKind(path: path, expected: ContentKind.secretKey.description, found: h.kind.description)
+            }
+            throw error
+        }
         let reader = try ContainerReader(path: path)
         guard reader.header.kind == .secretKey else {
             throw .wrongContentKind(path: path, expected: ContentKind.secretKey.description,

@@ -51,7 +51,7 @@ public struct PhenotypeTable: Sendable {
 
     /// Reads a phenotype file.
     public static func read(path: String) throws(EncryptedStatsError) -> PhenotypeTable {
-        let lines = try TextTable.read(path: path)
+        let lines = try TextTable.read(path: path, what: "phenotype lines ('sample PHENO' or 'FID IID PHENO')")
         var table = try PhenotypeTable([])
         var firstLineOf: [String: Int] = [:]
         var columns: Int?

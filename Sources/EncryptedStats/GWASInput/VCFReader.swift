@@ -32,6 +32,17 @@ package final class VCFReader {
     /// - Parameter decompressionThreads: extra htslib threads for BGZF decompression (0 = none).
     package init(path: String, decompressionThreads: Int = 0) throws(EncryptedStatsError) {
         self.path = path
+        // Check what htslib would only report on its own standard-error log: a missing, unreadable or empty file or
+        // a directory gets the same one-line message as every other input.
+        var st = stat()
+        guard stat(path, &st) == 0 else { throw .inputUnreadable(path: path, reason: String(cString: strerror(errno))) }
+        if (st.st_mode & S_IFMT) == S_IFDIR { throw .inputUnreadable(path: path, reason: "is a directory") }
+        let probe = open(path, O_RDONLY | O_CLOEXEC)
+        guard probe >= 0 else { throw .inputUnreadable(path: path, reason: String(cString: strerror(errno))) }
+        close(probe)
+        if (st.st_mode & S_IFMT) == S_IFREG && st.st_size == 0 {
+            throw .emptyFile(path: path, expected: "a VCF or BCF file (VCF text, bgzipped VCF or BCF)")
+        }
         errno = 0
         guard let file = hts_open(path, "r") else {
             let reason = errno != 0 ? String(cString: strerror(errno)) : "htslib could not open the file"

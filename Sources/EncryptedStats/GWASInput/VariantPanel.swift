@@ -3,15 +3,16 @@
 /// Reading and indexing the shared variant panel.
 ///
 /// Format (see docs/GWAS-INPUT.md): one variant per line, five fields `CHR POS ID REF ALT` separated by tabs or
-/// spaces. Lines whose first field starts with `#` are comments; the first line may also be the header
-/// `CHR POS ID REF ALT` (first field `CHR` or `CHROM`, any case). `POS` is a positive 1-based integer; `REF` and
-/// `ALT` are different, non-empty strings of `A C G T N` (either case, stored upper-case). No two lines may share an
-/// `ID`, and no two may describe the same allele pair at the same position (`CHR` compared without a `chr` prefix,
-/// alleles in either order).
+/// spaces. `CHR` is an autosome `1`-`22`, optionally `chr`-prefixed (the analysis refuses other chromosomes).
+/// Lines whose first field starts with `#` are comments; the first line may also be the header `CHR POS ID REF ALT`
+/// (first field `CHR` or `CHROM`, any case). `POS` is a positive 1-based integer; `REF` and `ALT` are different,
+/// non-empty strings of `A C G T N` (either case, stored upper-case). No two lines may share an `ID`, and no two may
+/// describe the same allele pair at the same position (`CHR` compared without a `chr` prefix, alleles in either
+/// order).
 public enum VariantPanel {
     /// Reads and validates a panel file; the result's order is the order of the encrypted vector.
     public static func read(path: String) throws(EncryptedStatsError) -> [PanelVariant] {
-        let lines = try TextTable.read(path: path)
+        let lines = try TextTable.read(path: path, what: "a variant panel (lines 'CHR POS ID REF ALT')")
         var panel: [PanelVariant] = []
         panel.reserveCapacity(lines.count)
         var lineOfID: [String: Int] = [:]
@@ -27,6 +28,12 @@ public enum VariantPanel {
             guard fields.count == 5 else {
                 throw .inputField(path: path, line: line.number, field: "columns",
                                   expected: "5 columns CHR POS ID REF ALT", found: "\(fields.count) columns")
+            }
+            guard PlinkChromosome.code(for: fields[0]) != nil else {
+                // The key holder's report refuses such variants; failing here tells the site before it sends a file.
+                throw .inputField(path: path, line: line.number, field: "CHR",
+                                  expected: "an autosome 1-22 (optionally 'chr'-prefixed; X, Y and MT need each "
+                                      + "sample's sex and are not analysed)", found: fields[0])
             }
             guard let pos = Int(fields[1]), pos > 0, pos < 1 << 40, fields[1].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 throw .inputField(path: path, line: line.number, field: "POS",

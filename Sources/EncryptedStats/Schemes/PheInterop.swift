@@ -52,7 +52,7 @@ public enum PheInterop {
             let pk = try PheJSON.importPublicKey(json)
             return SchemeKeys(scheme: .paillier, parameters: pk.serialized(), publicKey: pk.serialized(), secretKey: nil)
         } catch {
-            throw .invalidPayload(path: path, chunk: 1, reason: "\(error)")
+            throw .jsonInput(path: path, reason: "\(error)")
         }
     }
 
@@ -64,7 +64,7 @@ public enum PheInterop {
                               publicKey: sk.publicKey.serialized(), secretKey: sk.serialized())
         } catch {
             // phe's errors name the failed field, never the key's numbers.
-            throw .invalidPayload(path: path, chunk: 1, reason: "\(error)")
+            throw .jsonInput(path: path, reason: "\(error)")
         }
     }
 
@@ -101,7 +101,7 @@ public enum PheInterop {
         try paillierOnly(keys)
         try SiteID.validate(site)
         let bytes = try readWholeFile(jsonPath)
-        func bad(_ reason: String) -> EncryptedStatsError { .invalidPayload(path: jsonPath, chunk: 1, reason: reason) }
+        func bad(_ reason: String) -> EncryptedStatsError { .jsonInput(path: jsonPath, reason: reason) }
         let table: TableJSON
         do {
             table = try JSONDecoder().decode(TableJSON.self, from: Data(bytes))

@@ -23,6 +23,10 @@ package enum CSVParser {
     package static func parse(_ bytes: [UInt8], path: String) throws(EncryptedStatsError) -> [CSVRecord] {
         var i = 0
         let n = bytes.count
+        if let encoding = utf16Encoding(bytes) {
+            throw .tableSyntax(path: path, line: 1, column: 1, reason: "the file is \(encoding) text, not UTF-8 (in "
+                               + "Excel choose 'Save as' > 'CSV UTF-8 (comma delimited)')")
+        }
         if n >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { i = 3 }
         var records: [CSVRecord] = []
         var line = 1
@@ -112,6 +116,15 @@ package enum CSVParser {
         }
         if !fields.isEmpty { records.append(CSVRecord(fields: fields, line: recordLine)) }
         return records
+    }
+
+    /// "UTF-16 little-endian" or "UTF-16 big-endian" when the bytes start with that byte-order mark (what Excel's
+    /// "Unicode Text" and some Windows tools write), else nil.
+    package static func utf16Encoding(_ bytes: [UInt8]) -> String? {
+        guard bytes.count >= 2 else { return nil }
+        if bytes[0] == 0xFF && bytes[1] == 0xFE { return "UTF-16 little-endian" }
+        if bytes[0] == 0xFE && bytes[1] == 0xFF { return "UTF-16 big-endian" }
+        return nil
     }
 
     /// One field formatted for CSV output, quoted when it needs to be.

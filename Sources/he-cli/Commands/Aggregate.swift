@@ -32,6 +32,7 @@ struct Aggregate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: inputs + (publicKey.map { [$0] } ?? []))
             var expected: (path: String, fingerprint: Fingerprint)?
             if let publicKey { expected = (publicKey, try KeyFiles.readPublic(publicKey).publicKeyFingerprint) }
             let progress = Progress("aggregating", quiet: common.quiet)

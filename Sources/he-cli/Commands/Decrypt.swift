@@ -29,6 +29,7 @@ struct Decrypt: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: [input, secretKey])
             let keys = try KeyFiles.readSecret(secretKey)
             let progress = Progress("decrypting", quiet: common.quiet)
             let totals = try EncryptedTableFiles.decrypt(input, keys: keys, keyPath: secretKey, progress: progress.handler)

@@ -68,6 +68,7 @@ struct Encrypt: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: [input, publicKey])
             let keys = try KeyFiles.readPublic(publicKey)
             let capacity = try SchemeRegistry.evaluator(scheme: keys.scheme, parameters: keys.parameters).layout.slotCapacity
             let maxValue = self.maxValue ?? EncryptedTableFiles.defaultMaxValue(slotCapacity: capacity, encoding: encoding)

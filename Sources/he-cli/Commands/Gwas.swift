@@ -69,6 +69,7 @@ struct GwasEncrypt: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: [vcf, pheno, panel, publicKey])
             let keys = try KeyFiles.readPublic(publicKey)
             let clock = ContinuousClock()
             let start = clock.now
@@ -157,6 +158,7 @@ struct GwasReport: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension }, inputs: [input, secretKey])
             let keys = try KeyFiles.readSecret(secretKey)
             let clock = ContinuousClock()
             let start = clock.now

@@ -33,12 +33,15 @@ struct Export: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: [publicKey, secretKey].compactMap { $0 })
             if let publicKey {
                 let keys = try KeyFiles.readPublic(publicKey)
+                try requirePaillier(keys, publicKey)
                 try AtomicFileWriter.write(Array((try PheInterop.exportPublicKey(keys) + "\n").utf8), to: out)
                 if !common.quiet { print("exported the public key \(keys.publicKeyFingerprint.hex.prefix(16))... to \(out)") }
             } else if let secretKey {
                 let keys = try KeyFiles.readSecret(secretKey)
+                try requirePaillier(keys, secretKey)
                 try AtomicFileWriter.write(Array((try PheInterop.exportSecretKey(keys) + "\n").utf8), to: out, mode: 0o600, replaceExisting: false)
                 if !common.quiet { print("exported the secret key to \(out) (mode 0600)") }
             }
@@ -91,6 +94,7 @@ struct Import: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: [publicKey, secretKey, table, key].compactMap { $0 })
             if let publicKey {
                 let keys = try PheInterop.importPublicKey(json: try readText(publicKey), path: publicKey)
                 try KeyFiles.writePublic(keys, to: out)
@@ -102,6 +106,7 @@ struct Import: ParsableCommand {
                 if !common.quiet { print("imported the secret key of \(keys.publicKeyFingerprint) into \(out) (mode 0600)") }
             } else if let table, let key, let site {
                 let keys = try KeyFiles.readPublic(key)
+                try requirePaillier(keys, key)
                 let header = try PheInterop.importEncryptedTable(jsonPath: table, keys: keys, keyPath: key, site: site, bound: maxValue, to: out)
                 if !common.quiet {
                     let s = header.schema!
@@ -114,8 +119,15 @@ struct Import: ParsableCommand {
     private func readText(_ path: String) throws -> String {
         let bytes = try readWholeFile(path)
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw EncryptedStatsError.invalidPayload(path: path, chunk: 1, reason: "not UTF-8 text")
+            throw EncryptedStatsError.jsonInput(path: path, reason: "expected JSON text in UTF-8, found bytes that are not UTF-8")
         }
         return text
+    }
+}
+
+/// python-paillier has Paillier keys only; a BFV key file is refused naming the file.
+private func requirePaillier(_ keys: SchemeKeys, _ path: String) throws(EncryptedStatsError) {
+    guard keys.scheme == .paillier else {
+        throw .scheme(operation: path, reason: "only Paillier keys can be used with python-paillier (this key is \(keys.scheme))")
     }
 }

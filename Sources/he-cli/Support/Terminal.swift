@@ -21,8 +21,9 @@ enum ExitCodes {
         case .fileUnreadable, .inputUnreadable: noInput
         case .fileUnwritable, .outputFailed: io
         case .outputExists: cannotCreate
+        case .outputIsInput: usage
         case .secretKeyPermissions: permission
-        case .keyMismatch, .scheme: crypto
+        case .keyMismatch, .keySchemeMismatch, .scheme: crypto
         case .tooManyContributions: input
         default: input
         }
