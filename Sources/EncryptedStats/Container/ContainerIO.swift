@@ -103,7 +103,7 @@ public final class ContainerReader {
             .inconsistentHeader(path: path, field: field, reason: reason)
         }
         let version = try pre.u16("format version")
-        guard version == ContainerFormat.version else {
+        guard ContainerFormat.readableVersions.contains(version) else {
             throw .unsupportedFormatVersion(path: path, found: version, supported: ContainerFormat.version)
         }
         guard try pre.u16("reserved") == 0 else {
@@ -127,6 +127,9 @@ public final class ContainerReader {
         hash.update(data: storedHeaderDigest)
 
         let header = try ContainerFormat.decodeHeader(body, path: path)
+        if version == 1, header.scheme == .paillier, header.kind.isEncryptedTable {
+            throw .retiredPaillierPacking(path: path, version: version)
+        }
         let prefix = UInt64(ContainerFormat.preambleSize + headerLength + ContainerFormat.digestSize)
         let expectedSize = prefix + header.payloadByteCount + UInt64(ContainerFormat.digestSize)
         if available < expectedSize {
