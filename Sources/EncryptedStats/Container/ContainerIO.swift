@@ -66,6 +66,8 @@ public enum ContainerWriter {
 public final class ContainerReader {
     public let path: String
     public let header: ContainerHeader
+    /// The file's container format version (1 or 2; see `ContainerFormat.readableVersions`).
+    public let formatVersion: UInt16
     /// Size of the file in bytes.
     public let fileSize: UInt64
 
@@ -140,6 +142,7 @@ public final class ContainerReader {
             throw .trailingBytes(path: path, count: available - expectedSize)
         }
         self.header = header
+        self.formatVersion = version
         self.file = file
         self.hash = hash
     }

@@ -179,6 +179,9 @@ struct ContainerReaderTests {
         key.payloadByteCount = 44
         write(assemble(body: ContainerFormat.encodeHeader(key), chunks: [sampleChunks[0]], version: 1), path)
         #expect(try readAll(path).0 == key)
+        #expect(try ContainerReader(path: path).formatVersion == 1)
+        write(assemble(body: ContainerFormat.encodeHeader(key), chunks: [sampleChunks[0]]), path)
+        #expect(try ContainerReader(path: path).formatVersion == 2)
 
         write(Array("diagnosis,cases\nflu,3\n".utf8), path)
         #expect(throws: EncryptedStatsError.notAContainer(path: path)) { try readAll(path) }
