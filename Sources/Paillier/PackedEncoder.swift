@@ -235,6 +235,7 @@ public struct PackedEncoder: Sendable {
         guard !layout.isSigned else {
             throw PaillierError.invalidPackedLayout("signed layout: use encryptSigned")
         }
+        try layout.checkContributionBound(bound)
         var signed = [Int64]()
         signed.reserveCapacity(values.count)
         for (i, v) in values.enumerated() {

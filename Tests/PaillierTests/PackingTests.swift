@@ -103,6 +103,7 @@ struct PackingTests {
         }
         #expect(throws: PaillierError.self) { try encoder.encrypt([1], bound: 401) }
         #expect(throws: PaillierError.self) { try encoder.encrypt([0], bound: 0) }
+        #expect(throws: PaillierError.self) { try encoder.encrypt([UInt64.max], bound: UInt64.max) }
         #expect(throws: PaillierError.self) {
             try PackedCiphertexts(layout: layout, keyFingerprint: one.keyFingerprint, count: 3, bound: 401, contributions: 1,
                 ciphertexts: one.ciphertexts)

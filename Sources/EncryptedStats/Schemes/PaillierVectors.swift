@@ -97,7 +97,7 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
 
     public func encrypt(slots: ArraySlice<Int64>, bound: UInt64) throws(EncryptedStatsError) -> PaillierCiphertext {
         do {
-            return try encoder.encryptCiphertexts(slots, bound: bound, parallel: false)[0]
+            return try encryptor.encrypt(try packing.plaintext(packing: slots, bound: bound))
         } catch {
             throw .scheme(operation: "encrypt", reason: "\(error)")
         }
