@@ -99,9 +99,9 @@ do {
     var generator = SystemRandomNumberGenerator()
     let values = (0..<valueCount).map { _ in UInt64.random(in: 0...1000, using: &generator) }
     let packedIterations = max(3, iterations / 6)
-    var packed = try packer.encrypt(values)
-    let oneCore = try measure(packedIterations) { packed = try packer.encrypt(values, parallel: false) }
-    let twoCores = try measure(packedIterations) { packed = try packer.encrypt(values, parallel: true) }
+    var packed = try packer.encrypt(values, bound: 1000)
+    let oneCore = try measure(packedIterations) { packed = try packer.encrypt(values, bound: 1000, parallel: false) }
+    let twoCores = try measure(packedIterations) { packed = try packer.encrypt(values, bound: 1000, parallel: true) }
     guard try decryptor.decrypt(packed) == values else { fatalError("packed round trip mismatch") }
     print("packed_slots_per_ciphertext \(layout.slotsPerCiphertext)")
     print("packed_slot_bits \(layout.slotBits)")

@@ -21,6 +21,9 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case notAContainer(path: String)
     /// The container's format version is not one this build can read.
     case unsupportedFormatVersion(path: String, found: UInt16, supported: UInt16)
+    /// A version-1 Paillier table: its packing (48-bit signed digits) is no longer read; the table must be
+    /// encrypted again.
+    case retiredPaillierPacking(path: String, version: UInt16)
     /// The file ends before the section the header promises.
     case truncated(path: String, section: String, expectedBytes: UInt64, availableBytes: UInt64)
     /// Bytes follow the end of the container.
@@ -144,6 +147,10 @@ extension EncryptedStatsError: CustomStringConvertible {
             return "\(path): not an he-toolkit container (the file does not start with the container magic bytes)"
         case let .unsupportedFormatVersion(path, found, supported):
             return "\(path): container format version \(found) is not supported (this build reads version \(supported))"
+        case let .retiredPaillierPacking(path, version):
+            return "\(path): a Paillier table of container format version \(version), whose packing (48-bit signed slots) "
+                + "this build no longer reads; encrypt the site's table again with this he-cli (key files of version "
+                + "\(version) are still read)"
         case let .truncated(path, section, expected, available):
             return "\(path): file is truncated: \(section) needs \(expected) bytes but only \(available) remain"
         case let .trailingBytes(path, count):

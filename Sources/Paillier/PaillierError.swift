@@ -20,10 +20,11 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
     case keyMismatch
     /// A packed layout that cannot be built (slot bound too large for the key, zero contributions, ...).
     case invalidPackedLayout(String)
-    /// A value at `index` exceeds the per-contribution maximum declared by the packed layout.
+    /// A value at `index` exceeds the bound its contribution declared.
     case packedValueOutOfRange(index: Int, value: String, allowed: String)
-    /// Adding would let a slot exceed its declared bound: the sum is refused instead of wrapping.
-    case packedSlotOverflow(contributions: Int, maxContributions: Int)
+    /// Adding would let the declared bounds of a sum pass the layout's slot capacity: the sum is refused
+    /// instead of risking a carry into the neighbouring slot.
+    case packedSlotOverflow(bound: UInt64, capacity: UInt64)
     /// Packed vectors with different layouts or lengths cannot be combined.
     case packedShapeMismatch(String)
     /// A decrypted packed ciphertext does not decode under its layout (wrong key or corrupted data).
@@ -55,8 +56,8 @@ public enum PaillierError: Error, Equatable, Sendable, CustomStringConvertible {
             return "invalid packed layout: \(detail)"
         case let .packedValueOutOfRange(index, value, allowed):
             return "packed value \(value) at index \(index) outside the declared range \(allowed)"
-        case let .packedSlotOverflow(contributions, maxContributions):
-            return "sum would absorb \(contributions) contributions but the layout allows at most \(maxContributions): refusing to risk a slot overflow"
+        case let .packedSlotOverflow(bound, capacity):
+            return "the declared bounds of the sum add up to \(bound) but a slot holds at most \(capacity): refusing to risk a slot overflow"
         case let .packedShapeMismatch(detail):
             return "packed vectors do not match: \(detail)"
         case let .packedDecodeFailed(detail):

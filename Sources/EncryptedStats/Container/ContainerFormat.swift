@@ -1,12 +1,15 @@
-// Encoding and validation of container headers, format version 1 (docs/FORMAT.md is the specification).
+// Encoding and validation of container headers, format version 2 (docs/FORMAT.md is the specification).
 
 /// Constants of the container format.
 public enum ContainerFormat {
     /// `\x89 H E T K \r \n \x1a`: a non-ASCII first byte, the name, and the CR LF / Ctrl-Z trap of PNG, so
     /// text-mode transfers that alter line endings are caught as a wrong magic rather than a checksum error.
     public static let magic: [UInt8] = [0x89, 0x48, 0x45, 0x54, 0x4B, 0x0D, 0x0A, 0x1A]
-    /// The only format version this build reads and writes.
-    public static let version: UInt16 = 1
+    /// The format version this build writes.
+    public static let version: UInt16 = 2
+    /// Versions this build reads: version 1 keys and BFV tables mean the same as in version 2; version 1
+    /// Paillier tables (48-bit signed-digit packing) are refused with ``EncryptedStatsError/retiredPaillierPacking(path:version:)``.
+    public static let readableVersions: ClosedRange<UInt16> = 1 ... 2
     /// Magic (8) + version (2) + reserved (2) + header length (4).
     public static let preambleSize = 16
     /// SHA-256 digest length: the header digest and the trailing file digest.

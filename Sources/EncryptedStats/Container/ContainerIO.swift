@@ -66,6 +66,8 @@ public enum ContainerWriter {
 public final class ContainerReader {
     public let path: String
     public let header: ContainerHeader
+    /// The file's container format version (1 or 2; see `ContainerFormat.readableVersions`).
+    public let formatVersion: UInt16
     /// Size of the file in bytes.
     public let fileSize: UInt64
 
@@ -104,7 +106,7 @@ public final class ContainerReader {
             .inconsistentHeader(path: path, field: field, reason: reason)
         }
         let version = try pre.u16("format version")
-        guard version == ContainerFormat.version else {
+        guard ContainerFormat.readableVersions.contains(version) else {
             throw .unsupportedFormatVersion(path: path, found: version, supported: ContainerFormat.version)
         }
         guard try pre.u16("reserved") == 0 else {
@@ -128,6 +130,9 @@ public final class ContainerReader {
         hash.update(data: storedHeaderDigest)
 
         let header = try ContainerFormat.decodeHeader(body, path: path)
+        if version == 1, header.scheme == .paillier, header.kind.isEncryptedTable {
+            throw .retiredPaillierPacking(path: path, version: version)
+        }
         let prefix = UInt64(ContainerFormat.preambleSize + headerLength + ContainerFormat.digestSize)
         let expectedSize = prefix + header.payloadByteCount + UInt64(ContainerFormat.digestSize)
         if available < expectedSize {
@@ -138,6 +143,7 @@ public final class ContainerReader {
             throw .trailingBytes(path: path, count: available - expectedSize)
         }
         self.header = header
+        self.formatVersion = version
         self.file = file
         self.hash = hash
     }

@@ -31,7 +31,8 @@ public enum EncryptedTableFiles {
     @discardableResult
     public static func encrypt(_ table: CountTable, bound: UInt64, site: String, keys: SchemeKeys, to path: String,
                                progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> ContainerHeader {
-        let scheme = try SchemeRegistry.instance(for: keys.publicOnly, valueCount: table.values.count)
+        let scheme = try SchemeRegistry.instance(for: keys.publicOnly, valueCount: table.values.count, kind: table.kind,
+                                                 encoding: table.encoding)
         return try encrypt(table, bound: bound, site: site, scheme: scheme, keys: keys, to: path, progress: progress)
     }
 
@@ -75,6 +76,9 @@ public enum EncryptedTableFiles {
             if let expectedKey, h.publicKeyFingerprint != expectedKey.fingerprint {
                 throw .keyMismatch(keyPath: expectedKey.path, dataPath: path)
             }
+            if headers.isEmpty {
+                try checkLayout(h, schema: schema, path: path)
+            }
             if let first = headers.first {
                 let firstPath = inputs[0]
                 if h.scheme != first.scheme {
@@ -116,6 +120,23 @@ public enum EncryptedTableFiles {
         return headers
     }
 
+    /// Checks that a table's slot layout is the one every site derives for its scheme parameters, table kind
+    /// and value encoding (docs/FORMAT.md), so that files packed differently are refused before any arithmetic.
+    static func checkLayout(_ h: ContainerHeader, schema: TableSchema, path: String) throws(EncryptedStatsError) {
+        let expected = try SchemeRegistry.evaluator(scheme: h.scheme, parameters: h.parameters, kind: schema.kind,
+                                                    encoding: schema.encoding).layout
+        guard schema.layout == expected else {
+            throw .inconsistentHeader(path: path, field: "schema slot layout", reason:
+                "\(describe(schema.layout)), but a \(schema.kind) table of \(schema.encoding) values under this key is "
+                + "packed as \(describe(expected))")
+        }
+    }
+
+    static func describe(_ l: SlotLayout) -> String {
+        (l.slotBits > 0 ? "\(l.slotsPerCiphertext) slots of \(l.slotBits) bits" : "\(l.slotsPerCiphertext) batching slots")
+            + ", slot capacity \(l.slotCapacity)" + (l.maxContributions > 0 ? ", at most \(l.maxContributions) contributions" : "")
+    }
+
     /// Sums `inputs` (site files and earlier aggregates) into `output`. Headers are checked first; then each
     /// file is streamed chunk by chunk into one running sum, so memory does not grow with the number of inputs.
     @discardableResult
@@ -124,7 +145,8 @@ public enum EncryptedTableFiles {
                                  progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> ContainerHeader {
         let headers = try checkAggregation(inputs: inputs, expectedKey: expectedKey)
         let first = headers[0]
-        let evaluator = try SchemeRegistry.evaluator(scheme: first.scheme, parameters: first.parameters)
+        let evaluator = try SchemeRegistry.evaluator(scheme: first.scheme, parameters: first.parameters,
+                                                     kind: first.schema!.kind, encoding: first.schema!.encoding)
         return try aggregate(inputs: inputs, headers: headers, to: output, evaluator: evaluator, progress: progress)
     }
 
@@ -180,7 +202,7 @@ public enum EncryptedTableFiles {
         guard h.parameters == keys.parameters else {
             throw .incompatibleInputs(first: keyPath, second: path, reason: "different scheme parameters")
         }
-        let scheme = try SchemeRegistry.instance(for: keys)
+        let scheme = try SchemeRegistry.instance(for: keys, kind: schema.kind, encoding: schema.encoding)
         return try decrypt(reader, schema: schema, scheme: scheme, progress: progress)
     }
 
@@ -199,7 +221,7 @@ public enum EncryptedTableFiles {
             let count = min(per, schema.valueCount - index * per)
             do {
                 let c = try scheme.deserialize(bytes)
-                values += try scheme.decrypt(c, count: count)
+                values += try scheme.decrypt(c, count: count, bound: h.valueBound)
             } catch let EncryptedStatsError.scheme(_, reason) {
                 throw .invalidPayload(path: reader.path, chunk: index + 1, reason: reason)
             }

@@ -18,8 +18,14 @@ public protocol AdditiveVectorScheme: Sendable {
     /// Human-readable parameters for `inspect` (for example `n = 3072 bits`).
     var parameterSummary: [(String, String)] { get }
 
-    /// Encrypts up to `layout.slotsPerCiphertext` values (missing slots are zero). Requires a public key.
-    func encrypt(slots: ArraySlice<Int64>) throws(EncryptedStatsError) -> Ciphertext
+    /// Encrypts up to `layout.slotsPerCiphertext` values (missing slots are zero) of one contribution whose
+    /// values all lie within its declared `bound` (Paillier stores signed values with that offset). Requires a
+    /// public key.
+    func encrypt(slots: ArraySlice<Int64>, bound: UInt64) throws(EncryptedStatsError) -> Ciphertext
+    /// All ciphertexts of one contribution, in order, written-ready (after `compact`); `progress` is called with
+    /// (done, total) ciphertexts. The default encrypts one ciphertext after the other.
+    func encryptCiphertexts(_ values: [Int64], bound: UInt64,
+                            progress: ((Int, Int) -> Void)?) throws(EncryptedStatsError) -> [Ciphertext]
     /// The homomorphic sum of two ciphertexts (slot-wise).
     func add(_ a: Ciphertext, _ b: Ciphertext) throws(EncryptedStatsError) -> Ciphertext
     /// Prepares a ciphertext for writing: BFV switches to the smallest modulus that is still safe, Paillier
@@ -31,8 +37,9 @@ public protocol AdditiveVectorScheme: Sendable {
 
 /// A scheme instance that also holds the secret key.
 public protocol AdditiveVectorDecryptor: AdditiveVectorScheme {
-    /// Decrypts the first `count` slots of a ciphertext.
-    func decrypt(_ c: Ciphertext, count: Int) throws(EncryptedStatsError) -> [Int64]
+    /// Decrypts the first `count` slots of a ciphertext whose contributions declared bounds adding up to
+    /// `bound` (the container's value bound).
+    func decrypt(_ c: Ciphertext, count: Int, bound: UInt64) throws(EncryptedStatsError) -> [Int64]
 }
 
 /// A vector of encrypted integers with the bookkeeping that keeps sums correct: which sites contributed and an
@@ -68,16 +75,22 @@ extension AdditiveVectorScheme {
         if let i = values.firstIndex(where: { $0.magnitude > bound }) {
             throw .scheme(operation: "encrypt", reason: "value \(i + 1) exceeds the declared bound \(bound)")
         }
+        let cts = try encryptCiphertexts(values, bound: bound, progress: progress)
+        return EncryptedVector(ciphertexts: cts, count: values.count, valueBound: bound, contributors: [site])
+    }
+
+    public func encryptCiphertexts(_ values: [Int64], bound: UInt64,
+                                   progress: ((Int, Int) -> Void)?) throws(EncryptedStatsError) -> [Ciphertext] {
         let per = layout.slotsPerCiphertext
         var cts: [Ciphertext] = []
         let total = layout.ciphertextCount(forValues: values.count)
         cts.reserveCapacity(total)
         for start in stride(from: 0, to: values.count, by: per) {
-            let c = try encrypt(slots: values[start ..< min(start + per, values.count)])
+            let c = try encrypt(slots: values[start ..< min(start + per, values.count)], bound: bound)
             cts.append(try compact(c))
             progress?(cts.count, total)
         }
-        return EncryptedVector(ciphertexts: cts, count: values.count, valueBound: bound, contributors: [site])
+        return cts
     }
 
     /// Encrypts non-negative counts (each at most `bound`).
@@ -138,7 +151,7 @@ extension AdditiveVectorDecryptor {
         out.reserveCapacity(v.count)
         let per = layout.slotsPerCiphertext
         for (i, c) in v.ciphertexts.enumerated() {
-            out += try decrypt(c, count: min(per, v.count - i * per))
+            out += try decrypt(c, count: min(per, v.count - i * per), bound: v.valueBound)
         }
         return out
     }

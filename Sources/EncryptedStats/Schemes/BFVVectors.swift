@@ -106,7 +106,8 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         }
     }
 
-    public func encrypt(slots: ArraySlice<Int64>) throws(EncryptedStatsError) -> Ciphertext {
+    /// Encrypts the values in batching slots; BFV's slots are centred modulo t, so `bound` needs no offset.
+    public func encrypt(slots: ArraySlice<Int64>, bound: UInt64) throws(EncryptedStatsError) -> Ciphertext {
         guard let publicKey else { throw .scheme(operation: "encrypt", reason: "no public key is loaded") }
         do {
             let plaintext = try encoder.encode(Array(slots))
@@ -149,7 +150,7 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         return c
     }
 
-    public func decrypt(_ c: Ciphertext, count: Int) throws(EncryptedStatsError) -> [Int64] {
+    public func decrypt(_ c: Ciphertext, count: Int, bound: UInt64) throws(EncryptedStatsError) -> [Int64] {
         guard let secretKey else { throw .scheme(operation: "decrypt", reason: "no secret key is loaded") }
         do {
             let decryptor = Decryptor(secretKey: secretKey)

@@ -1,9 +1,18 @@
 import Paillier
 
-// Paillier conformance of the scheme-agnostic layer: values are packed into slots of `slotBits` bits as signed
-// digits, m = sum_j v_j 2^(slotBits * j), so negative values and sums of many contributions need no offsets.
-// A slot holds |v| <= 2^(slotBits - 1) - 1 after all additions; decryption recovers the centred plaintext and
-// reads the digits back by adding 2^(slotBits - 1) to every slot (no borrows can then occur).
+// Paillier conformance of the scheme-agnostic layer, on the Paillier library's bound-driven packing
+// (`PackedLayout`): slots of w bits, w the bit length of the largest value a slot may reach, and as many
+// slots per ciphertext as fit below 2^(|n| - 1).
+//
+// The slot capacity C (the largest |sum| a slot may reach) must be the same at every site, so it is derived
+// from what every site's file already shares, the table kind and the value encoding (docs/FORMAT.md):
+//   count tables         C = 2^47 - 1 (declared bounds of any size, e.g. the default --max-value 10^9 from
+//                        up to 140,000 sites)
+//   GWAS genotype counts C = 2^24 - 1 pooled samples (e.g. 1,000 sites of 16,000 samples, or 30 biobanks of
+//                        500,000), 24-bit slots: 127 counts per 3072-bit ciphertext
+// Counts are stored as they are; signed and fixed-point values v with |v| <= b (the site's declared bound)
+// are stored as v + b, so a sum whose declared bounds add up to B decodes by subtracting B. Aggregation
+// refuses any sum whose declared bounds pass C, so no slot can carry into its neighbour.
 //
 // Parameters field (docs/FORMAT.md): the canonical Paillier public-key encoding (`HEPK`, version, bits, n).
 // n is all an aggregator needs to add ciphertexts (a product mod n^2), so no key file is needed to aggregate,
@@ -14,18 +23,23 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
     public typealias Ciphertext = PaillierCiphertext
 
     public static let schemeID = SchemeID.paillier
-    /// Width of one packed slot.
-    public static let slotBits = 48
+    /// Slot capacity of count tables (any encoding).
+    public static let countTableCapacity: UInt64 = (1 << 47) - 1
+    /// Slot capacity of GWAS genotype-count tables: the largest pooled number of samples.
+    public static let gwasCapacity: UInt64 = (1 << 24) - 1
     /// Below this many ciphertexts, textbook encryption is used: building the DJN fixed-base table costs more
     /// than the encryptions it would speed up.
     public static let djnThreshold = 24
+    /// Ciphertexts encrypted together on all cores between two progress reports.
+    static let batchSize = 512
 
     public let publicKey: PaillierPublicKey
-    private let evaluator: PaillierEncryptor
+    private let encryptor: PaillierEncryptor
+    private let encoder: PackedEncoder
     private let secret: PaillierDecryptor?
+    /// The packing of this instance.
+    public let packing: PackedLayout
     public let layout: SlotLayout
-    /// 2^(slotBits - 1) in every slot: added before reading digits back.
-    private let digitOffset: BigInt
 
     public var parameters: [UInt8] { publicKey.serialized() }
     public var publicKeyFingerprint: Fingerprint { Fingerprint(unchecked: publicKey.fingerprint) }
@@ -35,70 +49,82 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
          ("ciphertext", "\(PaillierCiphertext.serializedByteCount(for: publicKey)) bytes (mod n^2)")]
     }
 
-    /// An instance for `publicKey` (and `secretKey` when decryption is needed).
-    public init(publicKey: PaillierPublicKey, secretKey: PaillierSecretKey? = nil,
-                randomizer: PaillierRandomizer = .textbook) {
-        self.publicKey = publicKey
-        self.evaluator = PaillierEncryptor(publicKey: publicKey, randomizer: randomizer)
-        self.secret = secretKey.map { PaillierDecryptor(secretKey: $0) }
-        let w = Self.slotBits
-        // |m| < 2^(w s - 1) <= 2^(bits - 3) < n / 2, so the centred plaintext is the packed integer itself.
-        let slots = (publicKey.bits - 2) / w
-        self.layout = SlotLayout(slotsPerCiphertext: slots, slotBits: w, slotCapacity: (1 << UInt64(w - 1)) - 1)
-        var words = [UInt64](repeating: 0, count: (slots * w + 63) / 64 + 1)
-        for j in 0 ..< slots {
-            let bit = j * w + w - 1
-            words[bit / 64] |= 1 << UInt64(bit % 64)
+    /// The packing every site uses for a table of `kind` with `encoding` under a `modulusBits`-bit key.
+    public static func packing(modulusBits: Int, kind: TableKind, encoding: ValueEncoding) throws(EncryptedStatsError) -> PackedLayout {
+        let capacity = kind == .gwasGenotypeCounts ? gwasCapacity : countTableCapacity
+        do {
+            return try PackedLayout(modulusBits: modulusBits, slotCapacity: capacity, signed: encoding != .count)
+        } catch {
+            throw .scheme(operation: "paillier packing", reason: "\(error)")
         }
-        self.digitOffset = BigInt(littleEndianWords: words)
+    }
+
+    /// An instance for `publicKey` (and `secretKey` when decryption is needed) packing tables of `kind` with
+    /// `encoding`.
+    public init(publicKey: PaillierPublicKey, secretKey: PaillierSecretKey? = nil, kind: TableKind = .countTable,
+                encoding: ValueEncoding = .count, randomizer: PaillierRandomizer = .textbook) throws(EncryptedStatsError) {
+        let packing = try Self.packing(modulusBits: publicKey.bits, kind: kind, encoding: encoding)
+        let encryptor = PaillierEncryptor(publicKey: publicKey, randomizer: randomizer)
+        self.publicKey = publicKey
+        self.encryptor = encryptor
+        self.secret = secretKey.map { PaillierDecryptor(secretKey: $0) }
+        self.packing = packing
+        do {
+            self.encoder = try PackedEncoder(layout: packing, encryptor: encryptor)
+        } catch {
+            throw .scheme(operation: "paillier packing", reason: "\(error)")
+        }
+        self.layout = SlotLayout(slotsPerCiphertext: packing.slotsPerCiphertext, slotBits: packing.slotBits,
+                                 slotCapacity: packing.slotCapacity)
     }
 
     /// An instance from the parameters field of a container (no secret key).
-    public init(parameters bytes: [UInt8]) throws(EncryptedStatsError) {
+    public init(parameters bytes: [UInt8], kind: TableKind = .countTable, encoding: ValueEncoding = .count) throws(EncryptedStatsError) {
+        let publicKey: PaillierPublicKey
         do {
-            self.init(publicKey: try PaillierPublicKey(serialized: bytes))
+            publicKey = try PaillierPublicKey(serialized: bytes)
         } catch {
             throw .scheme(operation: "paillier parameters", reason: "\(error)")
         }
+        try self.init(publicKey: publicKey, kind: kind, encoding: encoding)
     }
 
-    /// The same instance with the DJN randomiser (worth its table only for many ciphertexts).
-    public func withDJN() -> PaillierVectors {
-        PaillierVectors(publicKey: publicKey, secretKey: secret?.secretKey, randomizer: .djn)
+    /// The same instance with the DJN randomiser (worth its fixed-base table only for many ciphertexts).
+    public func withDJN(kind: TableKind, encoding: ValueEncoding) throws(EncryptedStatsError) -> PaillierVectors {
+        try PaillierVectors(publicKey: publicKey, secretKey: secret?.secretKey, kind: kind, encoding: encoding,
+                            randomizer: .djn)
     }
 
-    public func encrypt(slots: ArraySlice<Int64>) throws(EncryptedStatsError) -> PaillierCiphertext {
-        guard slots.count <= layout.slotsPerCiphertext else {
-            throw .scheme(operation: "encrypt", reason: "\(slots.count) values exceed the \(layout.slotsPerCiphertext) slots of a ciphertext")
-        }
-        let w = Self.slotBits
-        let half = UInt64(1) << UInt64(w - 1)
-        // Digits shifted by 2^(w-1) are non-negative, so the packing is a plain bit concatenation.
-        var words = [UInt64](repeating: 0, count: (layout.slotsPerCiphertext * w + 63) / 64 + 1)
-        for (j, v) in slots.enumerated() {
-            guard v.magnitude <= layout.slotCapacity else {
-                throw .scheme(operation: "encrypt", reason: "value \(v) exceeds the slot capacity \(layout.slotCapacity)")
-            }
-            let d = UInt64(bitPattern: v) &+ half
-            let position = j * w
-            words[position / 64] |= d << UInt64(position % 64)
-            if position % 64 + w > 64 { words[position / 64 + 1] |= d >> UInt64(64 - position % 64) }
-        }
-        for j in slots.count ..< layout.slotsPerCiphertext {
-            let position = j * w
-            words[position / 64] |= half << UInt64(position % 64)
-            if position % 64 + w > 64 { words[position / 64 + 1] |= half >> UInt64(64 - position % 64) }
-        }
-        let m = BigInt(littleEndianWords: words) - digitOffset
+    public func encrypt(slots: ArraySlice<Int64>, bound: UInt64) throws(EncryptedStatsError) -> PaillierCiphertext {
         do {
-            return try evaluator.encrypt(m)
+            return try encryptor.encrypt(try packing.plaintext(packing: slots, bound: bound))
         } catch {
             throw .scheme(operation: "encrypt", reason: "\(error)")
         }
     }
 
+    /// All ciphertexts of one contribution, encrypted on all cores in batches of `batchSize` (in order;
+    /// `progress` is called on the calling thread after each batch).
+    public func encryptCiphertexts(_ values: [Int64], bound: UInt64,
+                                   progress: ((Int, Int) -> Void)?) throws(EncryptedStatsError) -> [PaillierCiphertext] {
+        let per = packing.slotsPerCiphertext
+        let total = packing.ciphertextCount(forValues: values.count)
+        var out: [PaillierCiphertext] = []
+        out.reserveCapacity(total)
+        do {
+            for first in stride(from: 0, to: total, by: Self.batchSize) {
+                let last = min(first + Self.batchSize, total)
+                out += try encoder.encryptCiphertexts(values[first * per ..< min(last * per, values.count)], bound: bound)
+                progress?(out.count, total)
+            }
+        } catch {
+            throw .scheme(operation: "encrypt", reason: "\(error)")
+        }
+        return out
+    }
+
     public func add(_ a: PaillierCiphertext, _ b: PaillierCiphertext) throws(EncryptedStatsError) -> PaillierCiphertext {
-        evaluator.add(a, b)
+        encryptor.add(a, b)
     }
 
     public func compact(_ c: PaillierCiphertext) throws(EncryptedStatsError) -> PaillierCiphertext { c }
@@ -113,50 +139,34 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
         }
     }
 
-    public func decrypt(_ c: PaillierCiphertext, count: Int) throws(EncryptedStatsError) -> [Int64] {
+    public func decrypt(_ c: PaillierCiphertext, count: Int, bound: UInt64) throws(EncryptedStatsError) -> [Int64] {
         guard let secret else { throw .scheme(operation: "decrypt", reason: "no secret key is loaded") }
-        let m: BigInt
         do {
-            m = try secret.decryptSigned(c)
+            return try packing.values(unpacking: try secret.decrypt(c), count: count, bound: bound)
+        } catch PaillierError.packedDecodeFailed(let detail) {
+            throw .scheme(operation: "decrypt", reason: "the plaintext does not decode as packed slots: \(detail)")
         } catch {
             throw .scheme(operation: "decrypt", reason: "\(error)")
         }
-        let w = Self.slotBits
-        let s = layout.slotsPerCiphertext
-        let shifted = m + digitOffset
-        guard shifted.signum >= 0, shifted.bitWidth <= s * w else {
-            throw .scheme(operation: "decrypt", reason: "the plaintext does not decode as packed slots (wrong key or damaged ciphertext)")
-        }
-        let words = shifted.littleEndianWords(count: (s * w + 63) / 64 + 1)!
-        let half = UInt64(1) << UInt64(w - 1)
-        let mask = (UInt64(1) << UInt64(w)) - 1
-        var out: [Int64] = []
-        out.reserveCapacity(count)
-        for j in 0 ..< s {
-            let position = j * w
-            var d = words[position / 64] >> UInt64(position % 64)
-            if position % 64 + w > 64 { d |= words[position / 64 + 1] << UInt64(64 - position % 64) }
-            let v = Int64(d & mask) - Int64(half)
-            if j < count {
-                out.append(v)
-            } else if v != 0 {
-                throw .scheme(operation: "decrypt", reason: "unused slot \(j + 1) is not zero (wrong key or damaged ciphertext)")
-            }
-        }
-        return out
     }
 
-    /// Packs already encrypted single values (for example python-paillier ciphertexts of integers) into one
-    /// packed ciphertext by Horner's rule: C = (...(c_{k-1}^(2^w) c_{k-2})^(2^w) ...) c_0.
-    public func pack(_ singles: ArraySlice<PaillierCiphertext>) throws(EncryptedStatsError) -> PaillierCiphertext {
+    /// Packs already encrypted single values (for example python-paillier ciphertexts of integers v_j, each
+    /// with |v_j| <= `bound`) into one packed ciphertext: Horner's rule
+    /// C = (...(c_{k-1}^(2^w) c_{k-2})^(2^w) ...) c_0 gives sum_j v_j 2^(w j), then signed layouts add the
+    /// public offset sum_j bound 2^(w j) (no randomness is needed: the singles carry it).
+    public func pack(_ singles: ArraySlice<PaillierCiphertext>, bound: UInt64) throws(EncryptedStatsError) -> PaillierCiphertext {
         guard let last = singles.last, singles.count <= layout.slotsPerCiphertext else {
             throw .scheme(operation: "pack", reason: "between 1 and \(layout.slotsPerCiphertext) ciphertexts are needed")
         }
-        let shift = BigInt(1) << Self.slotBits
+        let shift = BigInt(1) << packing.slotBits
         var acc = last
         do {
             for c in singles.dropLast().reversed() {
-                acc = evaluator.add(try evaluator.multiply(acc, byScalar: shift), c)
+                acc = encryptor.add(try encryptor.multiply(acc, byScalar: shift), c)
+            }
+            if packing.isSigned {
+                let offsets = [Int64](repeating: 0, count: singles.count)
+                acc = try encryptor.addPlain(acc, try packing.plaintext(packing: offsets[...], bound: bound))
             }
         } catch {
             throw .scheme(operation: "pack", reason: "\(error)")

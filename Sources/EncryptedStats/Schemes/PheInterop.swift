@@ -11,7 +11,8 @@ import Paillier
 //    "rows": [{"label": "asthma", "values": [{"v": "<ciphertext, decimal>", "e": 0}, ...]}, ...]}
 //
 // Each value is one phe EncryptedNumber of an integer (exponent 0; decimals are scaled to integers by the site
-// before encryption). The singles are packed under encryption (see `PaillierVectors.pack`).
+// before encryption). The singles are packed under encryption into the count-table packing of the value type,
+// signed values with the declared bound as offset (see `PaillierVectors.pack`).
 // `scripts/phe_encrypt_table.py` writes this format from a CSV table.
 
 public enum PheInterop {
@@ -161,14 +162,14 @@ public enum PheInterop {
                 }
             }
         }
-        let scheme = PaillierVectors(publicKey: pk)
+        let scheme = try PaillierVectors(publicKey: pk, kind: .countTable, encoding: encoding)
         guard bound >= 1, bound <= scheme.layout.slotCapacity else {
             throw .scheme(operation: "import", reason: "the declared bound \(bound) is outside 1...\(scheme.layout.slotCapacity)")
         }
         let per = scheme.layout.slotsPerCiphertext
         var chunks: [[UInt8]] = []
         for start in stride(from: 0, to: singles.count, by: per) {
-            chunks.append(scheme.serialize(try scheme.pack(singles[start ..< min(start + per, singles.count)])))
+            chunks.append(scheme.serialize(try scheme.pack(singles[start ..< min(start + per, singles.count)], bound: bound)))
         }
         let schema = TableSchema(rowHeader: table.row_header, rowLabels: table.rows.map(\.label),
                                  columnLabels: table.columns, encoding: encoding, layout: scheme.layout)

@@ -88,9 +88,11 @@ public enum SchemeRegistry {
         }
     }
 
-    /// An instance for encryption (and decryption when `keys` holds a secret key). `valueCount` lets the
-    /// scheme choose its fastest method for that many values.
-    public static func instance(for keys: SchemeKeys, valueCount: Int = 0) throws(EncryptedStatsError) -> any AdditiveVectorDecryptor {
+    /// An instance for encryption (and decryption when `keys` holds a secret key) of tables of `kind` with
+    /// `encoding` (Paillier packs by them; BFV's batching is the same for all). `valueCount` lets the scheme
+    /// choose its fastest method for that many values.
+    public static func instance(for keys: SchemeKeys, valueCount: Int = 0, kind: TableKind = .countTable,
+                                encoding: ValueEncoding = .count) throws(EncryptedStatsError) -> any AdditiveVectorDecryptor {
         switch keys.scheme {
         case .paillier:
             do {
@@ -99,8 +101,9 @@ public enum SchemeRegistry {
                 if let sk, sk.publicKey != pk {
                     throw EncryptedStatsError.scheme(operation: "load key", reason: "the secret key does not belong to the public key")
                 }
-                let v = PaillierVectors(publicKey: pk, secretKey: sk)
-                return v.layout.ciphertextCount(forValues: valueCount) >= PaillierVectors.djnThreshold ? v.withDJN() : v
+                let v = try PaillierVectors(publicKey: pk, secretKey: sk, kind: kind, encoding: encoding)
+                return v.layout.ciphertextCount(forValues: valueCount) >= PaillierVectors.djnThreshold
+                    ? try v.withDJN(kind: kind, encoding: encoding) : v
             } catch let e as EncryptedStatsError {
                 throw e
             } catch {
@@ -111,10 +114,12 @@ public enum SchemeRegistry {
         }
     }
 
-    /// An instance that can add and (de)serialise ciphertexts, from a container's parameters field only.
-    public static func evaluator(scheme: SchemeID, parameters: [UInt8]) throws(EncryptedStatsError) -> any AdditiveVectorDecryptor {
+    /// An instance that can add and (de)serialise ciphertexts of tables of `kind` with `encoding`, from a
+    /// container's parameters field only.
+    public static func evaluator(scheme: SchemeID, parameters: [UInt8], kind: TableKind = .countTable,
+                                 encoding: ValueEncoding = .count) throws(EncryptedStatsError) -> any AdditiveVectorDecryptor {
         switch scheme {
-        case .paillier: return try PaillierVectors(parameters: parameters)
+        case .paillier: return try PaillierVectors(parameters: parameters, kind: kind, encoding: encoding)
         case .bfv: return BFVVectors(parameters: try BFVVectors.decodeParameters(parameters))
         }
     }

@@ -70,7 +70,8 @@ struct Encrypt: ParsableCommand {
         try reportingErrors {
             try refuseOutputsReplacingInputs(outputs: [out], inputs: [input, publicKey])
             let keys = try KeyFiles.readPublic(publicKey)
-            let capacity = try SchemeRegistry.evaluator(scheme: keys.scheme, parameters: keys.parameters).layout.slotCapacity
+            let capacity = try SchemeRegistry.evaluator(scheme: keys.scheme, parameters: keys.parameters,
+                                                        encoding: encoding).layout.slotCapacity
             let maxValue = self.maxValue ?? EncryptedTableFiles.defaultMaxValue(slotCapacity: capacity, encoding: encoding)
             guard let bound = CountTableReader.storedBound(maxValue: maxValue, encoding: encoding), bound <= capacity else {
                 throw ValidationError("--max-value \(maxValue) does not fit this key's slots (at most \(capacity) "

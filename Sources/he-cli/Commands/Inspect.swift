@@ -32,7 +32,7 @@ struct Inspect: ParsableCommand {
 
             var lines: [(String, String)] = []
             lines.append(("file", file))
-            lines.append(("format", "he-toolkit container, version \(ContainerFormat.version)"))
+            lines.append(("format", "he-toolkit container, version \(reader.formatVersion)"))
             lines.append(("content", h.kind.description))
             lines.append(("integrity", "SHA-256 verified (header and whole file)"))
             lines.append(("scheme", h.scheme.description))

@@ -36,7 +36,7 @@ private func sampleHeader(kind: ContentKind = .siteTable, contributors: [String]
 private let sampleChunks: [[UInt8]] = [Array(repeating: 0xA5, count: 40), Array(0 ..< 40)]
 
 /// A container assembled by hand from a header body, so tests can write headers the writer would never produce.
-private func assemble(body: [UInt8], chunks: [[UInt8]], version: UInt16 = 1) -> [UInt8] {
+private func assemble(body: [UInt8], chunks: [[UInt8]], version: UInt16 = ContainerFormat.version) -> [UInt8] {
     var bytes = ContainerFormat.magic
     withUnsafeBytes(of: version.littleEndian) { bytes += $0 }
     bytes += [0, 0]
@@ -156,12 +156,34 @@ struct ContainerReaderTests {
         filled.payloadChunkCount = 2
         filled.payloadByteCount = 88
         let path = dir.file("v.he")
-        write(assemble(body: ContainerFormat.encodeHeader(filled), chunks: sampleChunks, version: 2), path)
-        #expect(throws: EncryptedStatsError.unsupportedFormatVersion(path: path, found: 2, supported: 1)) {
-            try readAll(path)
+        #expect(ContainerFormat.version == 2)
+        for version: UInt16 in [0, 3, 0xFFFF] {
+            write(assemble(body: ContainerFormat.encodeHeader(filled), chunks: sampleChunks, version: version), path)
+            #expect(throws: EncryptedStatsError.unsupportedFormatVersion(path: path, found: version, supported: 2)) {
+                try readAll(path)
+            }
         }
         let error = try #require(throws: EncryptedStatsError.self) { try readAll(path) }
-        #expect(error.description.contains("format version 2 is not supported"))
+        #expect(error.description.contains("format version 65535 is not supported"))
+
+        // Version 1 Paillier tables (48-bit signed-digit packing) are refused with their own message; version 1
+        // key files and BFV tables mean the same in version 2 and are read.
+        write(assemble(body: ContainerFormat.encodeHeader(filled), chunks: sampleChunks, version: 1), path)
+        #expect(throws: EncryptedStatsError.retiredPaillierPacking(path: path, version: 1)) { try readAll(path) }
+        let retired = try #require(throws: EncryptedStatsError.self) { try readAll(path) }
+        #expect(retired.description.contains("encrypt the site's table again"))
+        var bfv = filled
+        bfv.scheme = .bfv
+        write(assemble(body: ContainerFormat.encodeHeader(bfv), chunks: sampleChunks, version: 1), path)
+        #expect(try readAll(path).0 == bfv)
+        var key = sampleHeader(kind: .publicKey)
+        key.payloadChunkCount = 1
+        key.payloadByteCount = 44
+        write(assemble(body: ContainerFormat.encodeHeader(key), chunks: [sampleChunks[0]], version: 1), path)
+        #expect(try readAll(path).0 == key)
+        #expect(try ContainerReader(path: path).formatVersion == 1)
+        write(assemble(body: ContainerFormat.encodeHeader(key), chunks: [sampleChunks[0]]), path)
+        #expect(try ContainerReader(path: path).formatVersion == 2)
 
         write(Array("diagnosis,cases\nflu,3\n".utf8), path)
         #expect(throws: EncryptedStatsError.notAContainer(path: path)) { try readAll(path) }
