@@ -146,7 +146,7 @@ extension EncryptedStatsError: CustomStringConvertible {
         case let .notAContainer(path):
             return "\(path): not an he-toolkit container (the file does not start with the container magic bytes)"
         case let .unsupportedFormatVersion(path, found, supported):
-            return "\(path): container format version \(found) is not supported (this build reads version \(supported))"
+            return "\(path): container format version \(found) is not supported (this build reads versions up to \(supported))"
         case let .retiredPaillierPacking(path, version):
             return "\(path): a Paillier table of container format version \(version), whose packing (48-bit signed slots) "
                 + "this build no longer reads; encrypt the site's table again with this he-cli (key files of version "

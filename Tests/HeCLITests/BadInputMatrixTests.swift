@@ -207,9 +207,9 @@ private let containerCases: [BadInput] = [
              args: ["aggregate", "--out", "out.he", "b.he", "bad.he"], code: 65,
              message: ["bad.he: not an he-toolkit container (the file does not start with the container magic bytes)"]),
     BadInput(name: "unsupported container version",
-             setup: damaged("pub.hekey", as: "bad.he") { b in var b = b; b[8] = 2; return b },
+             setup: damaged("pub.hekey", as: "bad.he") { b in var b = b; b[8] = 3; return b },
              args: ["encrypt", "--public-key", "bad.he", "--site", "z", "--in", "t.csv", "--out", "out.he"], code: 65,
-             message: ["bad.he: container format version 2 is not supported (this build reads version 1)"]),
+             message: ["bad.he: container format version 3 is not supported (this build reads versions up to 2)"]),
     BadInput(name: "damaged length prefix of a payload chunk",
              setup: damaged("sec.hekey", as: "bad.he") { b in
                  // The secret key's second chunk: its length prefix follows the first chunk (the public key).
@@ -233,7 +233,7 @@ private let containerCases: [BadInput] = [
     BadInput(name: "decrypted values beyond the declared bound, with valid checksums",
              setup: rewritten("ab.he", as: "bad.he") { header, _ in header.valueBound = 1 },
              args: ["decrypt", "--secret-key", "sec.hekey", "--in", "bad.he", "--out", "out.csv"], code: 65,
-             message: ["bad.he: payload chunk 1: a decrypted value lies outside the declared bound 1"]),
+             message: ["bad.he: payload chunk 1: the plaintext does not decode as packed slots: slot 0 holds 24, above 1, the most the declared bounds allow"]),
     BadInput(name: "inspect of a truncated file", setup: damaged("ab.he", as: "bad.he") { Array($0.dropLast(40)) },
              args: ["inspect", "bad.he"], code: 65, message: ["bad.he: file is truncated: payload and checksum needs"]),
     BadInput(name: "inspect of a table", args: ["inspect", "t.csv"], code: 65, message: ["t.csv: not an he-toolkit container"]),
