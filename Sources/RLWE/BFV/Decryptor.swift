@@ -42,10 +42,10 @@ public struct Decryptor: Sendable {
                 var fraction = 0.0
                 for i in 0..<k {
                     let q = moduli[i]
-                    let y = level.qHatInverse[i].multiply(xb[i * n + j], modulus: q)
-                    let p = y.multipliedFullWidth(by: t)
-                    let r = q.reduce(high: p.high, low: p.low)
-                    let quotient = (p.low &- r) &* level.inverse64[i]  // exact: (y t - r) / q_i < t
+                    let x = xb[i * n + j]
+                    let y = level.qHatInverse[i].multiply(x, modulus: q)
+                    let r = level.qHatInverseTimesT[i].multiply(x, modulus: q)  // [y t]_(q_i)
+                    let quotient = (y &* t &- r) &* level.inverse64[i]  // exact: (y t - r) / q_i < t
                     integer = tm.add(integer, quotient)
                     fraction += Double(r) * inverseQ[i]
                 }
