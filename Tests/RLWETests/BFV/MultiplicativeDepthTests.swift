@@ -36,6 +36,14 @@ import Testing
         let keySwitchBound = Int((p.logQ - 1 - log2(Double(p.plaintextModulus)) - log2(qMax)
             - log2(350 * k * Double(n)) / 2).rounded(.down)) - 1
 
+        // Debug builds (the AddressSanitizer pass) stop the two largest presets after two multiplications:
+        // the same code as the full chains of the smaller presets, at a fraction of the cost.
+        #if DEBUG
+        let fullChain = n <= 8192
+        #else
+        let fullChain = true
+        #endif
+
         var values = f.randomValues()
         var c = try f.encryptor.encrypt(f.encoder.encode(values))
         var budgets: [Int] = []
@@ -64,13 +72,14 @@ import Testing
                 rotated.append(rb)
                 #expect(rb >= min(b - 1, keySwitchBound), "depth \(d): budget \(rb) after rotation, \(b) before")
             }
-            if b == 0 { break }
+            if b == 0 || (!fullChain && d == 2) { break }
             d += 1
             // Each multiplication costs more than 40 bits and the budget at the supported depth is below that.
             #expect(d <= depth + 1, "budget \(b) left after \(d - 1) multiplications; supported depth \(depth)")
             if d > depth + 1 { break }
         }
         print("noise budget \(preset) after 0, 1, ... multiplications: \(budgets); after a rotation at depth 0, 1, \(depth): \(rotated)")
+        guard fullChain else { return }
         // The supported depth is reached, and the next multiplication exhausts the budget.
         #expect(budgets.count == depth + 2, "budget exhausted after \(budgets.count - 1) multiplications, documented \(depth) + 1")
         #expect(budgets.last == 0)
