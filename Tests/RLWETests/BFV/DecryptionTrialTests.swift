@@ -52,6 +52,19 @@ import Testing
         return out
     }
 
+    /// The sum of `count` >= 1 copies of c, by doubling (log2(count) additions).
+    static func sumOfCopies(_ ev: Evaluator, _ c: Ciphertext, count: Int) throws -> Ciphertext {
+        var result: Ciphertext? = nil
+        var power = c
+        var e = count
+        while e > 0 {
+            if e & 1 == 1 { result = try result.map { try ev.add($0, power) } ?? power }
+            power = try ev.add(power, power)
+            e >>= 1
+        }
+        return result!
+    }
+
     static func share(_ total: Int, worker: Int, of workers: Int) -> Int {
         total / workers + (worker < total % workers ? 1 : 0)
     }
@@ -85,21 +98,14 @@ import Testing
                 for i in 0..<n { groupValues[i] = tm.add(groupValues[i], values[i]) }
                 sitesInGroup += 1
                 if sitesInGroup == sitesPerAggregate {
-                    // repeats x groupSum by doubling: an aggregate of sitesPerAggregate x repeats ciphertexts.
-                    var result: Ciphertext? = nil
-                    var power = groupSum!
-                    var e = repeats
-                    while e > 0 {
-                        if e & 1 == 1 { result = try result.map { try ev.add($0, power) } ?? power }
-                        power = try ev.add(power, power)
-                        e >>= 1
-                    }
+                    // repeats x groupSum: an aggregate of sitesPerAggregate x repeats ciphertexts.
+                    let result = try sumOfCopies(ev, groupSum!, count: repeats)
                     let factor = tm.reduce(UInt64(repeats))
                     let expected = groupValues.map { tm.multiply($0, factor) }
-                    if try f.encoder.decode(f.decryptor.decrypt(result!)) != expected {
+                    if try f.encoder.decode(f.decryptor.decrypt(result)) != expected {
                         r.failures.append("aggregate ending at trial \(trial)")
                     }
-                    r.aggregate.append(try f.decryptor.noiseBudget(result!))
+                    r.aggregate.append(try f.decryptor.noiseBudget(result))
                     groupSum = nil
                     groupValues = [UInt64](repeating: 0, count: n)
                     sitesInGroup = 0
@@ -193,17 +199,10 @@ import Testing
         let values = f.randomValues(below: 1000)
         let small = try ev.modSwitchToSmallest(f.encryptor.encrypt(f.encoder.encode(values)))
         let k = p.aggregateCapacity()
-        var result: Ciphertext? = nil
-        var power = small
-        var e = k
-        while e > 0 {
-            if e & 1 == 1 { result = try result.map { try ev.add($0, power) } ?? power }
-            power = try ev.add(power, power)
-            e >>= 1
-        }
+        let result = try Self.sumOfCopies(ev, small, count: k)
         let expected = values.map { tm.multiply($0, tm.reduce(UInt64(k))) }
-        #expect(try f.encoder.decode(f.decryptor.decrypt(result!)) == expected)
-        #expect(try f.decryptor.noiseBudget(result!) >= 1)
+        #expect(try f.encoder.decode(f.decryptor.decrypt(result)) == expected)
+        #expect(try f.decryptor.noiseBudget(result) >= 1)
         // And a realistic aggregate: 20 different sites, 2^20 per slot each, summed after switching.
         var sites: [Ciphertext] = []
         var total = [UInt64](repeating: 0, count: p.degree)
