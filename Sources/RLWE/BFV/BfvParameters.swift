@@ -202,6 +202,8 @@ final class LevelConstants: Sendable {
     let delta: [UInt64]
     /// (Q_l / q_i)^-1 mod q_i.
     let qHatInverse: [ShoupMultiplier]
+    /// t (Q_l / q_i)^-1 mod q_i (decryption: [y_i t]_(q_i) in one Shoup multiplication).
+    let qHatInverseTimesT: [ShoupMultiplier]
     /// q_i^-1 mod 2^64 (exact division).
     let inverse64: [UInt64]
     let composer: CrtComposer
@@ -227,6 +229,9 @@ final class LevelConstants: Sendable {
             return q.multiply(q.negate(q.reduce(qt)), tInv)
         }
         qHatInverse = CrtComposer.puncturedProductInverses(moduli)
+        qHatInverseTimesT = zip(moduli, qHatInverse).map { q, h in
+            ShoupMultiplier(q.multiply(h.operand, q.reduce(t.value)), modulus: q)
+        }
         inverse64 = moduli.map { q in
             // Newton iteration for the inverse modulo 2^64 of an odd number.
             var x: UInt64 = q.value

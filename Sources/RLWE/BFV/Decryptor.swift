@@ -42,10 +42,10 @@ public struct Decryptor: Sendable {
                 var fraction = 0.0
                 for i in 0..<k {
                     let q = moduli[i]
-                    let y = level.qHatInverse[i].multiply(xb[i * n + j], modulus: q)
-                    let p = y.multipliedFullWidth(by: t)
-                    let r = q.reduce(high: p.high, low: p.low)
-                    let quotient = (p.low &- r) &* level.inverse64[i]  // exact: (y t - r) / q_i < t
+                    let x = xb[i * n + j]
+                    let y = level.qHatInverse[i].multiply(x, modulus: q)
+                    let r = level.qHatInverseTimesT[i].multiply(x, modulus: q)  // [y t]_(q_i)
+                    let quotient = (y &* t &- r) &* level.inverse64[i]  // exact: (y t - r) / q_i < t
                     integer = tm.add(integer, quotient)
                     fraction += Double(r) * inverseQ[i]
                 }
@@ -63,17 +63,7 @@ public struct Decryptor: Sendable {
         x.multiply(byScalar: parameters.plaintextModulus)
         let level = parameters.level(ct.limbCount)
         let n = parameters.degree
-        let k = level.context.limbCount
-        let q = level.composer.product
-        let halfQ = BigWords.halved(q)
-        var maxBits = 0
-        var residues = [UInt64](repeating: 0, count: k)
-        for j in 0..<n {
-            for i in 0..<k { residues[i] = x.data[i * n + j] }
-            let v = level.composer.compose(residues)
-            let magnitude = BigWords.compare(v, halfQ) > 0 ? BigWords.difference(q, v) : v
-            maxBits = max(maxBits, BigWords.bitLength(magnitude))
-        }
-        return max(0, BigWords.bitLength(q) - maxBits - 1)
+        let maxBits = x.data.withUnsafeBufferPointer { level.composer.maxCenteredBitLength($0, degree: n) }
+        return max(0, BigWords.bitLength(level.composer.product) - maxBits - 1)
     }
 }

@@ -300,67 +300,70 @@ public struct Evaluator: Sendable {
     }
 
     /// Key switching by RNS digits: for c over Q_l, returns (sum_i [c]_(q_i) b_i, sum_i [c]_(q_i) a_i).
-    /// The products are accumulated in 128 bits over all digits (each is below 2^122, so up to 64 digits
-    /// fit) and reduced once.
+    ///
+    /// Prime by prime: for each q_j, every digit [c]_(q_i) is reduced modulo q_j and transformed into one
+    /// N-word scratch limb, and its products with the key limbs are accumulated in 128 bits (each is below
+    /// 2^122, so up to 64 digits fit) in four N-word accumulators that stay in cache; one reduction per
+    /// coefficient at the end. The same l^2 forward NTTs as digit by digit, without the l x N accumulators.
     func keySwitch(_ c: RnsPoly<Coeff>, key: KeySwitchKey) -> (RnsPoly<Coeff>, RnsPoly<Coeff>) {
         let l = c.limbCount
         let context = c.context
         let n = parameters.degree
-        let size = l * n
-        var lo0 = [UInt64](repeating: 0, count: size)
-        var hi0 = [UInt64](repeating: 0, count: size)
-        var lo1 = [UInt64](repeating: 0, count: size)
-        var hi1 = [UInt64](repeating: 0, count: size)
-        for i in 0..<l {
-            var digit = RnsPoly<Coeff>(zeroIn: context)
-            let qi = context.moduli[i].value
-            c.data.withUnsafeBufferPointer { src in
-                digit.data.withUnsafeMutableBufferPointer { dst in
-                    let s = src.baseAddress! + i * n
-                    for (j, q) in context.moduli.enumerated() {
-                        let d = dst.baseAddress! + j * n
-                        if q.value >= qi {
-                            for x in 0..<n { d[x] = s[x] }
-                        } else {
-                            for x in 0..<n { d[x] = q.reduce(s[x]) }
-                        }
-                    }
-                }
-            }
-            let de = digit.forwardNtt()
-            // The key polynomials live over all primes; their first l limbs are the level-l residues.
-            de.data.withUnsafeBufferPointer { dp in
-                key.b[i].data.withUnsafeBufferPointer { bp in
-                    key.a[i].data.withUnsafeBufferPointer { ap in
-                        lo0.withUnsafeMutableBufferPointer { l0 in
-                            hi0.withUnsafeMutableBufferPointer { h0 in
-                                lo1.withUnsafeMutableBufferPointer { l1 in
-                                    hi1.withUnsafeMutableBufferPointer { h1 in
-                                        for x in 0..<size {
-                                            let d = dp[x]
-                                            let p0 = d.multipliedFullWidth(by: bp[x])
-                                            let (s0, o0) = l0[x].addingReportingOverflow(p0.low)
-                                            l0[x] = s0
-                                            h0[x] = h0[x] &+ p0.high &+ (o0 ? 1 : 0)
-                                            let p1 = d.multipliedFullWidth(by: ap[x])
-                                            let (s1, o1) = l1[x].addingReportingOverflow(p1.low)
-                                            l1[x] = s1
-                                            h1[x] = h1[x] &+ p1.high &+ (o1 ? 1 : 0)
+        var acc0 = RnsPoly<Eval>(zeroIn: context)
+        var acc1 = RnsPoly<Eval>(zeroIn: context)
+        var scratch = [UInt64](repeating: 0, count: n)
+        var sums = [UInt64](repeating: 0, count: 4 * n)
+        c.data.withUnsafeBufferPointer { src in
+            acc0.data.withUnsafeMutableBufferPointer { out0 in
+                acc1.data.withUnsafeMutableBufferPointer { out1 in
+                    scratch.withUnsafeMutableBufferPointer { digit in
+                        sums.withUnsafeMutableBufferPointer { sb in
+                            let d = digit.baseAddress!
+                            let lo0 = sb.baseAddress!
+                            let hi0 = lo0 + n
+                            let lo1 = hi0 + n
+                            let hi1 = lo1 + n
+                            for j in 0..<l {
+                                let q = context.moduli[j]
+                                let table = context.tables[j]
+                                for x in 0..<(4 * n) { lo0[x] = 0 }
+                                for i in 0..<l {
+                                    let s = src.baseAddress! + i &* n
+                                    if q.value >= context.moduli[i].value {
+                                        for x in 0..<n { d[x] = s[x] }
+                                    } else {
+                                        for x in 0..<n { d[x] = q.reduce(s[x]) }
+                                    }
+                                    table.forward(digit)
+                                    // The key polynomials live over all primes; limb j is the residue mod q_j.
+                                    key.b[i].data.withUnsafeBufferPointer { bp in
+                                        key.a[i].data.withUnsafeBufferPointer { ap in
+                                            let b = bp.baseAddress! + j &* n
+                                            let a = ap.baseAddress! + j &* n
+                                            for x in 0..<n {
+                                                let v = d[x]
+                                                let p0 = v.multipliedFullWidth(by: b[x])
+                                                let (s0, o0) = lo0[x].addingReportingOverflow(p0.low)
+                                                lo0[x] = s0
+                                                hi0[x] = hi0[x] &+ p0.high &+ (o0 ? 1 : 0)
+                                                let p1 = v.multipliedFullWidth(by: a[x])
+                                                let (s1, o1) = lo1[x].addingReportingOverflow(p1.low)
+                                                lo1[x] = s1
+                                                hi1[x] = hi1[x] &+ p1.high &+ (o1 ? 1 : 0)
+                                            }
                                         }
                                     }
+                                }
+                                let r0 = out0.baseAddress! + j &* n
+                                let r1 = out1.baseAddress! + j &* n
+                                for x in 0..<n {
+                                    r0[x] = q.reduce(high: hi0[x], low: lo0[x])
+                                    r1[x] = q.reduce(high: hi1[x], low: lo1[x])
                                 }
                             }
                         }
                     }
                 }
-            }
-        }
-        var acc0 = RnsPoly<Eval>(zeroIn: context)
-        var acc1 = RnsPoly<Eval>(zeroIn: context)
-        for (j, q) in context.moduli.enumerated() {
-            for x in (j * n)..<((j + 1) * n) {
-                acc0.data[x] = q.reduce(high: hi0[x], low: lo0[x])
-                acc1.data[x] = q.reduce(high: hi1[x], low: lo1[x])
             }
         }
         return (acc0.inverseNtt(), acc1.inverseNtt())

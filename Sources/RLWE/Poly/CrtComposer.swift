@@ -41,6 +41,84 @@ public struct CrtComposer: Sendable {
         while BigWords.compare(acc, product) >= 0 { BigWords.subtract(&acc, product) }
         return BigWords.normalized(acc)
     }
+
+    /// max over the coefficients of bitLength(|x_j|), x_j the centred representative in (-Q/2, Q/2] of the
+    /// integer with residues `data[i * degree + j]` (limb-major, every residue reduced). The same result as
+    /// composing each coefficient with `compose`, without allocating per coefficient.
+    public func maxCenteredBitLength(_ data: UnsafeBufferPointer<UInt64>, degree n: Int) -> Int {
+        let k = moduli.count
+        precondition(data.count >= k * n)
+        let words = product.count + 2
+        func padded(_ x: [UInt64]) -> [UInt64] { x + [UInt64](repeating: 0, count: words - x.count) }
+        let halfQ = padded(BigWords.halved(product))
+        let q = padded(product)
+        let hats = qHat.flatMap(padded)  // k rows of `words` words
+        var acc = [UInt64](repeating: 0, count: words)
+        var maxBits = 0
+        acc.withUnsafeMutableBufferPointer { ab in
+            halfQ.withUnsafeBufferPointer { hb in
+                q.withUnsafeBufferPointer { qb in
+                    hats.withUnsafeBufferPointer { xb in
+                        let a = ab.baseAddress!
+                        let h = hb.baseAddress!
+                        let qp = qb.baseAddress!
+                        for j in 0..<n {
+                            for w in 0..<words { a[w] = 0 }
+                            for i in 0..<k {
+                                let yi = qHatInverse[i].multiply(data[i &* n &+ j], modulus: moduli[i])
+                                let x = xb.baseAddress! + i &* words
+                                var carry: UInt64 = 0
+                                for w in 0..<(words - 1) {
+                                    let p = x[w].multipliedFullWidth(by: yi)
+                                    let (s1, o1) = a[w].addingReportingOverflow(p.low)
+                                    let (s2, o2) = s1.addingReportingOverflow(carry)
+                                    a[w] = s2
+                                    carry = p.high &+ (o1 ? 1 : 0) &+ (o2 ? 1 : 0)
+                                }
+                                a[words - 1] &+= carry
+                            }
+                            // acc < k Q: subtract Q while acc >= Q, then take Q - acc when acc > Q / 2.
+                            while Self.compare(a, qp, words) >= 0 { Self.subtract(a, qp, words) }
+                            if Self.compare(a, h, words) > 0 {
+                                var borrow: UInt64 = 0
+                                for w in 0..<words {
+                                    let (d1, o1) = qp[w].subtractingReportingOverflow(a[w])
+                                    let (d2, o2) = d1.subtractingReportingOverflow(borrow)
+                                    a[w] = d2
+                                    borrow = (o1 || o2) ? 1 : 0
+                                }
+                            }
+                            var w = words - 1
+                            while w > 0, a[w] == 0 { w -= 1 }
+                            maxBits = max(maxBits, w * 64 + (64 - a[w].leadingZeroBitCount))
+                        }
+                    }
+                }
+            }
+        }
+        return maxBits
+    }
+
+    @inline(__always)
+    private static func compare(_ a: UnsafePointer<UInt64>, _ b: UnsafePointer<UInt64>, _ words: Int) -> Int {
+        var i = words - 1
+        while i >= 0 {
+            if a[i] != b[i] { return a[i] < b[i] ? -1 : 1 }
+            i -= 1
+        }
+        return 0
+    }
+
+    @inline(__always)
+    private static func subtract(_ a: UnsafeMutablePointer<UInt64>, _ b: UnsafePointer<UInt64>, _ words: Int) {
+        var borrow: UInt64 = 0
+        for w in 0..<words {
+            let (d1, o1) = a[w].subtractingReportingOverflow(b[w])
+            let (d2, o2) = d1.subtractingReportingOverflow(borrow)
+            a[w] = d2
+            borrow = (o1 || o2) ? 1 : 0
+        }
+    }
 }
 
 /// Minimal unsigned multi-word arithmetic on little-endian word arrays.

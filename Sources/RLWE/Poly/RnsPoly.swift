@@ -105,6 +105,16 @@ public struct RnsPoly<F: PolyFormat>: Sendable, Equatable {
         multiply(byResidues: context.moduli.map { $0.reduce(s) })
     }
 
+    /// The coefficient words of an owned polynomial without copying them: the polynomial gives up its
+    /// reference, so a caller's temporary is transformed in place.
+    @inline(__always)
+    static func takeData(_ p: consuming RnsPoly) -> [UInt64] {
+        var owned = consume p
+        let d = owned.data
+        owned.data = []
+        return d
+    }
+
     /// The same polynomial restricted to the first `count` primes.
     public func prefix(_ count: Int) -> RnsPoly {
         if count == limbCount { return self }
@@ -120,8 +130,8 @@ extension RnsPoly where F == Eval {
         }
     }
 
-    public static func * (lhs: RnsPoly, rhs: RnsPoly) -> RnsPoly {
-        var r = lhs
+    public static func * (lhs: consuming RnsPoly, rhs: RnsPoly) -> RnsPoly {
+        var r = consume lhs
         r *= rhs
         return r
     }
@@ -150,7 +160,8 @@ extension RnsPoly where F == Eval {
     public consuming func inverseNtt() -> RnsPoly<Coeff> {
         let n = degree
         let tables = context.tables
-        var d = data
+        let context = self.context
+        var d = Self.takeData(consume self)
         d.withUnsafeMutableBufferPointer { a in
             for (i, t) in tables.enumerated() {
                 t.inverse(UnsafeMutableBufferPointer(rebasing: a[(i * n)..<((i + 1) * n)]))
@@ -165,7 +176,8 @@ extension RnsPoly where F == Coeff {
     public consuming func forwardNtt() -> RnsPoly<Eval> {
         let n = degree
         let tables = context.tables
-        var d = data
+        let context = self.context
+        var d = Self.takeData(consume self)
         d.withUnsafeMutableBufferPointer { a in
             for (i, t) in tables.enumerated() {
                 t.forward(UnsafeMutableBufferPointer(rebasing: a[(i * n)..<((i + 1) * n)]))

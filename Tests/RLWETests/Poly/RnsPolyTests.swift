@@ -79,4 +79,51 @@ import Testing
             }
         }
     }
+
+    /// The allocation-free maximum of centred bit lengths (noise budget) equals composition coefficient by
+    /// coefficient, including the values next to 0, Q / 2 and Q.
+    @Test func maxCenteredBitLengthMatchesComposition() throws {
+        let source = Self.context.moduli
+        let composer = CrtComposer(moduli: source)
+        let n = 1024
+        let q = composer.product
+        let halfQ = BigWords.halved(q)
+        var prg = try ChaCha20Prg(seed: ChaCha20Prg.freshSeed())
+        func maxBits(_ a: RnsPoly<Coeff>) -> Int {
+            var m = 0
+            for c in 0..<n {
+                let x = composer.compose(source.indices.map { a.data[$0 * n + c] })
+                let magnitude = BigWords.compare(x, halfQ) > 0 ? BigWords.difference(q, x) : x
+                m = max(m, BigWords.bitLength(magnitude))
+            }
+            return m
+        }
+        func fast(_ a: RnsPoly<Coeff>) -> Int { a.data.withUnsafeBufferPointer { composer.maxCenteredBitLength($0, degree: n) } }
+        let a = random(&prg)
+        #expect(fast(a) == maxBits(a))
+        // Small signed values only: the maximum is the bit length of the largest magnitude.
+        for bound in [Int64(0), 1, 7, 1 << 40] {
+            var values = [Int64](repeating: 0, count: n)
+            values[17] = -bound
+            values[300] = bound / 2
+            let b = RnsPoly<Coeff>(context: Self.context, signedCoefficients: values)
+            #expect(fast(b) == maxBits(b))
+            #expect(fast(b) == 64 - bound.magnitude.leadingZeroBitCount)
+        }
+        // floor(Q / 2), the largest centred magnitude, and Q - 1, which is -1.
+        var c = RnsPoly<Coeff>(zeroIn: Self.context)
+        func set(_ index: Int, _ words: [UInt64]) {
+            for (i, p) in source.enumerated() {
+                var r: UInt64 = 0
+                for w in words.reversed() { r = p.reduce(high: r, low: w) }
+                c.data[i * n + index] = r
+            }
+        }
+        set(0, halfQ)
+        #expect(fast(c) == BigWords.bitLength(halfQ))
+        set(0, [0])
+        set(1, BigWords.difference(q, [1]))
+        #expect(fast(c) == 1)
+        #expect(fast(c) == maxBits(c))
+    }
 }
