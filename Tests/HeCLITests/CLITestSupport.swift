@@ -1,5 +1,6 @@
 import EncryptedStats
 import Foundation
+import HETestSupport
 import Testing
 
 /// Result of one `he-cli` run.
@@ -23,11 +24,18 @@ enum HeCLI {
         return dir.appendingPathComponent("he-cli").path
     }()
 
+    /// Runs `he-cli` in `directory`; `environment` adds to (or, with nil values, removes from) the test
+    /// process's environment.
     @discardableResult
-    static func run(_ arguments: [String], in directory: String) throws -> RunResult {
+    static func run(_ arguments: [String], in directory: String, environment: [String: String?] = [:]) throws -> RunResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let outPath = directory + "/.stdout-\(UUID().uuidString)"
         let errPath = directory + "/.stderr-\(UUID().uuidString)"
@@ -47,10 +55,32 @@ enum HeCLI {
         process.waitUntilExit()
         try out.close()
         try err.close()
-        return RunResult(status: process.terminationStatus,
-                         stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        let result = RunResult(status: process.terminationStatus,
+                               stdout: TextFile.read(outPath) ?? "",
+                               stderr: TextFile.read(errPath) ?? "")
+        try SanitizerReport.check(stderr: result.stderr, arguments: arguments)
+        return result
     }
+}
+
+/// A report of a sanitizer in the `he-cli` child process. When the suite runs under `--sanitize=address` or
+/// `--sanitize=thread`, `he-cli` is built with the same sanitizer; its reports go to the child's standard
+/// error, and an expected non-zero exit (a refusal test) would otherwise hide them. Every run is checked, so a
+/// report fails the test whatever the exit status.
+struct SanitizerReport: Error, CustomStringConvertible {
+    var arguments: [String]
+    var report: String
+
+    /// The first lines of every sanitizer runtime's report.
+    static let markers = ["ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "WARNING: ThreadSanitizer",
+                          "ERROR: ThreadSanitizer", "runtime error:"]
+
+    static func check(stderr: String, arguments: [String]) throws {
+        guard markers.contains(where: { stderr.contains($0) }) else { return }
+        throw SanitizerReport(arguments: arguments, report: stderr)
+    }
+
+    var description: String { "sanitizer report from he-cli \(arguments.joined(separator: " ")):\n\(report)" }
 }
 
 /// A scratch directory removed when the value goes away.
@@ -80,6 +110,14 @@ final class Scratch: @unchecked Sendable {
     func run(_ arguments: String...) throws -> RunResult { try HeCLI.run(arguments, in: path) }
     @discardableResult
     func run(_ arguments: [String]) throws -> RunResult { try HeCLI.run(arguments, in: path) }
+    @discardableResult
+    func run(environment: [String: String?], _ arguments: String...) throws -> RunResult {
+        try HeCLI.run(arguments, in: path, environment: environment)
+    }
+    @discardableResult
+    func run(environment: [String: String?], _ arguments: [String]) throws -> RunResult {
+        try HeCLI.run(arguments, in: path, environment: environment)
+    }
 }
 
 /// One key pair per scheme, generated once per test run through `he-cli keygen` (the smallest sizes: a fresh
