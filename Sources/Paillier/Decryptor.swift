@@ -1,9 +1,13 @@
-// Decryption by the Chinese remainder theorem with constant-time exponentiation.
+// Decryption by the Chinese remainder theorem, with GMP's side-channel-silent functions for every step that
+// touches the secret primes.
 //
 // m_p = L_p(c^(p-1) mod p^2) * hp mod p and m_q likewise, with L_x(u) = (u - 1) / x, then
-// m = m_p + p * ((m_q - m_p) * p^-1 mod q). The two exponentiations use `mpz_powm_sec`, so their time and
-// memory access pattern do not depend on the secret exponents p - 1 and q - 1. A single decryption computes
-// the two halves on two cores; batch decryption runs whole decryptions in parallel instead.
+// m = m_p + p * ((m_q - m_p) * p^-1 mod q). The exponentiations use `mpz_powm_sec` (which also reduces c modulo
+// x^2 itself, with `mpn_sec_div_r`); L_x, the product with h, the reductions and the recombination use
+// `mpn_sec_div_qr`, `mpn_sec_mul`, `mpn_sec_div_r` and fixed-length additions on zero-padded limb arrays
+// (Sources/CGMP/shim.h). Their time and memory access pattern depend on the sizes of p and q only. m_q - m_p is
+// made non-negative by adding 2q, so nothing branches on its sign. A single decryption computes the two halves
+// on two cores; batch decryption runs whole decryptions in parallel instead. See docs/SIDE-CHANNELS.md.
 
 import CGMP
 import Dispatch
@@ -56,17 +60,14 @@ public final class PaillierDecryptor: Sendable {
             mp = halfDecrypt(c, prime: key.p, primeSquared: key.pSquared, exponent: key.pMinusOne, h: key.hp)
             mq = halfDecrypt(c, prime: key.q, primeSquared: key.qSquared, exponent: key.qMinusOne, h: key.hq)
         }
+        let limbs = key.primeLimbs
         return BigInt.computing { out in
             mp.withMPZ { mpPtr in
                 mq.withMPZ { mqPtr in
                     key.p.withMPZ { pPtr in
                         key.q.withMPZ { qPtr in
                             key.pInverseModQ.withMPZ { invPtr in
-                                __gmpz_sub(out, mqPtr, mpPtr)
-                                __gmpz_mul(out, out, invPtr)
-                                __gmpz_fdiv_r(out, out, qPtr)
-                                __gmpz_mul(out, out, pPtr)
-                                __gmpz_add(out, out, mpPtr)
+                                he_paillier_crt_combine(out, mpPtr, mqPtr, pPtr, qPtr, invPtr, limbs)
                             }
                         }
                     }
@@ -77,22 +78,16 @@ public final class PaillierDecryptor: Sendable {
 
     /// L_x(c^(x-1) mod x^2) * h mod x for x = p or q.
     private func halfDecrypt(_ c: BigInt, prime: BigInt, primeSquared: BigInt, exponent: BigInt, h: BigInt) -> BigInt {
-        BigInt.computing { out in
-            c.withMPZ { cPtr in
-                prime.withMPZ { xPtr in
-                    primeSquared.withMPZ { x2Ptr in
-                        exponent.withMPZ { ePtr in
-                            h.withMPZ { hPtr in
-                                __gmpz_tdiv_r(out, cPtr, x2Ptr)
-                                __gmpz_powm_sec(out, out, ePtr, x2Ptr)
-                                __gmpz_sub_ui(out, out, 1)
-                                __gmpz_divexact(out, out, xPtr)
-                                __gmpz_mul(out, out, hPtr)
-                                __gmpz_tdiv_r(out, out, xPtr)
-                            }
-                        }
-                    }
-                }
+        let limbs = secretKey.primeLimbs
+        let u = MPZStorage(capacityBits: 2 * 64 * limbs)
+        c.withMPZ { cPtr in
+            exponent.withMPZ { ePtr in
+                primeSquared.withMPZ { x2Ptr in __gmpz_powm_sec(u.mpz, cPtr, ePtr, x2Ptr) }
+            }
+        }
+        return BigInt.computing { out in
+            prime.withMPZ { xPtr in
+                h.withMPZ { hPtr in he_paillier_half_finish(out, u.mpz, xPtr, hPtr, limbs) }
             }
         }
     }

@@ -228,7 +228,7 @@ final class FixedBaseTable: @unchecked Sendable {
         }
         let table = UncheckedSendable(entries)
         let bases = rowBases
-        DispatchQueue.concurrentPerform(iterations: rowCount) { row in
+        Parallelism.forEach(iterations: rowCount) { row in
             let first = table.value + row * 256
             __gmpz_init_set_ui(first, 1)
             let product = MPZStorage(capacityBits: 2 * limbBits)
@@ -279,15 +279,15 @@ struct UncheckedSendable<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
 }
 
-/// `(0..<count).map(transform)` computed on all cores with `DispatchQueue.concurrentPerform`, in order.
-/// With `parallel: false` it runs on the calling thread only.
+/// `(0..<count).map(transform)` computed on all cores (at most ``Parallelism/threadLimit`` threads), in order.
+/// With `parallel: false` or a thread limit of 1 it runs on the calling thread only.
 func parallelMap<T: Sendable>(count: Int, parallel: Bool = true, _ transform: @Sendable (Int) -> T) -> [T] {
-    guard count > 1, parallel else { return (0..<count).map(transform) }
+    guard count > 1, parallel, Parallelism.threadLimit != 1 else { return (0..<count).map(transform) }
     let buffer = UnsafeMutablePointer<T>.allocate(capacity: count)
     defer { buffer.deallocate() }
     let out = UncheckedSendable(buffer)
     let chunks = min(count, 64)
-    DispatchQueue.concurrentPerform(iterations: chunks) { chunk in
+    Parallelism.forEach(iterations: chunks) { chunk in
         let start = chunk * count / chunks
         let end = (chunk + 1) * count / chunks
         for i in start..<end {

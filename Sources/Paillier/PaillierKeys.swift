@@ -164,6 +164,8 @@ public struct PaillierSecretKey: Sendable, CustomStringConvertible, CustomDebugS
     let hq: BigInt
     /// p^-1 mod q for the CRT recombination.
     let pInverseModQ: BigInt
+    /// The number of 64-bit limbs of p and of q (equal: both have the same bit length).
+    let primeLimbs: Int
 
     static let magic: [UInt8] = Array("HESK".utf8)
     static let version: UInt8 = 1
@@ -201,6 +203,7 @@ public struct PaillierSecretKey: Sendable, CustomStringConvertible, CustomDebugS
         self.hp = hp
         self.hq = hq
         pInverseModQ = pInverse
+        primeLimbs = (p.bitWidth + 63) / 64
     }
 
     /// The canonical binary encoding (see the file header). Contains the secret primes.

@@ -1,6 +1,7 @@
 import Crypto
 import EncryptedStats
 import Foundation
+import HETestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -28,11 +29,18 @@ enum HeCLI {
         return dir.appendingPathComponent("he-cli").path
     }()
 
+    /// Runs `he-cli` in `directory`; `environment` adds to (or, with nil values, removes from) the test
+    /// process's environment.
     @discardableResult
-    static func run(_ arguments: [String], in directory: String) throws -> RunResult {
+    static func run(_ arguments: [String], in directory: String, environment: [String: String?] = [:]) throws -> RunResult {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments
+        if !environment.isEmpty {
+            var merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged[name] = value }
+            process.environment = merged
+        }
         process.currentDirectoryURL = URL(fileURLWithPath: directory)
         let outPath = directory + "/.stdout-\(UUID().uuidString)"
         let errPath = directory + "/.stderr-\(UUID().uuidString)"
@@ -52,10 +60,32 @@ enum HeCLI {
         process.waitUntilExit()
         try out.close()
         try err.close()
-        return RunResult(status: process.terminationStatus,
-                         stdout: (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? "",
-                         stderr: (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? "")
+        let result = RunResult(status: process.terminationStatus,
+                               stdout: TextFile.read(outPath) ?? "",
+                               stderr: TextFile.read(errPath) ?? "")
+        try SanitizerReport.check(stderr: result.stderr, arguments: arguments)
+        return result
     }
+}
+
+/// A report of a sanitizer in the `he-cli` child process. When the suite runs under `--sanitize=address` or
+/// `--sanitize=thread`, `he-cli` is built with the same sanitizer; its reports go to the child's standard
+/// error, and an expected non-zero exit (a refusal test) would otherwise hide them. Every run is checked, so a
+/// report fails the test whatever the exit status.
+struct SanitizerReport: Error, CustomStringConvertible {
+    var arguments: [String]
+    var report: String
+
+    /// The first lines of every sanitizer runtime's report.
+    static let markers = ["ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "WARNING: ThreadSanitizer",
+                          "ERROR: ThreadSanitizer", "runtime error:"]
+
+    static func check(stderr: String, arguments: [String]) throws {
+        guard markers.contains(where: { stderr.contains($0) }) else { return }
+        throw SanitizerReport(arguments: arguments, report: stderr)
+    }
+
+    var description: String { "sanitizer report from he-cli \(arguments.joined(separator: " ")):\n\(report)" }
 }
 
 /// A scratch directory removed when the value goes away.
@@ -105,7 +135,10 @@ final class Scratch: @unchecked Sendable {
             case S_IFLNK:
                 out[relative] = "link -> " + ((try? FileManager.default.destinationOfSymbolicLink(atPath: full)) ?? "?")
             default:
-                if let data = FileManager.default.contents(atPath: full) {
+                // FileHandle, not FileManager.contents(atPath:), which leaks a buffer for every empty file
+                // (see HETestSupport.TextFile).
+                if let handle = FileHandle(forReadingAtPath: full), let data = try? handle.readToEnd() ?? Data() {
+                    try? handle.close()
                     out[relative] = "file \(mode) " + SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
                 } else {
                     out[relative] = "file \(mode) unreadable, \(st.st_size) bytes"
@@ -114,6 +147,15 @@ final class Scratch: @unchecked Sendable {
         }
         walk("")
         return out
+    }
+
+    @discardableResult
+    func run(environment: [String: String?], _ arguments: String...) throws -> RunResult {
+        try HeCLI.run(arguments, in: path, environment: environment)
+    }
+    @discardableResult
+    func run(environment: [String: String?], _ arguments: [String]) throws -> RunResult {
+        try HeCLI.run(arguments, in: path, environment: environment)
     }
 }
 

@@ -29,9 +29,9 @@ enum Oracles {
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
             throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) exited with "
-                          + "\(process.terminationStatus): \((try? String(contentsOfFile: tmp + ".err", encoding: .utf8)) ?? "")")
+                          + "\(process.terminationStatus): \(TextFile.read(tmp + ".err") ?? "")")
         }
-        return (try? String(contentsOfFile: tmp + ".out", encoding: .utf8)) ?? ""
+        return TextFile.read(tmp + ".out") ?? ""
     }
 
     static var pythonUsable: Bool { python != nil || required }
@@ -65,9 +65,9 @@ enum Oracles {
         process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp + ".err"))
         try process.run()
         process.waitUntilExit()
-        let out = (try? String(contentsOfFile: tmp + ".out", encoding: .utf8)) ?? ""
+        let out = TextFile.read(tmp + ".out") ?? ""
         guard process.terminationStatus == 0 else {
-            let err = (try? String(contentsOfFile: tmp + ".err", encoding: .utf8)) ?? ""
+            let err = TextFile.read(tmp + ".err") ?? ""
             throw Failure(description: "python \(arguments.prefix(2).joined(separator: " ")) exited with "
                           + "\(process.terminationStatus): \(err)")
         }

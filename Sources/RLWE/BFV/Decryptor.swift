@@ -8,24 +8,37 @@ public struct Decryptor: Sendable {
         self.secretKey = secretKey
     }
 
-    /// [c_0 + c_1 s + c_2 s^2]_(Q_l) in coefficient form.
+    /// [c_0 + c_1 s + c_2 s^2]_(Q_l) in coefficient form. Every step is a branch-free modular operation or an
+    /// NTT butterfly (``Modulus``, ``NttTables``); the loops run over indices only.
     private func phase(_ ct: Ciphertext) throws(RlweError) -> RnsPoly<Coeff> {
         guard ct.parameters.fingerprint == parameters.fingerprint else {
             throw .parameterMismatch(expected: parameters.fingerprintHex, found: ct.parameters.fingerprintHex)
         }
         let l = ct.limbCount
-        let s = secretKey.eval(limbCount: l)
+        var s = secretKey.eval(limbCount: l)
+        // Below the top level s is a fresh copy of the key's first l limbs (at the top it is the key's own buffer).
+        defer { if l < parameters.maxLimbCount { s.secureZero() } }
         // c_1 s (+ c_2 s^2) in evaluation form, then c_0 added in coefficient form.
         var acc = ct.polys[1].forwardNtt() * s
-        if ct.size == 3 { acc.multiplyAdd(ct.polys[2].forwardNtt(), s * s) }
+        if ct.size == 3 {
+            var s2 = s * s
+            acc.multiplyAdd(ct.polys[2].forwardNtt(), s2)
+            s2.secureZero()
+        }
         var x = acc.inverseNtt()
         x += ct.polys[0]
         return x
     }
 
     /// m = round(t [c_0 + c_1 s]_Q / Q) mod t.
+    ///
+    /// Constant time in the secret key and the noise: per coefficient the same sequence of word multiplications,
+    /// branch-free reductions, exact int/double conversions of values below 2^61 and double additions of
+    /// values in [0, k) (never subnormal), then rounding as truncation of fraction + 1/2 (one `cvttsd2si`, no
+    /// libm call and no branch on the value). The phase x is zeroed afterwards.
     public func decrypt(_ ct: Ciphertext) throws(RlweError) -> Plaintext {
-        let x = try phase(ct)
+        var x = try phase(ct)
+        defer { x.secureZero() }
         let level = parameters.level(ct.limbCount)
         let moduli = level.context.moduli
         let n = parameters.degree
@@ -47,9 +60,11 @@ public struct Decryptor: Sendable {
                     let r = level.qHatInverseTimesT[i].multiply(x, modulus: q)  // [y t]_(q_i)
                     let quotient = (y &* t &- r) &* level.inverse64[i]  // exact: (y t - r) / q_i < t
                     integer = tm.add(integer, quotient)
-                    fraction += Double(r) * inverseQ[i]
+                    // r < q_i < 2^61: a signed conversion is exact and a single instruction.
+                    fraction += Double(Int64(bitPattern: r)) * inverseQ[i]
                 }
-                let rounded = UInt64(fraction.rounded(.toNearestOrAwayFromZero))
+                // fraction is in [0, k): round half away from zero = truncate fraction + 1/2.
+                let rounded = UInt64(bitPattern: Int64(fraction + 0.5))
                 out[j] = tm.reduce(integer &+ rounded)
             }
         }
@@ -58,11 +73,16 @@ public struct Decryptor: Sendable {
 
     /// The invariant noise budget in bits: log2(Q / 2) - log2(max |[t (c_0 + c_1 s)]_Q|), floored, and 0 when
     /// the ciphertext no longer decrypts reliably. Costs a CRT composition per coefficient.
+    ///
+    /// Variable time: the multi-word comparison and bit length depend on the noise of each coefficient. The
+    /// result is itself a function of that noise; callers use it to check a ciphertext before release, not on
+    /// attacker-chosen ciphertexts in a loop (see docs/SIDE-CHANNELS.md).
     public func noiseBudget(_ ct: Ciphertext) throws(RlweError) -> Int {
         var x = try phase(ct)
         x.multiply(byScalar: parameters.plaintextModulus)
         let level = parameters.level(ct.limbCount)
         let n = parameters.degree
+        defer { x.secureZero() }
         let maxBits = x.data.withUnsafeBufferPointer { level.composer.maxCenteredBitLength($0, degree: n) }
         return max(0, BigWords.bitLength(level.composer.product) - maxBits - 1)
     }

@@ -49,24 +49,31 @@ public struct Encryptor: Sendable {
         var ePrg = try! ChaCha20Prg(seed: seedSource.seed(label: 100))
         switch key {
         case let .publicKey(pk):
-            let u = Samplers.poly(context: top, coefficients: Samplers.ternaryCoefficients(degree: n, prg: &ePrg))
+            // u, e_1 and e_2 would reveal m from the ciphertext: zeroed once used, with the generator.
+            var u = Samplers.poly(context: top, coefficients: Samplers.ternaryCoefficients(degree: n, prg: &ePrg))
                 .forwardNtt()
-            let e1 = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
-            let e2 = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
+            var e1 = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
+            var e2 = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
+            ePrg.erase()
             var c0 = (pk.p0 * u).inverseNtt()
             c0 += e1
             c0 += delta
             var c1 = (pk.p1 * u).inverseNtt()
             c1 += e2
+            u.secureZero()
+            e1.secureZero()
+            e2.secureZero()
             return Ciphertext(parameters: parameters, polys: [c0, c1])
         case let .secretKey(sk):
             let seed = seedSource.seed(label: 101)
             var aPrg = try! ChaCha20Prg(seed: seed)
             let a: RnsPoly<Coeff> = Samplers.uniform(context: top, prg: &aPrg)
-            let e = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
+            var e = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
+            ePrg.erase()
             var c0 = (a.forwardNtt() * sk.eval).inverseNtt()
             c0.negate()
             c0 += e
+            e.secureZero()
             c0 += delta
             return Ciphertext(parameters: parameters, polys: [c0, a], seed: seed)
         }

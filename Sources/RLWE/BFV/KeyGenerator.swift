@@ -26,9 +26,12 @@ public struct KeyGenerator: Sendable {
     private init(parameters: BfvParameters, seedSource: SeedSource) {
         self.parameters = parameters
         self.seedSource = seedSource
-        var prg = try! ChaCha20Prg(seed: seedSource.seed(label: 0))
+        var seed = seedSource.seed(label: 0)
+        var prg = try! ChaCha20Prg(seed: seed)
+        seed.secureZero()
         secretKey = SecretKey(
             parameters: parameters, coefficients: Samplers.ternaryCoefficients(degree: parameters.degree, prg: &prg))
+        prg.erase()
     }
 
     /// A public key for the secret key.
@@ -38,16 +41,20 @@ public struct KeyGenerator: Sendable {
         var ePrg = try! ChaCha20Prg(seed: seedSource.seed(label: 2))
         let top = parameters.context(limbCount: parameters.maxLimbCount)
         let a: RnsPoly<Eval> = Samplers.uniform(context: top, prg: &aPrg)
-        let e = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: parameters.degree, prg: &ePrg))
+        var e = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: parameters.degree, prg: &ePrg))
+            .forwardNtt()
+        ePrg.erase()
         var p0 = a * secretKey.eval
-        p0 += e.forwardNtt()
+        p0 += e
+        e.secureZero()
         p0.negate()
         return PublicKey(parameters: parameters, p0: p0, p1: a, seed: seed)
     }
 
     /// The relinearisation key (switches s^2 to s).
     public func relinearizationKey() -> RelinearizationKey {
-        let s2 = secretKey.eval * secretKey.eval
+        var s2 = secretKey.eval * secretKey.eval
+        defer { s2.secureZero() }
         return RelinearizationKey(parameters: parameters, key: keySwitchKey(from: s2, label: 3))
     }
 
@@ -56,13 +63,15 @@ public struct KeyGenerator: Sendable {
         let twoN = 2 * parameters.degree
         var keys: [Int: KeySwitchKey] = [:]
         let top = parameters.context(limbCount: parameters.maxLimbCount)
-        let s = RnsPoly<Coeff>(context: top, signedCoefficients: secretKey.coefficients)
+        var s = RnsPoly<Coeff>(context: top, signedCoefficients: secretKey.coefficients)
+        defer { s.secureZero() }
         for (index, g) in Set(elements).sorted().enumerated() {
             guard g > 1, g < twoN, g & 1 == 1 else {
                 throw .invalidField(name: "Galois element", value: g, expected: "odd, in 3..<\(twoN)")
             }
-            let sg = s.applyGalois(element: g).forwardNtt()
+            var sg = s.applyGalois(element: g).forwardNtt()
             keys[g] = keySwitchKey(from: sg, label: 16 + UInt64(index))
+            sg.secureZero()
         }
         return GaloisKeys(parameters: parameters, keys: keys)
     }
@@ -98,15 +107,18 @@ public struct KeyGenerator: Sendable {
         var as_: [RnsPoly<Eval>] = []
         for i in 0..<top.limbCount {
             let a: RnsPoly<Eval> = Samplers.uniform(context: top, prg: &aPrg)
-            let e = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
+            var e = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
+                .forwardNtt()
             var b = a * secretKey.eval
-            b += e.forwardNtt()
+            b += e
+            e.secureZero()
             b.negate()
             let q = top.moduli[i]
             for j in 0..<n { b.data[i * n + j] = q.add(b.data[i * n + j], target.data[i * n + j]) }
             bs.append(b)
             as_.append(a)
         }
+        ePrg.erase()
         return KeySwitchKey(b: bs, a: as_, seed: seed)
     }
 

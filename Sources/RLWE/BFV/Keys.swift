@@ -1,17 +1,46 @@
 /// The secret key: a ternary polynomial s.
+///
+/// The coefficients and their NTT form live in one owning object that zeroes both buffers when the last copy of
+/// the key goes away (see ``SecretKeyStorage``).
 public struct SecretKey: Sendable {
     public let parameters: BfvParameters
-    let coefficients: [Int64]
-    let eval: RnsPoly<Eval>
+    private let storage: SecretKeyStorage
 
     init(parameters: BfvParameters, coefficients: [Int64]) {
         self.parameters = parameters
-        self.coefficients = coefficients
         let top = parameters.context(limbCount: parameters.maxLimbCount)
-        eval = RnsPoly<Coeff>(context: top, signedCoefficients: coefficients).forwardNtt()
+        storage = SecretKeyStorage(
+            coefficients: coefficients,
+            eval: RnsPoly<Coeff>(context: top, signedCoefficients: coefficients).forwardNtt())
     }
 
-    func eval(limbCount: Int) -> RnsPoly<Eval> { eval.prefix(limbCount) }
+    /// The coefficients in {-1, 0, 1}.
+    var coefficients: [Int64] { storage.coefficients }
+    /// s in evaluation form over all coefficient primes.
+    var eval: RnsPoly<Eval> { storage.eval }
+
+    func eval(limbCount: Int) -> RnsPoly<Eval> { storage.eval.prefix(limbCount) }
+}
+
+/// Owner of the secret key's buffers. Immutable while shared; `deinit` runs when no ``SecretKey`` refers to it
+/// any more and overwrites the coefficient and residue buffers with zeros. Copy-on-write limits what that
+/// covers: a caller still holding an array obtained from ``SecretKey/coefficients`` or ``SecretKey/eval``
+/// keeps its buffer, which is then left for that caller (the zeroing makes a private copy instead of writing
+/// into a buffer someone else reads). The library's own such copies are short-lived temporaries.
+final class SecretKeyStorage: @unchecked Sendable {
+    // `var` only so that `deinit` can zero them; nothing else mutates them, hence the unchecked Sendable.
+    private(set) var coefficients: [Int64]
+    private(set) var eval: RnsPoly<Eval>
+
+    init(coefficients: [Int64], eval: RnsPoly<Eval>) {
+        self.coefficients = coefficients
+        self.eval = eval
+    }
+
+    deinit {
+        coefficients.secureZero()
+        eval.secureZero()
+    }
 }
 
 /// The public key (p_0, p_1) = (-(a s + e), a), with a expanded from `seed`.

@@ -217,7 +217,9 @@ extension SecretKey {
         var w = ByteWriter()
         w.header(.secretKey, parameters)
         // Branch-free: the low two bits of the two's-complement value.
-        w.pack(coefficients.map { UInt64(bitPattern: $0) & 3 }, bits: 2)
+        var low = coefficients.map { UInt64(bitPattern: $0) & 3 }
+        w.pack(low, bits: 2)
+        low.secureZero()
         return w.bytes
     }
 
@@ -227,6 +229,7 @@ extension SecretKey {
         let n = parameters.degree
         try r.need(n / 4, total: headerSize + n / 4)
         var raw = [UInt64](repeating: 0, count: n)
+        defer { raw.secureZero() }
         try r.unpack(count: n, bits: 2, modulus: 4, limb: 0, into: &raw, at: 0)
         try r.finish()
         // The pattern 2 is not a ternary value; detect it without branching on the secret values.

@@ -89,6 +89,15 @@ public struct ChaCha20Prg: Sendable {
         return UInt64(littleEndian: v)
     }
 
+    /// Overwrites the key (the seed), the counter and the buffered key stream with zeros; the generator then
+    /// produces only the key stream of the all-zero key. Used once a generator that derived secret values is
+    /// done.
+    public mutating func erase() {
+        state.secureZero()
+        words.secureZero()
+        position = 64
+    }
+
     public mutating func bytes(_ count: Int) -> [UInt8] {
         var r = [UInt8](repeating: 0, count: count)
         r.withUnsafeMutableBytes { fill($0) }

@@ -29,6 +29,11 @@ public enum Samplers {
     }
 
     /// N ternary coefficients in {-1, 0, 1}.
+    ///
+    /// A byte b < 255 gives the coefficient (b mod 3) - 1 (division by the constant 3 compiles to a multiply
+    /// and shift, no branch or table); b = 255 is skipped so that the three values are equally likely. The skip
+    /// is the only branch: it depends on a byte that is then discarded, which is independent of every
+    /// coefficient kept, so its timing tells nothing about them. The key-stream bytes are zeroed afterwards.
     public static func ternaryCoefficients(degree: Int, prg: inout ChaCha20Prg) -> [Int64] {
         var out = [Int64](repeating: 0, count: degree)
         var j = 0
@@ -36,6 +41,7 @@ public enum Samplers {
         var k = 0
         while j < degree {
             if k == buffer.count {
+                buffer.secureZero()
                 buffer = prg.bytes(64)
                 k = 0
             }
@@ -45,10 +51,12 @@ public enum Samplers {
             out[j] = Int64(b % 3) - 1
             j += 1
         }
+        buffer.secureZero()
         return out
     }
 
-    /// N centred-binomial error coefficients in [-21, 21].
+    /// N centred-binomial error coefficients in [-21, 21]: two population counts of 21-bit words, computed
+    /// with arithmetic only (a `popcnt` instruction or LLVM's branch-free bit-slicing expansion).
     public static func errorCoefficients(degree: Int, prg: inout ChaCha20Prg) -> [Int64] {
         var out = [Int64](repeating: 0, count: degree)
         for j in 0..<degree {
@@ -60,8 +68,12 @@ public enum Samplers {
         return out
     }
 
-    /// Small signed coefficients as a polynomial over `context` (branch-free residue mapping).
-    public static func poly(context: PolyContext, coefficients c: [Int64]) -> RnsPoly<Coeff> {
-        RnsPoly<Coeff>(context: context, signedCoefficients: c)
+    /// Small signed coefficients as a polynomial over `context` (branch-free residue mapping). The coefficients
+    /// are sampled secrets or errors, so the array passed in is zeroed once mapped (in place when the caller
+    /// passed a temporary, as every caller in the library does).
+    public static func poly(context: PolyContext, coefficients: consuming [Int64]) -> RnsPoly<Coeff> {
+        var c = coefficients
+        defer { c.secureZero() }
+        return RnsPoly<Coeff>(context: context, signedCoefficients: c)
     }
 }
