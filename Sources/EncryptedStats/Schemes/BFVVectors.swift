@@ -104,6 +104,23 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         } catch {
             throw .scheme(operation: "load key", reason: "\(error)")
         }
+        if secretKey != nil { try checkKeyPair() }
+    }
+
+    /// Refuses a secret key that does not belong to the public key: a known vector encrypted under the public key
+    /// must decrypt to itself (under a foreign secret key the phase is uniformly random, so the noise budget is
+    /// exhausted or the slots differ).
+    private func checkKeyPair() throws(EncryptedStatsError) {
+        let probe: [Int64] = [1, -2, 3, -4, 5, -6, 7, -8]
+        let decrypted: [Int64]
+        do {
+            decrypted = try decrypt(try encrypt(slots: probe[...]), count: probe.count)
+        } catch {
+            throw .scheme(operation: "load key", reason: "the secret key does not belong to the public key")
+        }
+        guard decrypted == probe else {
+            throw .scheme(operation: "load key", reason: "the secret key does not belong to the public key")
+        }
     }
 
     public func encrypt(slots: ArraySlice<Int64>) throws(EncryptedStatsError) -> Ciphertext {
