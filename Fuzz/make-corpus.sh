@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the seed corpora in Fuzz/corpus/<target>/ (docs/FUZZING.md). Hand-written text seeds come from the
 # heredocs below; containers, keys and phe JSON are produced by the release he-cli under the committed test keys in
-# Fuzz/keys (created here when missing; they are for fuzzing only and protect nothing).
+# Fuzz/corpus/test-keys (created here when missing; they are for fuzzing only and protect nothing).
 # Needs: a release build of he-cli (swift build -c release), python3, bcftools; phe in .venv-test for the phe table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ root=$PWD
 hecli=${HE_CLI:-$root/.build/release/he-cli}
 [ -x "$hecli" ] || { echo "build he-cli first: swift build -c release" >&2; exit 69; }
 corpus=$root/Fuzz/corpus
-keys=$root/Fuzz/keys
+keys=$root/Fuzz/corpus/test-keys
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$keys"
@@ -83,7 +83,8 @@ for scheme in paillier bfv; do
   "$hecli" gwas encrypt --quiet --vcf "$corpus/vcf/basic.vcf" --pheno "$work/site.pheno" --panel "$work/panel.tsv" \
     --site west --public-key "$pub" --out "$work/$scheme-gwas.he" 2>/dev/null
 done
-cp "$work/paillier-public.hekey" "$work/paillier-secret.hekey" "$work/paillier-north.he" "$work/paillier-total.he" \
+cp "$work/paillier-secret.hekey" "$corpus/container/paillier-test-only-secret.hekey"
+cp "$work/paillier-public.hekey" "$work/paillier-north.he" "$work/paillier-total.he" \
    "$work/paillier-decimal.he" "$work/paillier-gwas.he" "$work/bfv-total.he" "$work/bfv-gwas.he" "$corpus/container/"
 cp "$work/bfv-public.hekey" "$corpus/container/bfv-public.hekey"
 

@@ -17,3 +17,9 @@ start=$(date +%s)
 swift build -c release --build-tests
 echo "build finished in $(( $(date +%s) - start )) s" >&2
 swift test -c release --skip-build
+
+# Fuzzing smoke run (docs/FUZZING.md): builds the libFuzzer targets with AddressSanitizer into .build-fuzz and runs
+# each for 10 s on its committed seed corpus, two at a time; any crash, hang, leak or broken invariant fails.
+fuzz_start=$(date +%s)
+scripts/fuzz.sh --seconds 10 --jobs 2
+echo "fuzz smoke run finished in $(( $(date +%s) - fuzz_start )) s" >&2

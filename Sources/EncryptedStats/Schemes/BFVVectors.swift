@@ -104,13 +104,14 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         } catch {
             throw .scheme(operation: "load key", reason: "\(error)")
         }
-        if secretKey != nil { try checkKeyPair() }
     }
 
     /// Refuses a secret key that does not belong to the public key: a known vector encrypted under the public key
     /// must decrypt to itself (under a foreign secret key the phase is uniformly random, so the noise budget is
     /// exhausted or the slots differ).
-    private func checkKeyPair() throws(EncryptedStatsError) {
+    /// Called when a key file is read (`SchemeRegistry.validate`); a no-op without a secret key.
+    package func checkKeyPair() throws(EncryptedStatsError) {
+        guard secretKey != nil else { return }
         let probe: [Int64] = [1, -2, 3, -4, 5, -6, 7, -8]
         let decrypted: [Int64]
         do {
