@@ -74,7 +74,6 @@ run_one() {
   printf '%-18s %6ss %12s execs %8s exec/s  cov %-6s ft %-6s %s\n' "$t" "$seconds" "${execs:-?}" "${rate:-?}" \
     "${cov:-?}" "${ft:-?}" "$result" > "$run/$t.summary"
   if [ "$merge" = 1 ] && [ "$status" = 0 ]; then
-    mkdir -p "$run/$t.merged"
     "$bin/fuzz-$t" -merge=1 -max_len="$(max_len "$t")" "Fuzz/corpus/$t" "$run/$t" >"$run/$t.merge.log" 2>&1
   fi
   echo "$status" > "$run/$t.status"
