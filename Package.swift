@@ -149,6 +149,27 @@ products += [
     .executable(name: "he-cli", targets: ["he-cli"]),
 ]
 
+// MARK: - Fuzz targets (only with HE_FUZZ=1; scripts/fuzz.sh builds them with libFuzzer and AddressSanitizer)
+// One executable per reader of outside bytes, each defining `LLVMFuzzerTestOneInput` (docs/FUZZING.md). They are
+// left out of the normal build: linked without `-sanitize=fuzzer` they would have no `main`.
+if Context.environment["HE_FUZZ"] == "1" {
+    targets.append(.target(
+        name: "FuzzSupport",
+        dependencies: ["EncryptedStats"],
+        path: "Fuzz/Sources/FuzzSupport",
+        swiftSettings: swiftSettings
+    ))
+    for name in ["container", "keyfile", "ciphertext", "phe-json", "csv", "phenotype", "panel", "vcf", "bfv-serialization"] {
+        targets.append(.executableTarget(
+            name: "fuzz-\(name)",
+            dependencies: ["FuzzSupport", "EncryptedStats", "RLWE", "CHTSlib"],
+            path: "Fuzz/Sources/fuzz-\(name)",
+            swiftSettings: swiftSettings
+        ))
+        products.append(.executable(name: "fuzz-\(name)", targets: ["fuzz-\(name)"]))
+    }
+}
+
 let package = Package(
     name: "he-toolkit",
     products: products,

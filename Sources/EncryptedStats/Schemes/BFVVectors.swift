@@ -106,6 +106,24 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         }
     }
 
+    /// Refuses a secret key that does not belong to the public key: a known vector encrypted under the public key
+    /// must decrypt to itself (under a foreign secret key the phase is uniformly random, so the noise budget is
+    /// exhausted or the slots differ).
+    /// Called when a key file is read (`SchemeRegistry.validate`); a no-op without a secret key.
+    package func checkKeyPair() throws(EncryptedStatsError) {
+        guard secretKey != nil else { return }
+        let probe: [Int64] = [1, -2, 3, -4, 5, -6, 7, -8]
+        let decrypted: [Int64]
+        do {
+            decrypted = try decrypt(try encrypt(slots: probe[...], bound: 8), count: probe.count, bound: 8)
+        } catch {
+            throw .scheme(operation: "load key", reason: "the secret key does not belong to the public key")
+        }
+        guard decrypted == probe else {
+            throw .scheme(operation: "load key", reason: "the secret key does not belong to the public key")
+        }
+    }
+
     /// Encrypts the values in batching slots; BFV's slots are centred modulo t, so `bound` needs no offset.
     public func encrypt(slots: ArraySlice<Int64>, bound: UInt64) throws(EncryptedStatsError) -> Ciphertext {
         guard let publicKey else { throw .scheme(operation: "encrypt", reason: "no public key is loaded") }

@@ -125,9 +125,10 @@ public enum SchemeRegistry {
     }
 
     /// Checks that `keys` is internally consistent (parses, public key matches the secret key, parameters match
-    /// the public key).
+    /// the public key). For BFV the key pair is checked by encrypting and decrypting a known vector.
     public static func validate(_ keys: SchemeKeys) throws(EncryptedStatsError) {
         let v = try instance(for: keys)
+        if let bfv = v as? BFVVectors { try bfv.checkKeyPair() }
         guard v.parameters == keys.parameters else {
             throw .scheme(operation: "load key", reason: "the parameters do not belong to the key")
         }
