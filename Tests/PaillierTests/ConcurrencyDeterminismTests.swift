@@ -24,7 +24,7 @@ struct ConcurrencyDeterminismTests {
         let layout = try PackedLayout(publicKey: encryptor.publicKey, maxValuePerContribution: 1000, maxContributions: 8)
         let encoder = try PackedEncoder(layout: layout, encryptor: encryptor)
         let vectors = siteVectors()
-        let packed = try vectors.map { try encoder.encrypt($0) }
+        let packed = try vectors.map { try encoder.encrypt($0, bound: 1000) }
         try #require(packed[0].ciphertexts.count == 9)
         var sums: [PackedCiphertexts] = []
         for limit in Self.limits {
@@ -44,14 +44,15 @@ struct ConcurrencyDeterminismTests {
 
     @Test("parallel encryption and decryption give the same totals as one thread")
     func parallelEncryptionDecryptsToSameTotals() throws {
-        let layout = try PackedLayout.signed(publicKey: encryptor.publicKey, maxMagnitude: 1000, maxContributions: 8)
+        let layout = try PackedLayout(publicKey: encryptor.publicKey, maxValuePerContribution: 1000, maxContributions: 8,
+                                      signed: true)
         let encoder = try PackedEncoder(layout: layout, encryptor: encryptor)
         var generator = SystemRandomNumberGenerator()
         let vectors = (0..<4).map { _ in (0..<500).map { _ in Int64.random(in: -1000...1000, using: &generator) } }
         let expected = (0..<500).map { i in vectors.reduce(0) { $0 + $1[i] } }
         var totals: [[Int64]] = []
         for encryptLimit in Self.limits {
-            let packed = try Parallelism.$threadLimit.withValue(encryptLimit) { try vectors.map { try encoder.encryptSigned($0) } }
+            let packed = try Parallelism.$threadLimit.withValue(encryptLimit) { try vectors.map { try encoder.encryptSigned($0, bound: 1000) } }
             let sum = try encoder.sum(packed)
             for decryptLimit in Self.limits {
                 totals.append(try Parallelism.$threadLimit.withValue(decryptLimit) { try decryptor.decryptSigned(sum) })
