@@ -96,7 +96,7 @@ struct PlinkCountTests {
         #expect(try contents(a) != contents(c))
     }
 
-    @Test("site counts summed = PLINK 1.9 --freqx/--model on the pooled VCF", .timeLimit(.minutes(2)),
+    @Test("site counts summed = PLINK 1.9 --freqx/--model on the pooled VCF", .timeLimit(.minutes(6)),
           .enabled(if: GWASOracles.plinkEnabled, GWASOracles.plinkReason), arguments: [1, 2])
     func pooledAgainstPlink(splitSeed: Int) throws {
         let cohort = try Self.simulate(seed: 2026, splitSeed: splitSeed, samples: 1500, variants: 1200)
