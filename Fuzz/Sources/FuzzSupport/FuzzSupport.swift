@@ -190,9 +190,11 @@ public func withContainerDigestsFixed(_ bytes: [UInt8]) -> [UInt8]? {
 }
 
 /// Header and chunks of a container file that reads completely, or the error.
-public func readContainer(_ path: String) throws(EncryptedStatsError) -> (header: ContainerHeader, chunks: [[UInt8]]) {
+public func readContainer(_ path: String) throws(EncryptedStatsError)
+    -> (header: ContainerHeader, chunks: [[UInt8]], version: UInt16)
+{
     let reader = try ContainerReader(path: path)
-    return (reader.header, try reader.readAllChunks())
+    return (reader.header, try reader.readAllChunks(), reader.formatVersion)
 }
 
 /// Encrypts a few values with `scheme` and, when it holds a secret key, decrypts them again; a key that loads must
