@@ -53,9 +53,13 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
 }
 
 extension String {
+    /// Byte-level replacement: a quote followed by a combining mark is one `Character`, so comparing
+    /// characters would miss it.
     func replacingAll(_ target: Character, with replacement: String) -> String {
-        var out = ""
-        for c in self { if c == target { out += replacement } else { out.append(c) } }
-        return out
+        let t = Array(String(target).utf8)
+        precondition(t.count == 1, "single-byte targets only")
+        var out: [UInt8] = []
+        for b in utf8 { if b == t[0] { out += Array(replacement.utf8) } else { out.append(b) } }
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -128,10 +128,22 @@ package enum CSVParser {
     }
 
     /// One field formatted for CSV output, quoted when it needs to be.
+    ///
+    /// Works on UTF-8 bytes, not on `Character`s: a quote followed by a combining mark, or CR LF, is one
+    /// grapheme cluster to Swift, so a character-level test would miss the quote or the line break inside it.
     package static func quote(_ s: String) -> String {
-        let needs = s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
-            || s.hasPrefix(" ") || s.hasSuffix(" ") || s.hasPrefix("#")
+        let quote = UInt8(ascii: "\""), space = UInt8(ascii: " ")
+        let bytes = Array(s.utf8)
+        let needs = bytes.contains { $0 == UInt8(ascii: ",") || $0 == quote || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+            || bytes.first == space || bytes.last == space || bytes.first == UInt8(ascii: "#")
         guard needs else { return s }
-        return "\"" + s.split(separator: "\"", omittingEmptySubsequences: false).joined(separator: "\"\"") + "\""
+        var out: [UInt8] = [quote]
+        out.reserveCapacity(bytes.count + 2)
+        for b in bytes {
+            if b == quote { out.append(quote) }
+            out.append(b)
+        }
+        out.append(quote)
+        return String(decoding: out, as: UTF8.self)
     }
 }
