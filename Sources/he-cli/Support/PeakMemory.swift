@@ -15,7 +15,8 @@ enum PeakMemoryReport {
             defer { fclose(file) }
             var buffer = [CChar](repeating: 0, count: 256)
             while fgets(&buffer, Int32(buffer.count), file) != nil {
-                let line = String(cString: buffer)
+                let length = buffer.firstIndex(of: 0) ?? buffer.count
+                let line = String(decoding: buffer[..<length].map { UInt8(bitPattern: $0) }, as: UTF8.self)
                 guard line.hasPrefix("VmHWM:") else { continue }
                 let value = line.dropFirst("VmHWM:".count).drop { $0 == " " || $0 == "\t" }.prefix { $0 != "\n" }
                 let message = Array("he-cli: peak resident memory: \(value)\n".utf8)
