@@ -77,10 +77,13 @@ def fmt(us):
 rows = [
     # operation, ours, reference, how the ratio is read
     ("keygen (mean of all runs)", "swift_keygen_mean", "phe_keygen_mean", "vs phe"),
-    ("encrypt (DJN)", "swift_encrypt_djn", "floor_enc_djn", "vs GMP floor (<= 1.15)"),
-    ("encrypt (DJN)", "swift_encrypt_djn", "pypaillier_encrypt", "vs pypaillier (< 1)"),
-    ("encrypt (DJN)", "swift_encrypt_djn", "phe_encrypt", "vs phe"),
-    ("encrypt (textbook)", "swift_encrypt_textbook", "floor_enc_rn", "vs GMP floor (<= 1.15)"),
+    ("encrypt (DJN, constant time, 1 core)", "swift_encrypt_djn_1core", "floor_enc_djn_ct", "vs GMP floor, constant time (<= 1.15)"),
+    ("encrypt (DJN, constant time, 1 core)", "swift_encrypt_djn_1core", "floor_enc_djn", "vs GMP floor, variable-time table"),
+    ("encrypt (DJN, constant time, 1 core)", "swift_encrypt_djn_1core", "pypaillier_encrypt", "vs pypaillier"),
+    ("encrypt (DJN, table halves on 2 cores)", "swift_encrypt_djn", "pypaillier_encrypt", "vs pypaillier (< 1)"),
+    ("encrypt (DJN, table halves on 2 cores)", "swift_encrypt_djn", "phe_encrypt", "vs phe"),
+    ("encrypt (textbook)", "swift_encrypt_textbook", "floor_enc_rn_sec", "vs GMP floor, mpz_powm_sec (<= 1.15)"),
+    ("encrypt (textbook)", "swift_encrypt_textbook", "floor_enc_rn", "vs GMP floor, variable-time mpz_powm"),
     ("encrypt (textbook)", "swift_encrypt_textbook", "phe_encrypt", "vs phe"),
     ("decrypt (CRT)", "swift_decrypt", "floor_crt", "vs GMP floor (<= 1.15)"),
     ("decrypt (CRT)", "swift_decrypt", "phe_decrypt", "vs phe (< 1)"),
@@ -90,7 +93,7 @@ rows = [
     ("add", "swift_add", "floor_mulmod", "vs GMP floor (<= 1.15)"),
     ("add", "swift_add", "phe_add", "vs phe"),
     ("scalar multiply (20-bit k)", "swift_scalar_mul", "phe_scalar_mul", "vs phe"),
-    ("DJN table build", "swift_djn_table_build", "floor_djn_table_build", "vs GMP floor (1 core)"),
+    ("DJN table build", "swift_djn_table_build", "floor_djn_ct_table_build", "vs GMP floor, same table (1 core)"),
     ("packed count, 1 core", "swift_packed_per_count_1core", "phe_encrypt", "vs phe per value (<= 1/500)"),
     ("packed count, 2 cores", "swift_packed_per_count_2core", "phe_encrypt", "vs phe per value (<= 1/500)"),
 ]

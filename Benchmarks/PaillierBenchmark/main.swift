@@ -77,7 +77,11 @@ do {
 
     let m = BigInt(123_456_789)
     var c = try encryptor.encrypt(m)
+    // encrypt runs the two halves of the DJN table walk on two threads; with a limit of 1 thread it is one walk.
     report("encrypt_djn", try measure(iterations) { c = try encryptor.encrypt(m) })
+    report("encrypt_djn_1core", try Parallelism.$threadLimit.withValue(1) {
+        try measure(iterations) { c = try encryptor.encrypt(m) }
+    })
     report("encrypt_textbook", try measure(iterations) { c = try textbook.encrypt(m) })
     var d = BigInt()
     report("decrypt", measure(iterations) { d = decryptor.decryptResidue(c.value, concurrentHalves: false) })

@@ -2,12 +2,20 @@
  * GMP floor for the Paillier benchmarks: the same arithmetic the Swift library performs, written directly
  * against GMP, so that the library's overhead can be read as a ratio.
  *
- *   rn      r^n mod n^2 with mpz_powm (textbook randomiser, r uniform below n)
- *   djn     h_s^a mod n^2 with a |n|/2-bit exponent and an 8-bit fixed-base window table
+ *   rn      r^n mod n^2 with mpz_powm (textbook randomiser, r uniform below n; variable time in the secret r)
+ *   djn     h_s^a mod n^2 with a |n|/2-bit exponent and an 8-bit fixed-base window table (variable time:
+ *           the table is indexed by the secret exponent's bytes, zero bytes are skipped)
+ *   enc_djn_ct  the same encryption in constant time with GMP's documented side-channel-silent functions only:
+ *           6-bit windows, every row read with mpn_sec_tabselect and multiplied in with mpn_sec_mul and
+ *           mpn_sec_div_r, the final (1 + m n) rho product the same way; the floor for the library's DJN
+ *           encryption, which uses the same windows with its own Montgomery reduction
  *   crt     CRT decryption: c^(p-1) mod p^2 and c^(q-1) mod q^2 with mpz_powm_sec, plus the recombination
  *   mulmod  one multiplication mod n^2 (homomorphic addition)
- *   enc_rn, enc_djn  complete encryptions (fresh randomness, randomiser, (1 + m n) * rho mod n^2), the floor
- *           for the library's encrypt with either randomiser
+ *   enc_rn, enc_djn  complete encryptions (fresh randomness, randomiser, (1 + m n) * rho mod n^2) with the
+ *           variable-time randomisers above
+ *   enc_rn_sec  the textbook encryption with r^n computed by mpz_powm_sec (r is secret), the floor for the
+ *           library's textbook encryption
+ *   djn_ct_table_build  building the constant-time table (one core)
  *
  * Primes come from /dev/urandom candidates tested with mpz_probab_prime_p; only timings are printed, one line
  * per operation: "<op> <fastest of ITERATIONS samples, microseconds>".
@@ -156,6 +164,69 @@ int main(int argc, char **argv) {
         sink += mpz_getlimbn(c, 0);
     }
     printf("enc_djn %.3f\n", best(samples, iters));
+
+    /* enc_djn_ct: constant-time fixed-base walk, table T[i][d] = h_s^(d * 2^(6i)) as contiguous limbs */
+    {
+        const unsigned w = 6, entries = 1u << w;
+        unsigned rows = (abits + w - 1) / w;
+        mp_size_t l = (mp_size_t)mpz_size(n2), hl = (mp_size_t)mpz_size(n);
+        mp_limb_t *tab = calloc((size_t)rows * entries * l, sizeof(mp_limb_t));
+        mpz_t e;
+        mpz_init_set(e, hs);
+        double ctb0 = now_us();
+        for (unsigned i = 0; i < rows; i++) {
+            mpz_set_ui(x, 1);
+            for (unsigned d = 0; d < entries; d++) {
+                mpz_export(tab + ((size_t)i * entries + d) * l, NULL, -1, sizeof(mp_limb_t), 0, 0, x);
+                mpz_mul(x, x, e);
+                mpz_mod(x, x, n2);
+            }
+            for (unsigned k = 0; k < w; k++) { mpz_mul(e, e, e); mpz_mod(e, e, n2); }
+        }
+        printf("djn_ct_table_build %.3f\n", now_us() - ctb0);
+        mp_size_t itch = mpn_sec_mul_itch(l, l);
+        if (mpn_sec_div_r_itch(2 * l, l) > itch) itch = mpn_sec_div_r_itch(2 * l, l);
+        if (mpn_sec_mul_itch(hl, hl) > itch) itch = mpn_sec_mul_itch(hl, hl);
+        size_t elimbs = (rows * w + 63) / 64 + 1;
+        mp_limb_t *acc = malloc(sizeof(mp_limb_t) * l), *sel = malloc(sizeof(mp_limb_t) * l);
+        mp_limb_t *prod = malloc(sizeof(mp_limb_t) * 2 * l), *tp = malloc(sizeof(mp_limb_t) * (itch + 1));
+        mp_limb_t *ew = malloc(sizeof(mp_limb_t) * elimbs), *gp = malloc(sizeof(mp_limb_t) * 2 * hl);
+        mp_limb_t *mpad = calloc(hl, sizeof(mp_limb_t)), *npad = calloc(hl, sizeof(mp_limb_t));
+        mpz_export(npad, NULL, -1, sizeof(mp_limb_t), 0, 0, n);
+        mpz_export(mpad, NULL, -1, sizeof(mp_limb_t), 0, 0, t);
+        for (int i = 0; i < iters; i++) {
+            double t0 = now_us();
+            random_bits(a, abits);
+            memset(ew, 0, sizeof(mp_limb_t) * elimbs);
+            mpz_export(ew, NULL, -1, sizeof(mp_limb_t), 0, 0, a);
+            for (unsigned row = 0; row < rows; row++) {
+                size_t bit = (size_t)row * w, word = bit / 64, shift = bit % 64;
+                mp_limb_t d = ((ew[word] >> shift) | ((ew[word + 1] << 1) << (63 - shift))) & (entries - 1);
+                mpn_sec_tabselect(row == 0 ? acc : sel, tab + (size_t)row * entries * l, l, entries, (mp_size_t)d);
+                if (row == 0) continue;
+                mpn_sec_mul(prod, acc, l, sel, l, tp);
+                mpn_sec_div_r(prod, 2 * l, mpz_limbs_read(n2), l, tp);
+                memcpy(acc, prod, sizeof(mp_limb_t) * l);
+            }
+            /* (1 + m n) rho mod n^2 */
+            mpn_sec_mul(gp, mpad, hl, npad, hl, tp);
+            mpn_sec_add_1(gp, gp, 2 * hl, 1, tp);
+            mpn_sec_mul(prod, gp, l, acc, l, tp);
+            mpn_sec_div_r(prod, 2 * l, mpz_limbs_read(n2), l, tp);
+            samples[i] = now_us() - t0;
+            sink += prod[0];
+        }
+        /* check the last one against mpz arithmetic */
+        mpz_powm(rho, hs, a, n2);
+        mpz_mul(c, t, n); mpz_add_ui(c, c, 1); mpz_mul(c, c, rho); mpz_mod(c, c, n2);
+        mpz_t got;
+        mpz_init(got);
+        mpz_import(got, (size_t)l, -1, sizeof(mp_limb_t), 0, 0, prod);
+        if (mpz_cmp(got, c) != 0) { fprintf(stderr, "constant-time DJN mismatch\n"); return 1; }
+        mpz_clears(got, e, NULL);
+        printf("enc_djn_ct %.3f\n", best(samples, iters));
+        free(tab); free(acc); free(sel); free(prod); free(tp); free(ew); free(gp); free(mpad); free(npad);
+    }
     for (int i = 0; i < iters; i++) {
         double t0 = now_us();
         do { random_bits(r, bits); } while (mpz_cmp(r, n) >= 0 || mpz_sgn(r) == 0);
@@ -165,6 +236,15 @@ int main(int argc, char **argv) {
         sink += mpz_getlimbn(c, 0);
     }
     printf("enc_rn %.3f\n", best(samples, iters));
+    for (int i = 0; i < iters; i++) {
+        double t0 = now_us();
+        do { random_bits(r, bits); } while (mpz_cmp(r, n) >= 0 || mpz_sgn(r) == 0);
+        mpz_powm_sec(rho, r, n, n2);
+        mpz_mul(c, t, n); mpz_add_ui(c, c, 1); mpz_mul(c, c, rho); mpz_mod(c, c, n2);
+        samples[i] = now_us() - t0;
+        sink += mpz_getlimbn(c, 0);
+    }
+    printf("enc_rn_sec %.3f\n", best(samples, iters));
 
     /* crt: full CRT decryption of a ciphertext c = (1 + m n) rho */
     for (int i = 0; i < iters; i++) {

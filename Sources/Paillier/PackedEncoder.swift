@@ -287,8 +287,7 @@ public struct PackedEncoder: Sendable {
                 do {
                     let plaintext = try layout.plaintext(packing: ArraySlice(slice), bound: bound,
                         firstIndex: start + first)
-                    return .success(PaillierCiphertext(unchecked: encryptor.encryptResidue(plaintext,
-                        rho: encryptor.randomiserValue())))
+                    return .success(PaillierCiphertext(unchecked: encryptor.encryptResidue(plaintext)))
                 } catch let error as PaillierError {
                     return .failure(error)
                 } catch {
