@@ -31,28 +31,12 @@ enum StatisticsOracle {
 
     /// Runs an oracle script with `arguments`, feeding `input` on stdin; returns stdout.
     static func run(script: String, arguments: [String] = [], input: Data? = nil) throws -> Data {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try requirePython())
-        process.arguments = [scripts.appendingPathComponent(script).path] + arguments
-        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
-        process.standardInput = stdin
-        process.standardOutput = stdout
-        process.standardError = stderr
-        try process.run()
-        // Feed stdin and drain the outputs concurrently so large payloads cannot deadlock on full pipes.
-        let writer = Thread {
-            if let input { stdin.fileHandleForWriting.write(input) }
-            try? stdin.fileHandleForWriting.close()
+        let result = try ChildProcess.run(try requirePython(),
+                                          [scripts.appendingPathComponent(script).path] + arguments, input: input)
+        guard result.status == 0 else {
+            throw Failure(description: "\(script) exited with \(result.status): \(result.stderr)")
         }
-        writer.start()
-        let errors = ErrorCollector(handle: stderr.fileHandleForReading)
-        let output = stdout.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        let message = errors.finish()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "\(script) exited with \(process.terminationStatus): \(message)")
-        }
-        return output
+        return Data(result.stdout.utf8)
     }
 
     /// Sends a JSON request to scipy_stats.py and returns the decoded answer.
@@ -82,24 +66,6 @@ enum StatisticsOracle {
             .appendingPathComponent("he-stats-\(UInt64.random(in: 0...UInt64.max))", isDirectory: true)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
-    }
-}
-
-/// Reads a pipe to the end on a background thread.
-private final class ErrorCollector: @unchecked Sendable {
-    private var data = Data()
-    private let done = DispatchSemaphore(value: 0)
-
-    init(handle: FileHandle) {
-        Thread {
-            self.data = handle.readDataToEndOfFile()
-            self.done.signal()
-        }.start()
-    }
-
-    func finish() -> String {
-        done.wait()
-        return String(decoding: data, as: UTF8.self)
     }
 }
 

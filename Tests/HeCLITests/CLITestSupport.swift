@@ -33,36 +33,13 @@ enum HeCLI {
     /// process's environment.
     @discardableResult
     static func run(_ arguments: [String], in directory: String, environment: [String: String?] = [:]) throws -> RunResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        var merged: [String: String]?
         if !environment.isEmpty {
-            var merged = ProcessInfo.processInfo.environment
-            for (name, value) in environment { merged[name] = value }
-            process.environment = merged
+            merged = ProcessInfo.processInfo.environment
+            for (name, value) in environment { merged?[name] = value }
         }
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let outPath = directory + "/.stdout-\(UUID().uuidString)"
-        let errPath = directory + "/.stderr-\(UUID().uuidString)"
-        guard FileManager.default.createFile(atPath: outPath, contents: nil),
-              FileManager.default.createFile(atPath: errPath, contents: nil) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: directory])
-        }
-        defer {
-            try? FileManager.default.removeItem(atPath: outPath)
-            try? FileManager.default.removeItem(atPath: errPath)
-        }
-        let out = try FileHandle(forWritingTo: URL(fileURLWithPath: outPath))
-        let err = try FileHandle(forWritingTo: URL(fileURLWithPath: errPath))
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        process.waitUntilExit()
-        try out.close()
-        try err.close()
-        let result = RunResult(status: process.terminationStatus,
-                               stdout: TextFile.read(outPath) ?? "",
-                               stderr: TextFile.read(errPath) ?? "")
+        let child = try ChildProcess.run(binary, arguments, currentDirectory: directory, environment: merged)
+        let result = RunResult(status: child.status, stdout: child.stdout, stderr: child.stderr)
         try SanitizerReport.check(stderr: result.stderr, arguments: arguments)
         return result
     }

@@ -16,22 +16,12 @@ enum Oracles {
     /// Runs an executable; returns its standard output, throws with its standard error on failure.
     @discardableResult
     static func run(_ executable: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("run-\(UUID().uuidString)").path
-        _ = FileManager.default.createFile(atPath: tmp + ".out", contents: nil)
-        _ = FileManager.default.createFile(atPath: tmp + ".err", contents: nil)
-        defer { for s in [".out", ".err"] { try? FileManager.default.removeItem(atPath: tmp + s) } }
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp + ".out"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp + ".err"))
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let result = try ChildProcess.run(executable, arguments)
+        guard result.status == 0 else {
             throw Failure(description: "\(executable) \(arguments.joined(separator: " ")) exited with "
-                          + "\(process.terminationStatus): \(TextFile.read(tmp + ".err") ?? "")")
+                          + "\(result.status): \(result.stderr)")
         }
-        return TextFile.read(tmp + ".out") ?? ""
+        return result.stdout
     }
 
     static var pythonUsable: Bool { python != nil || required }
@@ -51,27 +41,13 @@ enum Oracles {
     /// Runs `python script args` (script relative to Tests/Oracles, or `-c CODE`) with `input` on stdin.
     @discardableResult
     static func python(_ arguments: [String], input: String = "", in directory: String = "/") throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: try requirePython())
-        process.arguments = arguments.first == "-c" ? arguments : [scripts + "/" + arguments[0]] + arguments.dropFirst()
-        process.currentDirectoryURL = URL(fileURLWithPath: directory)
-        let tmp = FileManager.default.temporaryDirectory.appendingPathComponent("oracle-\(UUID().uuidString)").path
-        _ = FileManager.default.createFile(atPath: tmp + ".in", contents: Data(input.utf8))
-        _ = FileManager.default.createFile(atPath: tmp + ".out", contents: nil)
-        _ = FileManager.default.createFile(atPath: tmp + ".err", contents: nil)
-        defer { for s in [".in", ".out", ".err"] { try? FileManager.default.removeItem(atPath: tmp + s) } }
-        process.standardInput = try FileHandle(forReadingFrom: URL(fileURLWithPath: tmp + ".in"))
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp + ".out"))
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: tmp + ".err"))
-        try process.run()
-        process.waitUntilExit()
-        let out = TextFile.read(tmp + ".out") ?? ""
-        guard process.terminationStatus == 0 else {
-            let err = TextFile.read(tmp + ".err") ?? ""
+        let full = arguments.first == "-c" ? arguments : [scripts + "/" + arguments[0]] + arguments.dropFirst()
+        let result = try ChildProcess.run(try requirePython(), full, input: Data(input.utf8), currentDirectory: directory)
+        guard result.status == 0 else {
             throw Failure(description: "python \(arguments.prefix(2).joined(separator: " ")) exited with "
-                          + "\(process.terminationStatus): \(err)")
+                          + "\(result.status): \(result.stderr)")
         }
-        return out
+        return result.stdout
     }
 
     /// Reads a tab-separated file with a header line into dictionaries.

@@ -10,20 +10,9 @@ private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathCom
     .deletingLastPathComponent().path
 
 private func runPython(_ arguments: [String], in directory: String) throws -> RunResult {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: try #require(python, "HE_REQUIRE_ORACLES=1 but HE_TEST_PYTHON is not set"))
-    process.arguments = arguments
-    process.currentDirectoryURL = URL(fileURLWithPath: directory)
-    let err = Pipe()
-    process.standardError = err
-    let out = Pipe()
-    process.standardOutput = out
-    try process.run()
-    let errData = err.fileHandleForReading.readDataToEndOfFile()
-    let outData = out.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return RunResult(status: process.terminationStatus, stdout: String(decoding: outData, as: UTF8.self),
-                     stderr: String(decoding: errData, as: UTF8.self))
+    let executable = try #require(python, "HE_REQUIRE_ORACLES=1 but HE_TEST_PYTHON is not set")
+    let result = try ChildProcess.run(executable, arguments, currentDirectory: directory)
+    return RunResult(status: result.status, stdout: result.stdout, stderr: result.stderr)
 }
 
 @Suite("python-paillier sites and keys", .enabled(if: python != nil || oraclesRequired,

@@ -76,25 +76,12 @@ enum PheOracle {
         guard let python else {
             throw Failure(description: "HE_REQUIRE_ORACLES=1 but HE_TEST_PYTHON is not set")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: python)
-        process.arguments = [script.path]
-        let input = Pipe()
-        let output = Pipe()
-        let errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        try process.run()
         let payload = try JSONSerialization.data(withJSONObject: ["requests": requests])
-        input.fileHandleForWriting.write(payload)
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
-            throw Failure(description: "phe oracle exited with \(process.terminationStatus): \(errorText)")
+        let result = try ChildProcess.run(python, [script.path], input: payload)
+        guard result.status == 0 else {
+            throw Failure(description: "phe oracle exited with \(result.status): \(result.stderr)")
         }
+        let data = Data(result.stdout.utf8)
         guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let responses = object["responses"] as? [[String: Any]], responses.count == requests.count
         else {

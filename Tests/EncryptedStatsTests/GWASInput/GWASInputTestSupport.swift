@@ -52,20 +52,12 @@ enum GWASOracles {
     @discardableResult
     static func run(_ executable: String?, _ arguments: [String], name: String) throws -> String {
         let path = try #require(executable, "\(name) is required (HE_REQUIRE_ORACLES=1) but was not found")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = out
-        try process.run()
-        let output = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        let result = try ChildProcess.run(path, arguments)
+        guard result.status == 0 else {
             throw OracleFailure(message: "\(name) \(arguments.joined(separator: " ")) exited with "
-                + "\(process.terminationStatus): \(output)")
+                + "\(result.status): \(result.stdout)\(result.stderr)")
         }
-        return output
+        return result.stdout
     }
 
     struct OracleFailure: Error, CustomStringConvertible {
