@@ -1,17 +1,19 @@
 // Release-mode timings of the RLWE layer: NTT, BFV operations and the polynomial product, with NTL's
 // product in the same process. Times are thread CPU time (medians). Prints one line per measurement: "<op> <N> <median microseconds>".
-// Usage: RLWEBenchmark [--degrees 4096,8192,16384] [--repetitions 21]
+// Usage: RLWEBenchmark [--degrees 4096,8192,16384] [--repetitions 21] [--only multiply_relin,rotate_rows]
 import CNTLOracle
 import Foundation
 import RLWE
 
 var degrees = [4096, 8192, 16384]
 var repetitions = 21
+var only: Set<String>? = nil
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
     case "--degrees": degrees = arguments.next()!.split(separator: ",").map { Int($0)! }
     case "--repetitions": repetitions = Int(arguments.next()!)!
+    case "--only": only = Set(arguments.next()!.split(separator: ",").map(String.init))
     default:
         FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8))
         exit(2)
@@ -54,6 +56,12 @@ func negacyclicProduct(_ x: [UInt64], _ y: [UInt64], _ tables: NttTables) -> [UI
     return samples[samples.count / 2]
 }
 
+/// Times `body` as operation `op` unless `--only` leaves it out.
+@MainActor func measure(_ op: String, _ n: Int, inner: Int = 1, _ body: () throws -> Void) rethrows {
+    guard only?.contains(op) ?? true else { return }
+    report(op, n, try median(inner: inner, body))
+}
+
 func report(_ op: String, _ n: Int, _ us: Double) {
     print(op, n, String(format: "%.2f", us))
     FileHandle.standardOutput.synchronizeFile()
@@ -69,23 +77,24 @@ for n in degrees {
     var rng = SystemRandomNumberGenerator()
     var x = (0..<n).map { _ in UInt64.random(in: 0..<q.value, using: &rng) }
     let y = (0..<n).map { _ in UInt64.random(in: 0..<q.value, using: &rng) }
-    report("ntt_forward", n, median(inner: 20) { tables.forward(&x) })
-    report("ntt_inverse", n, median(inner: 20) { tables.inverse(&x) })
+    measure("ntt_forward", n, inner: 20) { tables.forward(&x) }
+    measure("ntt_inverse", n, inner: 20) { tables.inverse(&x) }
     // Negacyclic product of two coefficient-form polynomials modulo one prime, ours vs NTL's.
-    report("poly_mul", n, median(inner: 10) { _ = negacyclicProduct(x, y, tables) })
-    var ntlSamples: [Double] = []
-    for _ in 0..<repetitions { ntlSamples.append(cntl_time_negacyclic_multiply(x, y, n, q.value, 10) / 1000.0) }
-    ntlSamples.sort()
-    report("ntl_poly_mul", n, ntlSamples[ntlSamples.count / 2])
+    measure("poly_mul", n, inner: 10) { _ = negacyclicProduct(x, y, tables) }
+    if only?.contains("ntl_poly_mul") ?? true {
+        var ntlSamples: [Double] = []
+        for _ in 0..<repetitions { ntlSamples.append(cntl_time_negacyclic_multiply(x, y, n, q.value, 10) / 1000.0) }
+        ntlSamples.sort()
+        report("ntl_poly_mul", n, ntlSamples[ntlSamples.count / 2])
+    }
 
     // BFV.
     var keygen: KeyGenerator!
-    report(
-        "keygen", n,
-        median {
-            keygen = KeyGenerator(parameters: params)
-            _ = keygen.publicKey()
-        })
+    keygen = KeyGenerator(parameters: params)
+    measure("keygen", n) {
+        keygen = KeyGenerator(parameters: params)
+        _ = keygen.publicKey()
+    }
     let pk = keygen.publicKey()
     let rk = keygen.relinearizationKey()
     let gk = try keygen.galoisKeys(rotationSteps: [1], columnSwap: true)
@@ -97,18 +106,20 @@ for n in degrees {
     let pt = try encoder.encode(values)
     var ct = try encryptor.encrypt(pt)
     let ct2 = try encryptor.encrypt(pt)
-    report("encode", n, try median { _ = try encoder.encode(values) })
-    report("encrypt", n, try median { ct = try encryptor.encrypt(pt) })
-    report("encrypt_symmetric", n, try median { _ = try Encryptor(secretKey: keygen.secretKey).encrypt(pt) })
-    report("decrypt", n, try median { _ = try decryptor.decrypt(ct) })
-    report("add", n, try median(inner: 10) { _ = try evaluator.add(ct, ct2) })
-    report("multiply_plain", n, try median { _ = try evaluator.multiplyPlain(ct, pt) })
-    report("multiply_relin", n, try median { _ = try evaluator.multiplyRelinearize(ct, ct2) })
-    report("rotate_rows", n, try median { _ = try evaluator.rotateRows(ct, by: 1) })
-    report("rotate_columns", n, try median { _ = try evaluator.rotateColumns(ct) })
-    report("mod_switch_smallest", n, try median { _ = try evaluator.modSwitchToSmallest(ct) })
-    report("serialize", n, median { _ = ct.serialized() })
-    report("ciphertext_bytes", n, Double(ct.serialized().count))
-    report("ciphertext_bytes_smallest", n, Double(try evaluator.modSwitchToSmallest(ct).serialized().count))
-    report("ciphertext_bytes_symmetric", n, Double(try Encryptor(secretKey: keygen.secretKey).encrypt(pt).serialized().count))
+    try measure("encode", n) { _ = try encoder.encode(values) }
+    try measure("encrypt", n) { ct = try encryptor.encrypt(pt) }
+    try measure("encrypt_symmetric", n) { _ = try Encryptor(secretKey: keygen.secretKey).encrypt(pt) }
+    try measure("decrypt", n) { _ = try decryptor.decrypt(ct) }
+    try measure("add", n, inner: 10) { _ = try evaluator.add(ct, ct2) }
+    try measure("multiply_plain", n) { _ = try evaluator.multiplyPlain(ct, pt) }
+    try measure("multiply_relin", n) { _ = try evaluator.multiplyRelinearize(ct, ct2) }
+    try measure("rotate_rows", n) { _ = try evaluator.rotateRows(ct, by: 1) }
+    try measure("rotate_columns", n) { _ = try evaluator.rotateColumns(ct) }
+    try measure("mod_switch_smallest", n) { _ = try evaluator.modSwitchToSmallest(ct) }
+    measure("serialize", n) { _ = ct.serialized() }
+    if only == nil {
+        report("ciphertext_bytes", n, Double(ct.serialized().count))
+        report("ciphertext_bytes_smallest", n, Double(try evaluator.modSwitchToSmallest(ct).serialized().count))
+        report("ciphertext_bytes_symmetric", n, Double(try Encryptor(secretKey: keygen.secretKey).encrypt(pt).serialized().count))
+    }
 }

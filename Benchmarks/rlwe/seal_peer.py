@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 """Microsoft SEAL (seal-python 4.4.0) timings for the same operations and parameters as RLWEBenchmark.
 
-Same N, the same coefficient prime sizes (hence the same log Q and security) and the same plaintext
-modulus t. SEAL keeps the last prime as its key-switching special prime, so its ciphertexts use one
-prime fewer. Times are thread CPU time (like the Swift benchmark). Prints "<op> <N> <median microseconds>" lines like the Swift benchmark.
+Same N, the same coefficient primes (hence the same log Q P and security) and the same plaintext
+modulus t. SEAL keeps the last prime as its key-switching special prime; so do the package's presets
+from N = 8192 up, so both carry the same data primes there. At N = 4096 the package keeps both primes
+for data (no special prime), so SEAL's ciphertexts there have one prime against two. Times are thread CPU time (like the Swift benchmark). Prints "<op> <N> <median microseconds>" lines like the Swift benchmark.
 Usage: seal_peer.py [--degrees 4096,8192,16384] [--repetitions 21]
 """
 import argparse

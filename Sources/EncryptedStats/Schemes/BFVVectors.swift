@@ -5,7 +5,8 @@ import RLWE
 // modulus at which the documented noise bound still allows `maxContributions` sums), so a site file costs
 // 2 x ceil(log2 q_0) bits per slot.
 //
-// Parameters field (docs/FORMAT.md), little-endian: u32 N | u64 t | u8 k | k x u64 q_i.
+// Parameters field (docs/FORMAT.md), little-endian: u32 N | u64 t | u8 k | k x u64 q_i [| u64 P], the last
+// field only for parameters with a special key-switching prime P.
 
 /// Additively homomorphic vectors with batched BFV.
 public struct BFVVectors: AdditiveVectorDecryptor {
@@ -28,6 +29,7 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         return [("ring degree N", "\(bfv.degree) (slots per ciphertext)"),
                 ("plaintext modulus t", "\(bfv.plaintextModulus)"),
                 ("coefficient primes", "\(bfv.coefficientModuli.count), log2 Q = \(Int(bfv.logQ.rounded(.down))) bits"
+                    + (bfv.specialModulus.map { " + special key-switching prime of \(64 - $0.leadingZeroBitCount) bits" } ?? "")
                     + (bfv.preset.map { " (preset \($0.rawValue), 128-bit security)" } ?? "")),
                 ("written at", "first prime only, \(64 - q0.leadingZeroBitCount) bits"),
                 ("sums allowed", "up to \(bfv.aggregateCapacity(limbCount: 1)) contributions (noise bound)")]
@@ -52,6 +54,7 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         w.u64(p.plaintextModulus)
         w.u8(UInt8(p.coefficientModuli.count))
         for q in p.coefficientModuli { w.u64(q) }
+        if let special = p.specialModulus { w.u64(special) }
         return w.bytes
     }
 
@@ -63,15 +66,17 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         let k = Int(try r.u8("prime count"))
         var moduli: [UInt64] = []
         for i in 0 ..< k { moduli.append(try r.u64("prime \(i + 1)")) }
-        guard r.isAtEnd else { throw r.error("length", "\(r.remaining) bytes after the last prime") }
+        let special: UInt64? = r.isAtEnd ? nil : try r.u64("special prime")
+        guard r.isAtEnd else { throw r.error("length", "\(r.remaining) bytes after the special prime") }
         if let preset = BfvPreset.allCases.first(where: { p in
             let candidate = BfvParameters.preset(p)
             return candidate.degree == n && candidate.plaintextModulus == t && candidate.coefficientModuli == moduli
+                && candidate.specialModulus == special
         }) {
             return BfvParameters.preset(preset)
         }
         do {
-            return try BfvParameters(degree: n, plaintextModulus: t, coefficientModuli: moduli)
+            return try BfvParameters(degree: n, plaintextModulus: t, coefficientModuli: moduli, specialModulus: special)
         } catch {
             throw .scheme(operation: "bfv parameters", reason: "\(error)")
         }

@@ -13,14 +13,26 @@ public enum BfvPreset: String, CaseIterable, Sendable, Codable {
         }
     }
 
-    /// Bit sizes of the coefficient primes, first to last. Modulus switching drops primes from the end,
-    /// so the first (largest) prime is the one a fully switched ciphertext keeps.
+    /// Bit sizes of the coefficient (data) primes, first to last. Modulus switching drops primes from the
+    /// end, so the first (largest) prime is the one a fully switched ciphertext keeps.
     public var coefficientBits: [Int] {
         switch self {
         case .n4096: [55, 54]
-        case .n8192: [60, 53, 53, 52]
-        case .n16384: [60] + [Int](repeating: 54, count: 7)
-        case .n32768: [60] + [Int](repeating: 55, count: 11) + [Int](repeating: 54, count: 4)
+        case .n8192: [60, 53, 53]
+        case .n16384: [60] + [Int](repeating: 54, count: 6)
+        case .n32768: [60] + [Int](repeating: 55, count: 11) + [Int](repeating: 54, count: 3)
+        }
+    }
+
+    /// Bit size of the special key-switching prime P, if the preset has one. It is part of the key-switching
+    /// keys only, never of a ciphertext, and counts towards the security bound (log2 Q + log2 P). N = 4096 has
+    /// none: its 109 bits would leave one data prime, too little for a multiplication at t = 2^30; it switches
+    /// keys by RNS digits alone (docs/RLWE.md).
+    public var specialPrimeBits: Int? {
+        switch self {
+        case .n4096: nil
+        case .n8192: 52
+        case .n16384, .n32768: 54
         }
     }
 
@@ -29,15 +41,20 @@ public enum BfvPreset: String, CaseIterable, Sendable, Codable {
     public static let plaintextModulus: UInt64 = 1_073_479_681
 }
 
-/// Validated BFV parameters: ring degree N, plaintext modulus t, coefficient primes q_0 ... q_(k-1), and
-/// everything derived from them (NTT tables, per-level constants, the auxiliary base for multiplication).
+/// Validated BFV parameters: ring degree N, plaintext modulus t, coefficient primes q_0 ... q_(k-1), an
+/// optional special key-switching prime P, and everything derived from them (NTT tables, per-level
+/// constants, the auxiliary base for multiplication).
 ///
 /// Instances are immutable and shared; compare them through `fingerprint`.
 public final class BfvParameters: Sendable, CustomStringConvertible {
     public let degree: Int
     public let plaintextModulus: UInt64
     public let coefficientModuli: [UInt64]
-    /// SHA-256 of the canonical encoding of (N, t, q_0 ... q_(k-1)).
+    /// The special prime P of hybrid key switching: key-switching keys live modulo Q P and a switched
+    /// polynomial is divided by P with rounding, which scales the digit noise down by P. Nil: keys switch by
+    /// RNS digits modulo Q alone.
+    public let specialModulus: UInt64?
+    /// SHA-256 of the canonical encoding of (N, t, q_0 ... q_(k-1)[, P]).
     public let fingerprint: [UInt8]
     /// The preset these parameters come from, if any.
     public let preset: BfvPreset?
@@ -47,6 +64,9 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
     let levels: [LevelConstants]  // levels[l - 1]
     let plaintextTables: NttTables
     let auxiliaryModuli: [UInt64]
+    /// The primes of key material: q_0 ... q_(k-1), then P when there is one. The secret key is kept in
+    /// evaluation form over this context; the first k limbs are its residues modulo Q.
+    let keyContext: PolyContext
 
     /// Parameters of a named preset (built once, on first use).
     public static func preset(_ p: BfvPreset) -> BfvParameters {
@@ -75,7 +95,8 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
     private static func build(_ p: BfvPreset) -> BfvParameters {
         // The preset definitions are constants validated by the tests; failure here is a programming error.
         try! BfvParameters(
-            degree: p.degree, plaintextModulus: BfvPreset.plaintextModulus, coefficientBits: p.coefficientBits, preset: p)
+            degree: p.degree, plaintextModulus: BfvPreset.plaintextModulus, coefficientBits: p.coefficientBits,
+            specialPrimeBits: p.specialPrimeBits, preset: p)
     }
 
     private static let presetN4096 = build(.n4096)
@@ -83,35 +104,48 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
     private static let presetN16384 = build(.n16384)
     private static let presetN32768 = build(.n32768)
 
-    /// Custom parameters with generated primes of the given sizes (largest primes below 2^bits that are 1 mod 2N).
-    public convenience init(degree: Int, plaintextModulus: UInt64, coefficientBits: [Int]) throws(RlweError) {
+    /// Custom parameters with generated primes of the given sizes (largest primes below 2^bits that are 1 mod 2N;
+    /// the special prime, if asked for, is generated after the data primes of its size).
+    public convenience init(
+        degree: Int, plaintextModulus: UInt64, coefficientBits: [Int], specialPrimeBits: Int? = nil
+    ) throws(RlweError) {
         try self.init(
-            degree: degree, plaintextModulus: plaintextModulus, coefficientBits: coefficientBits, preset: nil)
+            degree: degree, plaintextModulus: plaintextModulus, coefficientBits: coefficientBits,
+            specialPrimeBits: specialPrimeBits, preset: nil)
     }
 
-    convenience init(degree: Int, plaintextModulus: UInt64, coefficientBits: [Int], preset: BfvPreset?)
-        throws(RlweError)
-    {
+    convenience init(
+        degree: Int, plaintextModulus: UInt64, coefficientBits: [Int], specialPrimeBits: Int?, preset: BfvPreset?
+    ) throws(RlweError) {
         guard SecurityTable.maxLogQ128[degree] != nil else {
             throw .invalidDegree(degree: degree, supported: SecurityTable.supportedDegrees)
         }
+        let allBits = coefficientBits + (specialPrimeBits.map { [$0] } ?? [])
         var primes: [UInt64] = []
         var counts: [Int: Int] = [:]
-        for b in coefficientBits { counts[b, default: 0] += 1 }
+        for b in allBits { counts[b, default: 0] += 1 }
         var byBits: [Int: [UInt64]] = [:]
         for (b, c) in counts { byBits[b] = try NttPrimes.generate(bits: b, degree: degree, count: c) }
-        for b in coefficientBits { primes.append(byBits[b]!.removeFirst()) }
+        for b in allBits { primes.append(byBits[b]!.removeFirst()) }
+        let special = specialPrimeBits == nil ? nil : primes.removeLast()
         try self.init(
-            degree: degree, plaintextModulus: plaintextModulus, coefficientModuli: primes, preset: preset)
+            degree: degree, plaintextModulus: plaintextModulus, coefficientModuli: primes, specialModulus: special,
+            preset: preset)
     }
 
-    /// Custom parameters with explicit primes; refused unless secure (128-bit, HE standard) and usable.
-    public convenience init(degree: Int, plaintextModulus: UInt64, coefficientModuli: [UInt64]) throws(RlweError) {
+    /// Custom parameters with explicit primes (and optionally a special key-switching prime); refused unless
+    /// secure (128-bit, HE standard, counting log2 Q + log2 P) and usable.
+    public convenience init(
+        degree: Int, plaintextModulus: UInt64, coefficientModuli: [UInt64], specialModulus: UInt64? = nil
+    ) throws(RlweError) {
         try self.init(
-            degree: degree, plaintextModulus: plaintextModulus, coefficientModuli: coefficientModuli, preset: nil)
+            degree: degree, plaintextModulus: plaintextModulus, coefficientModuli: coefficientModuli,
+            specialModulus: specialModulus, preset: nil)
     }
 
-    init(degree: Int, plaintextModulus: UInt64, coefficientModuli: [UInt64], preset: BfvPreset?) throws(RlweError) {
+    init(
+        degree: Int, plaintextModulus: UInt64, coefficientModuli: [UInt64], specialModulus: UInt64?, preset: BfvPreset?
+    ) throws(RlweError) {
         guard SecurityTable.maxLogQ128[degree] != nil else {
             throw .invalidDegree(degree: degree, supported: SecurityTable.supportedDegrees)
         }
@@ -119,16 +153,17 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
             throw .invalidField(name: "coefficient modulus count", value: coefficientModuli.count, expected: "1...64")
         }
         let twoN = UInt64(2 * degree)
-        for q in coefficientModuli {
+        let keyModuli = coefficientModuli + (specialModulus.map { [$0] } ?? [])
+        for q in keyModuli {
             let m = try Modulus(q)
             guard Modulus.isPrime(m.value) else { throw .invalidModulus(modulus: q, reason: "not prime") }
             guard q % twoN == 1 else { throw .notNttFriendly(modulus: q, degree: degree) }
         }
-        guard Set(coefficientModuli).count == coefficientModuli.count else {
-            throw .invalidModulus(modulus: coefficientModuli[0], reason: "coefficient primes must be distinct")
+        guard Set(keyModuli).count == keyModuli.count else {
+            throw .invalidModulus(modulus: coefficientModuli[0], reason: "coefficient and special primes must be distinct")
         }
         let logQ = coefficientModuli.reduce(0.0) { $0 + log2Double($1) }
-        try SecurityTable.validate(degree: degree, logQ: logQ)
+        try SecurityTable.validate(degree: degree, logQ: keyModuli.reduce(0.0) { $0 + log2Double($1) })
         guard Modulus.isPrime(plaintextModulus), plaintextModulus % twoN == 1 else {
             throw .invalidPlaintextModulus(
                 modulus: plaintextModulus, reason: "batching needs a prime congruent to 1 mod 2N = \(twoN)")
@@ -140,20 +175,24 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
         self.degree = degree
         self.plaintextModulus = plaintextModulus
         self.coefficientModuli = coefficientModuli
+        self.specialModulus = specialModulus
         self.preset = preset
         let tMod = try Modulus(plaintextModulus)
         t = tMod
         plaintextTables = try NttTables(degree: degree, modulus: tMod)
-        let top = try PolyContext(degree: degree, moduli: coefficientModuli)
+        let keys = try PolyContext(degree: degree, moduli: keyModuli)
+        keyContext = keys
+        let top = keys.prefix(coefficientModuli.count)
         contexts = (1...coefficientModuli.count).map { top.prefix($0) }
+        let specialTables = specialModulus == nil ? nil : keys.tables.last!
 
         // Auxiliary base P for the tensor product: P > 2 t N Q with margin.
         let needed = logQ + log2Double(UInt64(degree)) + log2Double(plaintextModulus) + 3
         let count = Int((needed / 59.0).rounded(.up))
         auxiliaryModuli = try NttPrimes.generate(
-            bits: 60, degree: degree, count: count, excluding: Set(coefficientModuli))
+            bits: 60, degree: degree, count: count, excluding: Set(keyModuli))
         let pContext = try PolyContext(degree: degree, moduli: auxiliaryModuli)
-        levels = contexts.map { LevelConstants(context: $0, t: tMod, auxiliary: pContext) }
+        levels = contexts.map { LevelConstants(context: $0, t: tMod, auxiliary: pContext, special: specialTables) }
 
         var encoding: [UInt8] = Array("he-toolkit/bfv/v1".utf8)
         func append(_ v: UInt64, bytes: Int) { for i in 0..<bytes { encoding.append(UInt8(truncatingIfNeeded: v >> (8 * UInt64(i)))) } }
@@ -161,6 +200,8 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
         append(plaintextModulus, bytes: 8)
         append(UInt64(coefficientModuli.count), bytes: 1)
         for q in coefficientModuli { append(q, bytes: 8) }
+        // Sets without a special prime keep the encoding (and fingerprint) they had before it existed.
+        if let specialModulus { append(specialModulus, bytes: 8) }
         fingerprint = Array(SHA256.hash(data: encoding))
     }
 
@@ -168,8 +209,10 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
     public var maxLimbCount: Int { coefficientModuli.count }
     /// Number of slots (N).
     public var slotCount: Int { degree }
-    /// log2 of the full coefficient modulus Q.
+    /// log2 of the full coefficient modulus Q (the data primes).
     public var logQ: Double { contexts.last!.logQ }
+    /// log2(Q P): the modulus the security bound applies to (Q when there is no special prime).
+    public var logQP: Double { keyContext.logQ }
 
     public func context(limbCount: Int) -> PolyContext { contexts[limbCount - 1] }
     func level(_ limbCount: Int) -> LevelConstants { levels[limbCount - 1] }
@@ -178,7 +221,8 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
 
     public var description: String {
         let name = preset.map { "\($0.rawValue): " } ?? ""
-        return "\(name)N=\(degree), t=\(plaintextModulus), q=\(coefficientModuli) (log2 Q = \(Int(logQ.rounded(.down))))"
+        let special = specialModulus.map { ", P=\($0) (log2 QP = \(Int(logQP.rounded(.down))))" } ?? ""
+        return "\(name)N=\(degree), t=\(plaintextModulus), q=\(coefficientModuli) (log2 Q = \(Int(logQ.rounded(.down))))\(special)"
     }
 
     /// Largest number of ciphertexts switched down to `limbCount` primes (the first prime only by default)
@@ -217,8 +261,12 @@ final class LevelConstants: Sendable {
     /// Q_l^-1 mod p_j.
     let qInverseModAux: [ShoupMultiplier]
     let logQ: Double
+    /// Hybrid key switching (nil without a special prime): the context Q_l ∪ {P} in which keys are applied,
+    /// and P^-1 mod q_j for the rounded division by P back to Q_l.
+    let keySwitchContext: PolyContext?
+    let specialInverse: [ShoupMultiplier]
 
-    init(context: PolyContext, t: Modulus, auxiliary: PolyContext) {
+    init(context: PolyContext, t: Modulus, auxiliary: PolyContext, special: NttTables?) {
         self.context = context
         let moduli = context.moduli
         var qt: UInt64 = 1
@@ -255,6 +303,14 @@ final class LevelConstants: Sendable {
             return ShoupMultiplier(p.inverse(prod)!, modulus: p)
         }
         logQ = context.logQ
+        if let special {
+            keySwitchContext = PolyContext(tables: context.tables + [special])
+            let p = special.modulus.value
+            specialInverse = moduli.map { q in ShoupMultiplier(q.inverse(q.reduce(p))!, modulus: q) }
+        } else {
+            keySwitchContext = nil
+            specialInverse = []
+        }
     }
 
     /// See `BfvParameters.aggregateCapacity`. Each ciphertext switched to this level carries, per

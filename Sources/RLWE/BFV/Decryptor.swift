@@ -14,16 +14,15 @@ public struct Decryptor: Sendable {
         guard ct.parameters.fingerprint == parameters.fingerprint else {
             throw .parameterMismatch(expected: parameters.fingerprintHex, found: ct.parameters.fingerprintHex)
         }
-        let l = ct.limbCount
-        var s = secretKey.eval(limbCount: l)
-        // Below the top level s is a fresh copy of the key's first l limbs (at the top it is the key's own buffer).
-        defer { if l < parameters.maxLimbCount { s.secureZero() } }
         // c_1 s (+ c_2 s^2) in evaluation form, then c_0 added in coefficient form.
-        var acc = ct.polys[1].forwardNtt() * s
-        if ct.size == 3 {
-            var s2 = s * s
-            acc.multiplyAdd(ct.polys[2].forwardNtt(), s2)
-            s2.secureZero()
+        let acc = try secretKey.withEval(limbCount: ct.limbCount) { s in
+            var acc = ct.polys[1].forwardNtt() * s
+            if ct.size == 3 {
+                var s2 = s * s
+                acc.multiplyAdd(ct.polys[2].forwardNtt(), s2)
+                s2.secureZero()
+            }
+            return acc
         }
         var x = acc.inverseNtt()
         x += ct.polys[0]

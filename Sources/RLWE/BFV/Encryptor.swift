@@ -70,7 +70,8 @@ public struct Encryptor: Sendable {
             let a: RnsPoly<Coeff> = Samplers.uniform(context: top, prg: &aPrg)
             var e = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
             ePrg.erase()
-            var c0 = (a.forwardNtt() * sk.eval).inverseNtt()
+            let ae = a.forwardNtt()
+            var c0 = try sk.withEval(limbCount: k) { s in (ae * s).inverseNtt() }
             c0.negate()
             c0 += e
             e.secureZero()

@@ -210,32 +210,8 @@ public struct Evaluator: Sendable {
         guard l > 1 else { throw .levelTooLow(limbCount: l, needed: 2) }
         let level = parameters.level(l)
         let next = parameters.context(limbCount: l - 1)
-        let n = parameters.degree
-        let last = level.context.moduli[l - 1]
-        let half = last.value / 2
-        var polys: [RnsPoly<Coeff>] = []
-        for p in a.polys {
-            var out = RnsPoly<Coeff>(zeroIn: next)
-            p.data.withUnsafeBufferPointer { src in
-                out.data.withUnsafeMutableBufferPointer { dst in
-                    let r = src.baseAddress! + (l - 1) * n
-                    for (j, q) in next.moduli.enumerated() {
-                        let lastModQ = q.reduce(last.value)
-                        let inv = level.lastInverse[j]
-                        let s = src.baseAddress! + j * n
-                        let d = dst.baseAddress! + j * n
-                        for c in 0..<n {
-                            // centred remainder: r, or r - q_last when r > q_last / 2
-                            let rc = r[c]
-                            var rq = q.reduce(rc)
-                            let mask = 0 &- ((half &- rc) >> 63)
-                            rq = q.subtract(rq, lastModQ & mask)
-                            d[c] = inv.multiply(q.subtract(s[c], rq), modulus: q)
-                        }
-                    }
-                }
-            }
-            polys.append(out)
+        let polys = a.polys.map { p in
+            Self.divideByLastRounded(p, into: next, lastInverse: level.lastInverse)
         }
         return Ciphertext(parameters: parameters, polys: polys)
     }
@@ -256,6 +232,40 @@ public struct Evaluator: Sendable {
     }
 
     // MARK: internals
+
+    /// round(x / r) over the first primes of x's context, where r is x's last prime: for each remaining q_j,
+    /// (x_j - [x]_r) r^-1 mod q_j with [x]_r the centred remainder. `into` is x's context without its last
+    /// prime; `lastInverse[j]` = r^-1 mod q_j. Exact rounding of the integer x / r, branch-free per coefficient.
+    /// Works in x's own buffer when x is not shared (each output word depends only on the same word of limb j
+    /// and of the last limb, which is read but never written).
+    static func divideByLastRounded(
+        _ x: consuming RnsPoly<Coeff>, into next: PolyContext, lastInverse: [ShoupMultiplier]
+    ) -> RnsPoly<Coeff> {
+        let n = x.degree
+        let l = x.limbCount
+        let last = x.context.moduli[l - 1]
+        let half = last.value / 2
+        var data = RnsPoly.takeData(x)
+        data.withUnsafeMutableBufferPointer { buffer in
+            let base = buffer.baseAddress!
+            let r = base + (l - 1) * n
+            for (j, q) in next.moduli.enumerated() {
+                let lastModQ = q.reduce(last.value)
+                let inv = lastInverse[j]
+                let d = base + j * n
+                for c in 0..<n {
+                    // centred remainder: r, or r - q_last when r > q_last / 2
+                    let rc = r[c]
+                    var rq = q.reduce(rc)
+                    let mask = 0 &- ((half &- rc) >> 63)
+                    rq = q.subtract(rq, lastModQ & mask)
+                    d[c] = inv.multiply(q.subtract(d[c], rq), modulus: q)
+                }
+            }
+        }
+        data.removeLast(n)
+        return RnsPoly<Coeff>(context: next, data: data)
+    }
 
     /// Centred lift of a Q_l polynomial to Q_l ∪ P.
     func extend(_ p: RnsPoly<Coeff>, level: LevelConstants) -> RnsPoly<Coeff> {
@@ -299,16 +309,23 @@ public struct Evaluator: Sendable {
         return out
     }
 
-    /// Key switching by RNS digits: for c over Q_l, returns (sum_i [c]_(q_i) b_i, sum_i [c]_(q_i) a_i).
+    /// Key switching by RNS digits: for c over Q_l, the pair (sum_i [c]_(q_i) b_i, sum_i [c]_(q_i) a_i), over
+    /// Q_l directly without a special prime, or over Q_l ∪ {P} and then divided by P with rounding (hybrid
+    /// key switching: the digit noise sum_i [c]_(q_i) e_i shrinks by the factor P).
     ///
-    /// Prime by prime: for each q_j, every digit [c]_(q_i) is reduced modulo q_j and transformed into one
-    /// N-word scratch limb, and its products with the key limbs are accumulated in 128 bits (each is below
-    /// 2^122, so up to 64 digits fit) in four N-word accumulators that stay in cache; one reduction per
-    /// coefficient at the end. The same l^2 forward NTTs as digit by digit, without the l x N accumulators.
+    /// Prime by prime: for each target prime, every digit [c]_(q_i) is reduced modulo it and transformed into
+    /// one N-word scratch limb, and its products with the key limbs are accumulated in 128 bits in four
+    /// N-word accumulators that stay in cache; one reduction per coefficient at the end.
     func keySwitch(_ c: RnsPoly<Coeff>, key: KeySwitchKey) -> (RnsPoly<Coeff>, RnsPoly<Coeff>) {
         let l = c.limbCount
-        let context = c.context
+        let level = parameters.level(l)
+        let context = level.keySwitchContext ?? c.context
+        // Limb j < l of the key is its residue mod q_j; the special prime is the key's last limb (index k).
+        let keyLimb = (0..<context.limbCount).map { $0 < l ? $0 : parameters.maxLimbCount }
         let n = parameters.degree
+        // Digits in [0, 4q) (the forward NTT without its final reduction) times key residues below q: each
+        // product is below 4 q^2, so the 128-bit sums hold 64 of them for primes below 2^60, 16 below 2^61.
+        let lazyDigits = context.moduli.allSatisfy { $0.value < 1 << 60 } || l <= 16
         var acc0 = RnsPoly<Eval>(zeroIn: context)
         var acc1 = RnsPoly<Eval>(zeroIn: context)
         var scratch = [UInt64](repeating: 0, count: n)
@@ -323,23 +340,23 @@ public struct Evaluator: Sendable {
                             let hi0 = lo0 + n
                             let lo1 = hi0 + n
                             let hi1 = lo1 + n
-                            for j in 0..<l {
+                            for j in 0..<context.limbCount {
                                 let q = context.moduli[j]
                                 let table = context.tables[j]
+                                let kj = keyLimb[j]
                                 for x in 0..<(4 * n) { lo0[x] = 0 }
                                 for i in 0..<l {
                                     let s = src.baseAddress! + i &* n
-                                    if q.value >= context.moduli[i].value {
+                                    if q.value >= c.context.moduli[i].value {
                                         for x in 0..<n { d[x] = s[x] }
                                     } else {
                                         for x in 0..<n { d[x] = q.reduce(s[x]) }
                                     }
-                                    table.forward(digit)
-                                    // The key polynomials live over all primes; limb j is the residue mod q_j.
+                                    if lazyDigits { table.forwardLazy(digit) } else { table.forward(digit) }
                                     key.b[i].data.withUnsafeBufferPointer { bp in
                                         key.a[i].data.withUnsafeBufferPointer { ap in
-                                            let b = bp.baseAddress! + j &* n
-                                            let a = ap.baseAddress! + j &* n
+                                            let b = bp.baseAddress! + kj &* n
+                                            let a = ap.baseAddress! + kj &* n
                                             for x in 0..<n {
                                                 let v = d[x]
                                                 let p0 = v.multipliedFullWidth(by: b[x])
@@ -366,6 +383,12 @@ public struct Evaluator: Sendable {
                 }
             }
         }
-        return (acc0.inverseNtt(), acc1.inverseNtt())
+        let k0 = acc0.inverseNtt()
+        let k1 = acc1.inverseNtt()
+        guard level.keySwitchContext != nil else { return (k0, k1) }
+        return (
+            Self.divideByLastRounded(k0, into: c.context, lastInverse: level.specialInverse),
+            Self.divideByLastRounded(k1, into: c.context, lastInverse: level.specialInverse)
+        )
     }
 }

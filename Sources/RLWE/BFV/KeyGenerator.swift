@@ -44,7 +44,7 @@ public struct KeyGenerator: Sendable {
         var e = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: parameters.degree, prg: &ePrg))
             .forwardNtt()
         ePrg.erase()
-        var p0 = a * secretKey.eval
+        var p0 = try! secretKey.withEval(limbCount: top.limbCount) { s in a * s }
         p0 += e
         e.secureZero()
         p0.negate()
@@ -53,7 +53,7 @@ public struct KeyGenerator: Sendable {
 
     /// The relinearisation key (switches s^2 to s).
     public func relinearizationKey() -> RelinearizationKey {
-        var s2 = secretKey.eval * secretKey.eval
+        var s2 = secretKey.keyEval * secretKey.keyEval
         defer { s2.secureZero() }
         return RelinearizationKey(parameters: parameters, key: keySwitchKey(from: s2, label: 3))
     }
@@ -62,8 +62,7 @@ public struct KeyGenerator: Sendable {
     public func galoisKeys(elements: [Int]) throws(RlweError) -> GaloisKeys {
         let twoN = 2 * parameters.degree
         var keys: [Int: KeySwitchKey] = [:]
-        let top = parameters.context(limbCount: parameters.maxLimbCount)
-        var s = RnsPoly<Coeff>(context: top, signedCoefficients: secretKey.coefficients)
+        var s = RnsPoly<Coeff>(context: parameters.keyContext, signedCoefficients: secretKey.coefficients)
         defer { s.secureZero() }
         for (index, g) in Set(elements).sorted().enumerated() {
             guard g > 1, g < twoN, g & 1 == 1 else {
@@ -97,24 +96,28 @@ public struct KeyGenerator: Sendable {
         return try! galoisKeys(rotationSteps: steps, columnSwap: true)
     }
 
+    /// One (b_i, a_i) per data prime q_i over the key primes; b_i carries g_i s' (gadget: P mod q_i, 0 mod
+    /// the other key primes), so that sum_i [c]_(q_i) (b_i + a_i s) = P c s' + small over Q P.
     private func keySwitchKey(from target: RnsPoly<Eval>, label: UInt64) -> KeySwitchKey {
         let seed = seedSource.seed(label: label << 1)
         var aPrg = try! ChaCha20Prg(seed: seed)
         var ePrg = try! ChaCha20Prg(seed: seedSource.seed(label: label << 1 | 1))
-        let top = parameters.context(limbCount: parameters.maxLimbCount)
+        let keys = parameters.keyContext
+        precondition(target.context == keys)
         let n = parameters.degree
         var bs: [RnsPoly<Eval>] = []
         var as_: [RnsPoly<Eval>] = []
-        for i in 0..<top.limbCount {
-            let a: RnsPoly<Eval> = Samplers.uniform(context: top, prg: &aPrg)
-            var e = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
+        for i in 0..<parameters.maxLimbCount {
+            let a: RnsPoly<Eval> = Samplers.uniform(context: keys, prg: &aPrg)
+            var e = Samplers.poly(context: keys, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
                 .forwardNtt()
-            var b = a * secretKey.eval
+            var b = a * secretKey.keyEval
             b += e
             e.secureZero()
             b.negate()
-            let q = top.moduli[i]
-            for j in 0..<n { b.data[i * n + j] = q.add(b.data[i * n + j], target.data[i * n + j]) }
+            let q = keys.moduli[i]
+            let gadget = ShoupMultiplier(q.reduce(parameters.specialModulus ?? 1), modulus: q)
+            for j in 0..<n { b.data[i * n + j] = q.add(b.data[i * n + j], gadget.multiply(target.data[i * n + j], modulus: q)) }
             bs.append(b)
             as_.append(a)
         }
@@ -125,8 +128,8 @@ public struct KeyGenerator: Sendable {
     /// Re-expands the a_i of a key-switching key from its seed (deserialisation).
     static func expandKeySwitchA(seed: [UInt8], parameters: BfvParameters) -> [RnsPoly<Eval>] {
         var aPrg = try! ChaCha20Prg(seed: seed)
-        let top = parameters.context(limbCount: parameters.maxLimbCount)
-        return (0..<top.limbCount).map { _ in Samplers.uniform(context: top, prg: &aPrg) }
+        let keys = parameters.keyContext
+        return (0..<parameters.maxLimbCount).map { _ in Samplers.uniform(context: keys, prg: &aPrg) }
     }
 }
 

@@ -8,18 +8,24 @@ public struct SecretKey: Sendable {
 
     init(parameters: BfvParameters, coefficients: [Int64]) {
         self.parameters = parameters
-        let top = parameters.context(limbCount: parameters.maxLimbCount)
         storage = SecretKeyStorage(
             coefficients: coefficients,
-            eval: RnsPoly<Coeff>(context: top, signedCoefficients: coefficients).forwardNtt())
+            eval: RnsPoly<Coeff>(context: parameters.keyContext, signedCoefficients: coefficients).forwardNtt())
     }
 
     /// The coefficients in {-1, 0, 1}.
     var coefficients: [Int64] { storage.coefficients }
-    /// s in evaluation form over all coefficient primes.
-    var eval: RnsPoly<Eval> { storage.eval }
+    /// s in evaluation form over the primes of key material (the data primes, then the special prime if any).
+    var keyEval: RnsPoly<Eval> { storage.eval }
 
-    func eval(limbCount: Int) -> RnsPoly<Eval> { storage.eval.prefix(limbCount) }
+    /// Calls `body` with s in evaluation form over the first `limbCount` data primes. A prefix is a copy of
+    /// the key's residues; it is zeroed when `body` returns.
+    func withEval<R>(limbCount: Int, _ body: (RnsPoly<Eval>) throws(RlweError) -> R) throws(RlweError) -> R {
+        if limbCount == storage.eval.limbCount { return try body(storage.eval) }
+        var s = storage.eval.prefix(limbCount)
+        defer { s.secureZero() }
+        return try body(s)
+    }
 }
 
 /// Owner of the secret key's buffers. Immutable while shared; `deinit` runs when no ``SecretKey`` refers to it
@@ -51,9 +57,9 @@ public struct PublicKey: Sendable {
     let seed: [UInt8]
 }
 
-/// A key-switching key from s' to s: for each prime q_i, (b_i, a_i) with
-/// b_i = -(a_i s + e_i) + [s']_(q_i-digit) where the digit gadget is 1 mod q_i and 0 mod the other primes.
-/// All a_i expand from one seed.
+/// A key-switching key from s' to s: for each data prime q_i, (b_i, a_i) over the key primes (Q, or Q P) with
+/// b_i = -(a_i s + e_i) + g_i s', where the gadget g_i is P mod q_i and 0 mod every other key prime (P = 1
+/// without a special prime). All a_i expand from one seed.
 struct KeySwitchKey: Sendable {
     let b: [RnsPoly<Eval>]
     let a: [RnsPoly<Eval>]

@@ -7,7 +7,8 @@
 /// - seeded ciphertext (kind 2): limbCount u8, 32-byte seed of c_1, packed c_0;
 /// - secret key (kind 3): N coefficients at 2 bits, two's complement (0 -> 0, 1 -> 1, 3 -> -1);
 /// - public key (kind 4): 32-byte seed of p_1, packed p_0 (evaluation form);
-/// - relinearisation key (kind 5): digit count u8, 32-byte seed of the a_i, packed b_i (evaluation form);
+/// - relinearisation key (kind 5): digit count u8 (= k), 32-byte seed of the a_i, packed b_i (evaluation form,
+///   over the data primes and then the special prime P if the parameters have one);
 /// - Galois keys (kind 6): key count u16, then per key: element u32, seed, digit count u8, packed b_i.
 public enum SerializationKind: UInt8, Sendable {
     case ciphertext = 1, seededCiphertext, secretKey, publicKey, relinearizationKey, galoisKeys
@@ -273,15 +274,15 @@ extension KeySwitchKey {
     }
 
     static func read(from r: inout ByteReader, parameters: BfvParameters) throws(RlweError) -> KeySwitchKey {
-        let top = parameters.context(limbCount: parameters.maxLimbCount)
+        let keys = parameters.keyContext
         let digits = try r.u8()
-        guard digits == top.limbCount else {
-            throw .invalidField(name: "key digit count", value: digits, expected: "\(top.limbCount)")
+        guard digits == parameters.maxLimbCount else {
+            throw .invalidField(name: "key digit count", value: digits, expected: "\(parameters.maxLimbCount)")
         }
         let seed = try r.raw(32)
-        try r.need(digits * packedLimbBytes(top))
+        try r.need(digits * packedLimbBytes(keys))
         var b: [RnsPoly<Eval>] = []
-        for _ in 0..<digits { b.append(try r.poly(top)) }
+        for _ in 0..<digits { b.append(try r.poly(keys)) }
         return KeySwitchKey(b: b, a: KeyGenerator.expandKeySwitchA(seed: seed, parameters: parameters), seed: seed)
     }
 }

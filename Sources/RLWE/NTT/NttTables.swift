@@ -58,7 +58,14 @@ public final class NttTables: Sendable {
 
     /// In-place forward negacyclic NTT (Cooley-Tukey, Harvey's lazy butterflies with values in [0, 4q)).
     /// Input coefficients in [0, q); output in [0, q).
-    public func forward(_ a: UnsafeMutableBufferPointer<UInt64>) {
+    public func forward(_ a: UnsafeMutableBufferPointer<UInt64>) { transform(a, reduced: true) }
+
+    /// The forward NTT without the final reduction: output values in [0, 4q), for consumers that reduce
+    /// later anyway (the 128-bit accumulators of key switching).
+    public func forwardLazy(_ a: UnsafeMutableBufferPointer<UInt64>) { transform(a, reduced: false) }
+
+    @inline(__always)
+    private func transform(_ a: UnsafeMutableBufferPointer<UInt64>, reduced: Bool) {
         precondition(a.count == degree)
         let q = modulus.value
         let twoQ = q &* 2
@@ -88,6 +95,7 @@ public final class NttTables: Sendable {
                     }
                     m <<= 1
                 }
+                guard reduced else { return }
                 for j in 0..<degree {
                     var u = base[j]
                     u = u &- (twoQ & (0 &- ((u &- twoQ) >> 63 ^ 1)))

@@ -36,10 +36,52 @@ final class PresetFixture: Sendable {
     func presetIsSecureAndBatching(preset: BfvPreset) {
         let p = BfvParameters.preset(preset)
         #expect(p.degree == preset.degree)
-        #expect(p.logQ <= Double(SecurityTable.maxLogQ128[p.degree]!))
+        // The security bound applies to Q P: the special prime is part of every key-switching key.
+        #expect(p.logQP <= Double(SecurityTable.maxLogQ128[p.degree]!))
+        #expect(p.logQ < p.logQP || p.specialModulus == nil)
         #expect(p.plaintextModulus % UInt64(2 * p.degree) == 1)
         #expect(p.fingerprint.count == 32)
         #expect(p.coefficientModuli.count == preset.coefficientBits.count)
+        #expect((p.specialModulus != nil) == (preset.specialPrimeBits != nil))
+        if let special = p.specialModulus {
+            #expect(special % UInt64(2 * p.degree) == 1)
+            #expect(!p.coefficientModuli.contains(special))
+            #expect(64 - special.leadingZeroBitCount == preset.specialPrimeBits)
+            // Every preset with a special prime uses the whole 128-bit bound, like the one without.
+            #expect(Int(p.logQP.rounded(.up)) == SecurityTable.maxLogQ128[p.degree]!)
+        }
+    }
+
+    @Test func specialPrimeCountsTowardsSecurityAndFingerprint() throws {
+        let t = BfvPreset.plaintextModulus
+        // 3 x 55 data bits fit N = 8192 alone; a 55-bit special prime makes 220 > 218 bits.
+        _ = try BfvParameters(degree: 8192, plaintextModulus: t, coefficientBits: [55, 55, 55])
+        do {
+            _ = try BfvParameters(degree: 8192, plaintextModulus: t, coefficientBits: [55, 55, 55], specialPrimeBits: 55)
+            Issue.record("expected log2(Q P) > 218 to be refused")
+        } catch {
+            guard case let .insecureParameters(_, logQ, maxLogQ) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(logQ > 219 && maxLogQ == 218)
+        }
+        // The same primes with and without the last one as special prime are different parameter sets.
+        let preset = BfvParameters.preset(.n8192)
+        let flat = try BfvParameters(
+            degree: 8192, plaintextModulus: t, coefficientModuli: preset.coefficientModuli + [preset.specialModulus!])
+        #expect(flat.fingerprint != preset.fingerprint)
+        #expect(flat.specialModulus == nil)
+        let same = try BfvParameters(
+            degree: 8192, plaintextModulus: t, coefficientModuli: preset.coefficientModuli,
+            specialModulus: preset.specialModulus)
+        #expect(same.fingerprint == preset.fingerprint)
+        // A special prime equal to a data prime, or not NTT-friendly, is refused.
+        #expect(throws: RlweError.self) {
+            try BfvParameters(degree: 8192, plaintextModulus: t, coefficientModuli: preset.coefficientModuli,
+                              specialModulus: preset.coefficientModuli[1])
+        }
+        #expect(throws: RlweError.self) {
+            try BfvParameters(degree: 8192, plaintextModulus: t, coefficientModuli: preset.coefficientModuli,
+                              specialModulus: (1 << 50) + 1)
+        }
     }
 
     @Test func insecureOrInvalidParametersAreRefused() throws {

@@ -52,12 +52,8 @@ import Testing
         #expect(try f.encoder.decode(f.decryptor.decrypt(r3)) == rotated(a, 3))
         let cs = try ev.rotateColumns(ca)
         #expect(try f.encoder.decode(f.decryptor.decrypt(cs)) == Array(a[half...] + a[..<half]))
-        // Documented bound (docs/RLWE.md): a key switch adds noise sum_i d_i e_i with d_i < q_i, whose
-        // coefficients stay below 10 standard deviations, q_max sqrt(350 k N); the budget after it is at least
-        // log2(Q) - 1 - log2(t) - log2(q_max) - log2(350 k N) / 2 (minus one bit of slack).
-        let k = Double(p.maxLimbCount)
-        let qMax = Double(p.coefficientModuli.max()!)
-        let keySwitchBound = Int((p.logQ - 1 - log2(Double(t)) - log2(qMax) - log2(350 * k * Double(n)) / 2).rounded(.down)) - 1
+        // Documented bound (docs/RLWE.md): a key switch leaves at least the budget of its own noise term.
+        let keySwitchBound = NoiseBounds.keySwitchBudget(p)
         let afterRotate = try f.decryptor.noiseBudget(r1)
         print("noise budget \(preset): fresh \(fresh), after multiply+relin \(afterMul), after rotation \(afterRotate), key-switch bound \(keySwitchBound)")
         #expect(afterRotate >= min(fresh, keySwitchBound))
@@ -71,6 +67,9 @@ import Testing
             #expect(try f.encoder.decode(f.decryptor.decrypt(d)) == product)
             let dd = try ev.modSwitchToSmallest(d)
             #expect(try f.encoder.decode(f.decryptor.decrypt(dd)) == product)
+            // Key switching below the top level uses the keys' first primes and, if any, their special prime.
+            #expect(try f.encoder.decode(f.decryptor.decrypt(ev.rotateRows(da, by: 1))) == rotated(a, 1))
+            #expect(try f.encoder.decode(f.decryptor.decrypt(ev.rotateColumns(da))) == Array(a[half...] + a[..<half]))
         }
         // Noise budget is reported at every stage, and mod switching keeps the message.
         var c = c2

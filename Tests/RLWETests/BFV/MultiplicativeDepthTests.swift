@@ -12,9 +12,9 @@ import Testing
     static func budgetBounds(_ p: BfvPreset) -> [Int] {
         switch p {
         case .n4096: [62, 8]
-        case .n8192: [170, 112, 70, 27]
-        case .n16384: [389, 331, 288, 245, 201, 158, 114, 70, 26]
-        case .n32768: [832, 773, 730, 686, 641, 597, 552, 507, 462, 417, 372, 326, 281, 236, 191, 146, 101, 56, 11]
+        case .n8192: [118, 76, 33]
+        case .n16384: [336, 292, 249, 205, 161, 117, 73, 29]
+        case .n32768: [778, 734, 689, 644, 600, 554, 509, 464, 420, 374, 329, 284, 238, 193, 148, 103, 58, 13]
         }
     }
 
@@ -31,10 +31,7 @@ import Testing
         let bounds = Self.budgetBounds(preset)
         let depth = bounds.count - 1
         // Key-switch bound of docs/RLWE.md: a rotation leaves at least min(budget - 1, this).
-        let k = Double(p.maxLimbCount)
-        let qMax = Double(p.coefficientModuli.max()!)
-        let keySwitchBound = Int((p.logQ - 1 - log2(Double(p.plaintextModulus)) - log2(qMax)
-            - log2(350 * k * Double(n)) / 2).rounded(.down)) - 1
+        let keySwitchBound = NoiseBounds.keySwitchBudget(p)
 
         // Debug builds (the AddressSanitizer pass) stop the two largest presets after two multiplications:
         // the same code as the full chains of the smaller presets, at a fraction of the cost.

@@ -68,6 +68,11 @@ func schoolbook(_ a: [UInt64], _ b: [UInt64], _ m: Modulus) -> [UInt64] {
                 tables.forward(&b)
                 #expect(b != a)
                 #expect(b.allSatisfy { $0 < q })
+                // The lazy forward transform: the same values modulo q, each below 4q.
+                var lazy = a
+                lazy.withUnsafeMutableBufferPointer { tables.forwardLazy($0) }
+                #expect(lazy.allSatisfy { $0 < 4 * q })
+                #expect(lazy.map { $0 % q } == b)
                 tables.inverse(&b)
                 #expect(b == a)
             }
