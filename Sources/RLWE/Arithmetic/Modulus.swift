@@ -67,7 +67,7 @@ public struct Modulus: Sendable, Hashable, CustomStringConvertible {
         return subtractIfAtLeast(r)
     }
 
-    /// a * b mod q for a, b < q.
+    /// a * b mod q in [0, q), for any words a and b (reduced inputs or lazy ones below 4q alike).
     @inlinable @inline(__always)
     public func multiply(_ a: UInt64, _ b: UInt64) -> UInt64 {
         let p = a.multipliedFullWidth(by: b)

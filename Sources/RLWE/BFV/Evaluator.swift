@@ -91,7 +91,7 @@ public struct Evaluator: Sendable {
         try checkPlain(p)
         let m = p.lifted(to: parameters.context(limbCount: a.limbCount)).forwardNtt()
         var r = a
-        for i in 0..<r.size { r.polys[i] = (r.polys[i].forwardNtt() * m).inverseNtt() }
+        for i in 0..<r.size { r.polys[i] = r.polys[i].multiplied(byEvaluated: m) }
         r.seed = nil
         return r
     }

@@ -76,7 +76,7 @@ public final class NttTables: Sendable {
                 let wq = wq.baseAddress!
                 var t = degree
                 var m = 1
-                while m < degree {
+                while m < degree >> 1 {
                     t >>= 1
                     for i in 0..<m {
                         let w = wo[m + i]
@@ -95,7 +95,22 @@ public final class NttTables: Sendable {
                     }
                     m <<= 1
                 }
+                // Last stage (t = 1): adjacent pairs, one twiddle each, in a loop of its own without the inner
+                // loop's bookkeeping.
+                for i in 0..<m {
+                    let w = wo[m + i]
+                    let wp = wq[m + i]
+                    let x = base + 2 * i
+                    var u = x[0]
+                    u = u &- (twoQ & (0 &- ((u &- twoQ) >> 63 ^ 1)))
+                    let v = x[1]
+                    let qhat = v.multipliedFullWidth(by: wp).high
+                    let tv = v &* w &- qhat &* q
+                    x[0] = u &+ tv
+                    x[1] = u &- tv &+ twoQ
+                }
                 guard reduced else { return }
+                // A loop of its own: it vectorises, which a reduction folded into the stage above does not.
                 for j in 0..<degree {
                     var u = base[j]
                     u = u &- (twoQ & (0 &- ((u &- twoQ) >> 63 ^ 1)))
@@ -117,8 +132,23 @@ public final class NttTables: Sendable {
             inverseQuotients.withUnsafeBufferPointer { wq in
                 let wo = wo.baseAddress!
                 let wq = wq.baseAddress!
-                var t = 1
+                // First stage (t = 1): adjacent pairs, in a loop of its own without the inner loop's bookkeeping.
                 var m = degree >> 1
+                for i in 0..<m {
+                    let w = wo[m + i]
+                    let wp = wq[m + i]
+                    let x = base + 2 * i
+                    let u = x[0]
+                    let v = x[1]
+                    var s = u &+ v
+                    s = s &- (twoQ & (0 &- ((s &- twoQ) >> 63 ^ 1)))
+                    x[0] = s
+                    let d = u &- v &+ twoQ
+                    let qhat = d.multipliedFullWidth(by: wp).high
+                    x[1] = d &* w &- qhat &* q
+                }
+                var t = 2
+                m >>= 1
                 while m >= 2 {
                     for i in 0..<m {
                         let w = wo[m + i]

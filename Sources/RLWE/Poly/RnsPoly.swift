@@ -186,6 +186,30 @@ extension RnsPoly where F == Coeff {
         return RnsPoly<Eval>(context: context, data: d)
     }
 
+    /// self * m through the NTT, limb by limb (forward, pointwise product, inverse, while the limb is in cache);
+    /// the forward transforms skip their final reduction, since the product's Barrett reduction takes any
+    /// 128-bit value.
+    public consuming func multiplied(byEvaluated m: RnsPoly<Eval>) -> RnsPoly<Coeff> {
+        precondition(context == m.context, "operands in different rings")
+        let n = degree
+        let context = self.context
+        var d = Self.takeData(consume self)
+        d.withUnsafeMutableBufferPointer { a in
+            m.data.withUnsafeBufferPointer { b in
+                for (i, t) in context.tables.enumerated() {
+                    let limb = UnsafeMutableBufferPointer(rebasing: a[(i * n)..<((i + 1) * n)])
+                    t.forwardLazy(limb)
+                    let q = context.moduli[i]
+                    let x = limb.baseAddress!
+                    let y = b.baseAddress! + i * n
+                    for j in 0..<n { x[j] = q.multiply(x[j], y[j]) }
+                    t.inverse(limb)
+                }
+            }
+        }
+        return RnsPoly(context: context, data: d)
+    }
+
     /// The polynomial with small signed integer coefficients (|c| < min q_i) in every limb.
     public init(context: PolyContext, signedCoefficients c: [Int64]) {
         precondition(c.count == context.degree)

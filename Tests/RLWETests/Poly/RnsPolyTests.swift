@@ -23,6 +23,23 @@ import Testing
         #expect(ea.inverseNtt() == a)
     }
 
+    /// The fused limb-by-limb product (lazy forward NTT, pointwise Barrett product, inverse NTT) equals the
+    /// separate steps, for 50-bit and 60-bit primes and for the extreme coefficient q - 1.
+    @Test func fusedProductMatchesSeparateSteps() throws {
+        var prg = try ChaCha20Prg(seed: ChaCha20Prg.freshSeed())
+        let wide = try PolyContext(degree: 1024, moduli: NttPrimes.generate(bits: 60, degree: 1024, count: 2))
+        for context in [Self.context, wide] {
+            var a: RnsPoly<Coeff> = Samplers.uniform(context: context, prg: &prg)
+            let b: RnsPoly<Coeff> = Samplers.uniform(context: context, prg: &prg)
+            let expected = (a.forwardNtt() * b.forwardNtt()).inverseNtt()
+            #expect(a.multiplied(byEvaluated: b.forwardNtt()) == expected)
+            for (i, q) in context.moduli.enumerated() {
+                for j in 0..<context.degree { a.data[i * context.degree + j] = q.value - 1 }
+            }
+            #expect(a.multiplied(byEvaluated: b.forwardNtt()) == (a.forwardNtt() * b.forwardNtt()).inverseNtt())
+        }
+    }
+
     /// X -> X^g is a ring automorphism: sigma(a b) = sigma(a) sigma(b), and sigma_g sigma_h = sigma_(g h mod 2N).
     @Test func automorphisms() throws {
         var prg = try ChaCha20Prg(seed: ChaCha20Prg.freshSeed())
