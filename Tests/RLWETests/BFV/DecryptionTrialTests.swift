@@ -17,16 +17,32 @@ import Testing
 
     static func counts(_ p: BfvPreset) -> Counts {
         #if DEBUG
-        return Counts(fresh: 2 * sitesPerAggregate, aggregates: 2, multiplied: 2)
+        let base = Counts(fresh: 2 * sitesPerAggregate, aggregates: 2, multiplied: 2)
         #else
+        let base: Counts
         switch p {
-        case .n4096: return Counts(fresh: 10_000, aggregates: 200, multiplied: 200)
-        case .n8192: return Counts(fresh: 10_000, aggregates: 100, multiplied: 50)
-        case .n16384: return Counts(fresh: 2_500, aggregates: 40, multiplied: 20)
-        case .n32768: return Counts(fresh: 500, aggregates: 10, multiplied: 4)
+        case .n4096: base = Counts(fresh: 10_000, aggregates: 200, multiplied: 200)
+        case .n8192: base = Counts(fresh: 10_000, aggregates: 100, multiplied: 50)
+        case .n16384: base = Counts(fresh: 2_500, aggregates: 40, multiplied: 20)
+        case .n32768: base = Counts(fresh: 500, aggregates: 10, multiplied: 4)
         }
         #endif
+        guard let fresh = requestedFreshTrials else { return base }
+        return Counts(
+            fresh: fresh, aggregates: min(base.aggregates, fresh / sitesPerAggregate),
+            multiplied: min(base.multiplied, fresh / 2))
     }
+
+    /// `HE_BFV_TRIALS=N` sets the number of fresh trials for every preset (the full run of docs/RLWE.md:
+    /// `HE_BFV_TRIALS=10000 swift test -c release --filter DecryptionTrialTests`); aggregates and products stay
+    /// as above, or fewer when N is too small for them.
+    static let requestedFreshTrials: Int? = {
+        guard let text = ProcessInfo.processInfo.environment["HE_BFV_TRIALS"] else { return nil }
+        guard let n = Int(text), n >= 2 else {
+            fatalError("HE_BFV_TRIALS must be an integer of at least 2, got \"\(text)\"")
+        }
+        return n
+    }()
 
     /// Distinct site ciphertexts per aggregate: their sum, added to itself by doubling, makes an aggregate of
     /// sitesPerAggregate x floor(capacity / sitesPerAggregate) ciphertexts.
