@@ -1,6 +1,16 @@
 // Release-mode timings of the RLWE layer: NTT, BFV operations and the polynomial product, with NTL's
 // product in the same process. Times are thread CPU time (medians). Prints one line per measurement: "<op> <N> <median microseconds>".
 // Usage: RLWEBenchmark [--degrees 4096,8192,16384] [--repetitions 21] [--only multiply_relin,rotate_rows]
+//                      [--allocator retain|default] [--lockstep]
+//
+// `--lockstep` lets a driver interleave this program with a peer operation by operation
+// (Benchmarks/rlwe/interleave.py): before each measurement it prints "ready <op> <N>" and reads a line from
+// standard input, "run" (measure once more and print the result line) or "next" (go on).
+//
+// `--allocator retain` (the default) raises glibc's mmap and trim thresholds before the first measurement, so that
+// freed polynomial buffers stay in the process, as they do in SEAL's memory pool; with glibc's defaults every
+// large temporary of an operation is returned to the kernel when freed and faulted in again, zeroed, at the next
+// operation (docs/BENCHMARKS.md gives both).
 import CNTLOracle
 import Foundation
 import RLWE
@@ -8,17 +18,45 @@ import RLWE
 var degrees = [4096, 8192, 16384]
 var repetitions = 21
 var only: Set<String>? = nil
+var retainFreedMemory = true
+var lockstep = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
     switch a {
     case "--degrees": degrees = arguments.next()!.split(separator: ",").map { Int($0)! }
     case "--repetitions": repetitions = Int(arguments.next()!)!
     case "--only": only = Set(arguments.next()!.split(separator: ",").map(String.init))
+    case "--lockstep": lockstep = true
+    case "--allocator":
+        switch arguments.next() {
+        case "retain": retainFreedMemory = true
+        case "default": retainFreedMemory = false
+        default:
+            FileHandle.standardError.write(Data("--allocator takes retain or default\n".utf8))
+            exit(2)
+        }
     default:
         FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8))
         exit(2)
     }
 }
+
+/// glibc's mallopt, looked up at run time (the Glibc module does not export malloc.h): a 32 MiB mmap threshold and
+/// a 256 MiB trim threshold keep the freed buffers of one operation for the next.
+func retainFreedMemoryInProcess() {
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    let mTrimThreshold: Int32 = -1, mMmapThreshold: Int32 = -3  // <malloc.h>
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else {
+        FileHandle.standardError.write(Data("mallopt not found: the allocator keeps its defaults\n".utf8))
+        return
+    }
+    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+    guard mallopt(mMmapThreshold, 32 << 20) == 1, mallopt(mTrimThreshold, 256 << 20) == 1 else {
+        FileHandle.standardError.write(Data("mallopt refused the thresholds: the allocator keeps its defaults\n".utf8))
+        return
+    }
+}
+if retainFreedMemory { retainFreedMemoryInProcess() }
 
 /// Thread CPU time in nanoseconds: robust when other processes share the cores (the SEAL peer uses the same clock).
 func now() -> UInt64 {
@@ -27,7 +65,6 @@ func now() -> UInt64 {
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
 }
 
-/// Median over `repetitions` runs of `body`, each run repeated `inner` times, in microseconds.
 /// a * b mod (X^N + 1, q) through the NTT, from coefficient form to coefficient form.
 func negacyclicProduct(_ x: [UInt64], _ y: [UInt64], _ tables: NttTables) -> [UInt64] {
     let q = tables.modulus
@@ -44,6 +81,7 @@ func negacyclicProduct(_ x: [UInt64], _ y: [UInt64], _ tables: NttTables) -> [UI
     return a
 }
 
+/// Median over `repetitions` runs of `body`, each run repeated `inner` times, in microseconds.
 @MainActor func median(inner: Int = 1, _ body: () throws -> Void) rethrows -> Double {
     var samples: [Double] = []
     try body()  // warm-up
@@ -58,13 +96,30 @@ func negacyclicProduct(_ x: [UInt64], _ y: [UInt64], _ tables: NttTables) -> [UI
 
 /// Times `body` as operation `op` unless `--only` leaves it out.
 @MainActor func measure(_ op: String, _ n: Int, inner: Int = 1, _ body: () throws -> Void) rethrows {
+    try gate(op, n) { try median(inner: inner, body) }
+}
+
+/// Reports `time()` (microseconds) for `op` unless `--only` leaves it out; with `--lockstep`, as often as the
+/// driver asks.
+@MainActor func gate(_ op: String, _ n: Int, _ time: () throws -> Double) rethrows {
     guard only?.contains(op) ?? true else { return }
-    report(op, n, try median(inner: inner, body))
+    guard lockstep else { return report(op, n, try time()) }
+    while true {
+        print("ready", op, n)
+        fflush(nil)  // all C streams: `stdout` itself is not concurrency-safe to name
+        switch readLine() {
+        case "run": report(op, n, try time())
+        case "next": return
+        case let other:
+            FileHandle.standardError.write(Data("lockstep: expected run or next, got \(other ?? "end of input")\n".utf8))
+            exit(2)
+        }
+    }
 }
 
 func report(_ op: String, _ n: Int, _ us: Double) {
     print(op, n, String(format: "%.2f", us))
-    FileHandle.standardOutput.synchronizeFile()
+    fflush(nil)  // all C streams: `stdout` itself is not concurrency-safe to name
 }
 
 for n in degrees {
@@ -81,11 +136,12 @@ for n in degrees {
     measure("ntt_inverse", n, inner: 20) { tables.inverse(&x) }
     // Negacyclic product of two coefficient-form polynomials modulo one prime, ours vs NTL's.
     measure("poly_mul", n, inner: 10) { _ = negacyclicProduct(x, y, tables) }
-    if only?.contains("ntl_poly_mul") ?? true {
+    // NTL times itself, with the same clock, inside the C++ oracle.
+    gate("ntl_poly_mul", n) {
         var ntlSamples: [Double] = []
         for _ in 0..<repetitions { ntlSamples.append(cntl_time_negacyclic_multiply(x, y, n, q.value, 10) / 1000.0) }
         ntlSamples.sort()
-        report("ntl_poly_mul", n, ntlSamples[ntlSamples.count / 2])
+        return ntlSamples[ntlSamples.count / 2]
     }
 
     // BFV.

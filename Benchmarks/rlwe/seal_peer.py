@@ -5,10 +5,14 @@ Same N, the same coefficient primes (hence the same log Q P and security) and th
 modulus t. SEAL keeps the last prime as its key-switching special prime; so do the package's presets
 from N = 8192 up, so both carry the same data primes there. At N = 4096 the package keeps both primes
 for data (no special prime), so SEAL's ciphertexts there have one prime against two. Times are thread CPU time (like the Swift benchmark). Prints "<op> <N> <median microseconds>" lines like the Swift benchmark.
-Usage: seal_peer.py [--degrees 4096,8192,16384] [--repetitions 21]
+Operations come in RLWEBenchmark's order, so that Benchmarks/rlwe/interleave.py can alternate the two
+programs operation by operation (`--lockstep`: before each measurement print "ready <op> <N>" and read
+"run" or "next" from standard input, as RLWEBenchmark does).
+Usage: seal_peer.py [--degrees 4096,8192,16384] [--repetitions 21] [--lockstep]
 """
 import argparse
 import statistics
+import sys
 import time
 
 import seal
@@ -37,6 +41,25 @@ def report(op, n, us):
     print(op, n, f"{us:.2f}", flush=True)
 
 
+LOCKSTEP = False
+
+
+def measure(op, n, time_us):
+    """Reports time_us() for op once, or with --lockstep as often as the driver asks."""
+    if not LOCKSTEP:
+        report(op, n, time_us())
+        return
+    while True:
+        print("ready", op, n, flush=True)
+        command = sys.stdin.readline().strip()
+        if command == "run":
+            report(op, n, time_us())
+        elif command == "next":
+            return
+        else:
+            sys.exit(f"lockstep: expected run or next, got {command or 'end of input'!r}")
+
+
 def run(n, repetitions):
     parms = seal.EncryptionParameters(seal.scheme_type.bfv)
     parms.set_poly_modulus_degree(n)
@@ -45,11 +68,6 @@ def run(n, repetitions):
     ctx = seal.SEALContext(parms, True, seal.sec_level_type.tc128)
     assert ctx.parameters_set(), ctx.parameter_error_message()
 
-    def keygen():
-        kg = seal.KeyGenerator(ctx)
-        kg.create_public_key()
-
-    report("keygen", n, median_us(keygen, repetitions))
     kg = seal.KeyGenerator(ctx)
     pk = kg.create_public_key()
     sk = kg.secret_key()
@@ -66,28 +84,6 @@ def run(n, repetitions):
     ct = encryptor.encrypt(pt)
     ct2 = encryptor.encrypt(pt)
     assert list(encoder.decode(decryptor.decrypt(ct))[:5]) == values[:5]
-
-    report("encode", n, median_us(lambda: encoder.encode(values), repetitions))
-    report("encrypt", n, median_us(lambda: encryptor.encrypt(pt), repetitions))
-    report("encrypt_symmetric", n, median_us(lambda: encryptor.encrypt_symmetric(pt), repetitions))
-    report("decrypt", n, median_us(lambda: decryptor.decrypt(ct), repetitions))
-    report("add", n, median_us(lambda: evaluator.add(ct, ct2), repetitions, inner=10))
-    report("multiply_plain", n, median_us(lambda: evaluator.multiply_plain(ct, pt), repetitions))
-
-    def mul_relin():
-        r = evaluator.multiply(ct, ct2)
-        evaluator.relinearize_inplace(r, rk)
-
-    report("multiply_relin", n, median_us(mul_relin, repetitions))
-    report("rotate_rows", n, median_us(lambda: evaluator.rotate_rows(ct, 1, gk), repetitions))
-    report("rotate_columns", n, median_us(lambda: evaluator.rotate_columns(ct, gk), repetitions))
-
-    def mod_switch_smallest():
-        c = seal.Ciphertext(ct)
-        while ctx.get_context_data(c.parms_id()).next_context_data() is not None:
-            evaluator.mod_switch_to_next_inplace(c)
-
-    report("mod_switch_smallest", n, median_us(mod_switch_smallest, repetitions))
     limbs = len(BITS[n]) - 1
 
     def ntt_ct():
@@ -95,7 +91,32 @@ def run(n, repetitions):
         evaluator.transform_to_ntt_inplace(c)
 
     # Per limb: a fresh ciphertext has 2 polynomials x (k - 1) data primes; includes a ciphertext copy.
-    report("ntt_forward", n, median_us(ntt_ct, repetitions) / (2 * limbs))
+    measure("ntt_forward", n, lambda: median_us(ntt_ct, repetitions) / (2 * limbs))
+
+    def keygen():
+        k = seal.KeyGenerator(ctx)
+        k.create_public_key()
+
+    def mul_relin():
+        r = evaluator.multiply(ct, ct2)
+        evaluator.relinearize_inplace(r, rk)
+
+    def mod_switch_smallest():
+        c = seal.Ciphertext(ct)
+        while ctx.get_context_data(c.parms_id()).next_context_data() is not None:
+            evaluator.mod_switch_to_next_inplace(c)
+
+    measure("keygen", n, lambda: median_us(keygen, repetitions))
+    measure("encode", n, lambda: median_us(lambda: encoder.encode(values), repetitions))
+    measure("encrypt", n, lambda: median_us(lambda: encryptor.encrypt(pt), repetitions))
+    measure("encrypt_symmetric", n, lambda: median_us(lambda: encryptor.encrypt_symmetric(pt), repetitions))
+    measure("decrypt", n, lambda: median_us(lambda: decryptor.decrypt(ct), repetitions))
+    measure("add", n, lambda: median_us(lambda: evaluator.add(ct, ct2), repetitions, inner=10))
+    measure("multiply_plain", n, lambda: median_us(lambda: evaluator.multiply_plain(ct, pt), repetitions))
+    measure("multiply_relin", n, lambda: median_us(mul_relin, repetitions))
+    measure("rotate_rows", n, lambda: median_us(lambda: evaluator.rotate_rows(ct, 1, gk), repetitions))
+    measure("rotate_columns", n, lambda: median_us(lambda: evaluator.rotate_columns(ct, gk), repetitions))
+    measure("mod_switch_smallest", n, lambda: median_us(mod_switch_smallest, repetitions))
     report("ciphertext_bytes", n, float(len(ct.to_string(seal.compr_mode_type.none))))
     small = seal.Ciphertext(ct)
     while ctx.get_context_data(small.parms_id()).next_context_data() is not None:
@@ -107,7 +128,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--degrees", default="4096,8192,16384")
     ap.add_argument("--repetitions", type=int, default=21)
+    ap.add_argument("--lockstep", action="store_true")
     a = ap.parse_args()
+    global LOCKSTEP
+    LOCKSTEP = a.lockstep
     for n in [int(x) for x in a.degrees.split(",")]:
         run(n, a.repetitions)
 
