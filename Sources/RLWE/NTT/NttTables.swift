@@ -74,9 +74,52 @@ public final class NttTables: Sendable {
             forwardQuotients.withUnsafeBufferPointer { wq in
                 let wo = wo.baseAddress!
                 let wq = wq.baseAddress!
-                var t = degree
-                var m = 1
-                while m < degree >> 1 {
+                var t = degree  // size of the groups of the next stage
+                var m = 1  // number of groups of the next stage
+                // Two stages per pass over the data (radix 4) while two general stages remain: a group of t
+                // words goes through its own stage with one twiddle and through the two half-groups of the next
+                // stage with theirs, four words at a time, half the loads and stores of one stage at a time.
+                while m < degree >> 2 {
+                    let h = t >> 2
+                    for i in 0..<m {
+                        let w1 = wo[m + i]
+                        let w1p = wq[m + i]
+                        let w2 = wo[2 * m + 2 * i]
+                        let w2p = wq[2 * m + 2 * i]
+                        let w3 = wo[2 * m + 2 * i + 1]
+                        let w3p = wq[2 * m + 2 * i + 1]
+                        let x0 = base + i * t
+                        let x1 = x0 + h
+                        let x2 = x1 + h
+                        let x3 = x2 + h
+                        for j in 0..<h {
+                            var a0 = x0[j]
+                            a0 = a0 &- (twoQ & (0 &- ((a0 &- twoQ) >> 63 ^ 1)))
+                            var a1 = x1[j]
+                            a1 = a1 &- (twoQ & (0 &- ((a1 &- twoQ) >> 63 ^ 1)))
+                            let a2 = x2[j]
+                            let a3 = x3[j]
+                            let t2 = a2 &* w1 &- a2.multipliedFullWidth(by: w1p).high &* q
+                            let t3 = a3 &* w1 &- a3.multipliedFullWidth(by: w1p).high &* q
+                            var b0 = a0 &+ t2
+                            b0 = b0 &- (twoQ & (0 &- ((b0 &- twoQ) >> 63 ^ 1)))
+                            var b2 = a0 &- t2 &+ twoQ
+                            b2 = b2 &- (twoQ & (0 &- ((b2 &- twoQ) >> 63 ^ 1)))
+                            let b1 = a1 &+ t3
+                            let b3 = a1 &- t3 &+ twoQ
+                            let u1 = b1 &* w2 &- b1.multipliedFullWidth(by: w2p).high &* q
+                            let u3 = b3 &* w3 &- b3.multipliedFullWidth(by: w3p).high &* q
+                            x0[j] = b0 &+ u1
+                            x1[j] = b0 &- u1 &+ twoQ
+                            x2[j] = b2 &+ u3
+                            x3[j] = b2 &- u3 &+ twoQ
+                        }
+                    }
+                    t >>= 2
+                    m <<= 2
+                }
+                // One general stage left when log2 N is odd.
+                if m < degree >> 1 {
                     t >>= 1
                     for i in 0..<m {
                         let w = wo[m + i]
@@ -133,8 +176,9 @@ public final class NttTables: Sendable {
                 let wo = wo.baseAddress!
                 let wq = wq.baseAddress!
                 // First stage (t = 1): adjacent pairs, in a loop of its own without the inner loop's bookkeeping.
+                // At N = 2 the only stage is the last one below.
                 var m = degree >> 1
-                for i in 0..<m {
+                for i in 0..<(m >= 2 ? m : 0) {
                     let w = wo[m + i]
                     let wp = wq[m + i]
                     let x = base + 2 * i
@@ -147,9 +191,52 @@ public final class NttTables: Sendable {
                     let qhat = d.multipliedFullWidth(by: wp).high
                     x[1] = d &* w &- qhat &* q
                 }
-                var t = 2
-                m >>= 1
-                while m >= 2 {
+                var t = 2  // half-size of the groups of the next stage
+                m >>= 1  // number of groups of the next stage
+                // Two stages per pass (radix 4) while two general stages remain: two neighbouring groups of the
+                // next stage, each with its twiddle, then their union in the stage after it with one twiddle.
+                while m >= 4 {
+                    for i in 0..<(m >> 1) {
+                        let w0 = wo[m + 2 * i]
+                        let w0p = wq[m + 2 * i]
+                        let w1 = wo[m + 2 * i + 1]
+                        let w1p = wq[m + 2 * i + 1]
+                        let w2 = wo[(m >> 1) + i]
+                        let w2p = wq[(m >> 1) + i]
+                        let x0 = base + 4 * i * t
+                        let x1 = x0 + t
+                        let x2 = x1 + t
+                        let x3 = x2 + t
+                        for j in 0..<t {
+                            let a0 = x0[j]
+                            let a1 = x1[j]
+                            let a2 = x2[j]
+                            let a3 = x3[j]
+                            var s0 = a0 &+ a1
+                            s0 = s0 &- (twoQ & (0 &- ((s0 &- twoQ) >> 63 ^ 1)))
+                            let d0 = a0 &- a1 &+ twoQ
+                            let b1 = d0 &* w0 &- d0.multipliedFullWidth(by: w0p).high &* q
+                            var s2 = a2 &+ a3
+                            s2 = s2 &- (twoQ & (0 &- ((s2 &- twoQ) >> 63 ^ 1)))
+                            let d2 = a2 &- a3 &+ twoQ
+                            let b3 = d2 &* w1 &- d2.multipliedFullWidth(by: w1p).high &* q
+                            var c0 = s0 &+ s2
+                            c0 = c0 &- (twoQ & (0 &- ((c0 &- twoQ) >> 63 ^ 1)))
+                            let e2 = s0 &- s2 &+ twoQ
+                            var c1 = b1 &+ b3
+                            c1 = c1 &- (twoQ & (0 &- ((c1 &- twoQ) >> 63 ^ 1)))
+                            let e3 = b1 &- b3 &+ twoQ
+                            x0[j] = c0
+                            x1[j] = c1
+                            x2[j] = e2 &* w2 &- e2.multipliedFullWidth(by: w2p).high &* q
+                            x3[j] = e3 &* w2 &- e3.multipliedFullWidth(by: w2p).high &* q
+                        }
+                    }
+                    t <<= 2
+                    m >>= 2
+                }
+                // One general stage left when log2 N is odd.
+                if m >= 2 {
                     for i in 0..<m {
                         let w = wo[m + i]
                         let wp = wq[m + i]

@@ -79,6 +79,36 @@ func schoolbook(_ a: [UInt64], _ b: [UInt64], _ m: Modulus) -> [UInt64] {
         }
     }
 
+    /// Every degree from 2 to 512 (odd and even numbers of stages, so both the two-stages-per-pass loops and the
+    /// single stage left over): dense products equal schoolbook, the round trip is exact, the lazy forward output
+    /// stays below 4q, and the inverse accepts lazy inputs in [0, 2q) (values q apart give the same result).
+    @Test func smallDegreesMatchSchoolbook() throws {
+        var rng = SystemRandomNumberGenerator()
+        for logN in 1...9 {
+            let n = 1 << logN
+            for bits in [61, 50, 20] {
+                let q = try NttPrimes.generate(bits: bits, degree: n, count: 1)[0]
+                let m = try Modulus(q)
+                let tables = try NttTables(degree: n, modulus: m)
+                var a = randomPoly(n, q, using: &rng)
+                a[0] = q - 1
+                a[n - 1] = q - 1
+                let b = randomPoly(n, q, using: &rng)
+                #expect(nttProduct(a, b, tables) == schoolbook(a, b, m), "N=\(n) q=\(q)")
+                var lazy = [UInt64](repeating: q - 1, count: n)
+                lazy.withUnsafeMutableBufferPointer { tables.forwardLazy($0) }
+                #expect(lazy.allSatisfy { $0 < 4 * q }, "N=\(n) q=\(q)")
+                var f = a
+                tables.forward(&f)
+                var shifted = f.enumerated().map { $0.offset % 2 == 0 ? $0.element + q : $0.element }
+                tables.inverse(&shifted)
+                tables.inverse(&f)
+                #expect(f == a, "N=\(n) q=\(q)")
+                #expect(shifted == a, "N=\(n) q=\(q)")
+            }
+        }
+    }
+
     /// NTT product = schoolbook product for every N and prime the presets use (schoolbook is O(N^2), so the
     /// operands are sparse in one factor for large N: 64 non-zero coefficients at random positions, which
     /// still exercises every wrap-around and twiddle).
