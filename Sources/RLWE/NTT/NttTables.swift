@@ -94,21 +94,21 @@ public final class NttTables: Sendable {
                         let x3 = x2 + h
                         for j in 0..<h {
                             var a0 = x0[j]
-                            a0 = a0 &- (twoQ & (0 &- ((a0 &- twoQ) >> 63 ^ 1)))
+                            a0 = reduceOnce(a0, below: twoQ)
                             var a1 = x1[j]
-                            a1 = a1 &- (twoQ & (0 &- ((a1 &- twoQ) >> 63 ^ 1)))
+                            a1 = reduceOnce(a1, below: twoQ)
                             let a2 = x2[j]
                             let a3 = x3[j]
-                            let t2 = a2 &* w1 &- a2.multipliedFullWidth(by: w1p).high &* q
-                            let t3 = a3 &* w1 &- a3.multipliedFullWidth(by: w1p).high &* q
+                            let t2 = shoupLazy(a2, w1, w1p, q)
+                            let t3 = shoupLazy(a3, w1, w1p, q)
                             var b0 = a0 &+ t2
-                            b0 = b0 &- (twoQ & (0 &- ((b0 &- twoQ) >> 63 ^ 1)))
+                            b0 = reduceOnce(b0, below: twoQ)
                             var b2 = a0 &- t2 &+ twoQ
-                            b2 = b2 &- (twoQ & (0 &- ((b2 &- twoQ) >> 63 ^ 1)))
+                            b2 = reduceOnce(b2, below: twoQ)
                             let b1 = a1 &+ t3
                             let b3 = a1 &- t3 &+ twoQ
-                            let u1 = b1 &* w2 &- b1.multipliedFullWidth(by: w2p).high &* q
-                            let u3 = b3 &* w3 &- b3.multipliedFullWidth(by: w3p).high &* q
+                            let u1 = shoupLazy(b1, w2, w2p, q)
+                            let u3 = shoupLazy(b3, w3, w3p, q)
                             x0[j] = b0 &+ u1
                             x1[j] = b0 &- u1 &+ twoQ
                             x2[j] = b2 &+ u3
@@ -128,10 +128,9 @@ public final class NttTables: Sendable {
                         let y = x + t
                         for j in 0..<t {
                             var u = x[j]
-                            u = u &- (twoQ & (0 &- ((u &- twoQ) >> 63 ^ 1)))
+                            u = reduceOnce(u, below: twoQ)
                             let v = y[j]
-                            let qhat = v.multipliedFullWidth(by: wp).high
-                            let tv = v &* w &- qhat &* q
+                            let tv = shoupLazy(v, w, wp, q)
                             x[j] = u &+ tv
                             y[j] = u &- tv &+ twoQ
                         }
@@ -145,10 +144,9 @@ public final class NttTables: Sendable {
                     let wp = wq[m + i]
                     let x = base + 2 * i
                     var u = x[0]
-                    u = u &- (twoQ & (0 &- ((u &- twoQ) >> 63 ^ 1)))
+                    u = reduceOnce(u, below: twoQ)
                     let v = x[1]
-                    let qhat = v.multipliedFullWidth(by: wp).high
-                    let tv = v &* w &- qhat &* q
+                    let tv = shoupLazy(v, w, wp, q)
                     x[0] = u &+ tv
                     x[1] = u &- tv &+ twoQ
                 }
@@ -156,8 +154,8 @@ public final class NttTables: Sendable {
                 // A loop of its own: it vectorises, which a reduction folded into the stage above does not.
                 for j in 0..<degree {
                     var u = base[j]
-                    u = u &- (twoQ & (0 &- ((u &- twoQ) >> 63 ^ 1)))
-                    u = u &- (q & (0 &- ((u &- q) >> 63 ^ 1)))
+                    u = reduceOnce(u, below: twoQ)
+                    u = reduceOnce(u, below: q)
                     base[j] = u
                 }
             }
@@ -185,11 +183,10 @@ public final class NttTables: Sendable {
                     let u = x[0]
                     let v = x[1]
                     var s = u &+ v
-                    s = s &- (twoQ & (0 &- ((s &- twoQ) >> 63 ^ 1)))
+                    s = reduceOnce(s, below: twoQ)
                     x[0] = s
                     let d = u &- v &+ twoQ
-                    let qhat = d.multipliedFullWidth(by: wp).high
-                    x[1] = d &* w &- qhat &* q
+                    x[1] = shoupLazy(d, w, wp, q)
                 }
                 var t = 2  // half-size of the groups of the next stage
                 m >>= 1  // number of groups of the next stage
@@ -213,23 +210,23 @@ public final class NttTables: Sendable {
                             let a2 = x2[j]
                             let a3 = x3[j]
                             var s0 = a0 &+ a1
-                            s0 = s0 &- (twoQ & (0 &- ((s0 &- twoQ) >> 63 ^ 1)))
+                            s0 = reduceOnce(s0, below: twoQ)
                             let d0 = a0 &- a1 &+ twoQ
-                            let b1 = d0 &* w0 &- d0.multipliedFullWidth(by: w0p).high &* q
+                            let b1 = shoupLazy(d0, w0, w0p, q)
                             var s2 = a2 &+ a3
-                            s2 = s2 &- (twoQ & (0 &- ((s2 &- twoQ) >> 63 ^ 1)))
+                            s2 = reduceOnce(s2, below: twoQ)
                             let d2 = a2 &- a3 &+ twoQ
-                            let b3 = d2 &* w1 &- d2.multipliedFullWidth(by: w1p).high &* q
+                            let b3 = shoupLazy(d2, w1, w1p, q)
                             var c0 = s0 &+ s2
-                            c0 = c0 &- (twoQ & (0 &- ((c0 &- twoQ) >> 63 ^ 1)))
+                            c0 = reduceOnce(c0, below: twoQ)
                             let e2 = s0 &- s2 &+ twoQ
                             var c1 = b1 &+ b3
-                            c1 = c1 &- (twoQ & (0 &- ((c1 &- twoQ) >> 63 ^ 1)))
+                            c1 = reduceOnce(c1, below: twoQ)
                             let e3 = b1 &- b3 &+ twoQ
                             x0[j] = c0
                             x1[j] = c1
-                            x2[j] = e2 &* w2 &- e2.multipliedFullWidth(by: w2p).high &* q
-                            x3[j] = e3 &* w2 &- e3.multipliedFullWidth(by: w2p).high &* q
+                            x2[j] = shoupLazy(e2, w2, w2p, q)
+                            x3[j] = shoupLazy(e3, w2, w2p, q)
                         }
                     }
                     t <<= 2
@@ -246,11 +243,10 @@ public final class NttTables: Sendable {
                             let u = x[j]
                             let v = y[j]
                             var s = u &+ v
-                            s = s &- (twoQ & (0 &- ((s &- twoQ) >> 63 ^ 1)))
+                            s = reduceOnce(s, below: twoQ)
                             x[j] = s
                             let d = u &- v &+ twoQ
-                            let qhat = d.multipliedFullWidth(by: wp).high
-                            y[j] = d &* w &- qhat &* q
+                            y[j] = shoupLazy(d, w, wp, q)
                         }
                     }
                     t <<= 1
@@ -266,10 +262,10 @@ public final class NttTables: Sendable {
                     let u = x[j]
                     let v = y[j]
                     var a = ni.multiplyLazy(u &+ v, modulus: q)
-                    a = a &- (q & (0 &- ((a &- q) >> 63 ^ 1)))
+                    a = reduceOnce(a, below: q)
                     x[j] = a
                     var b = wn.multiplyLazy(u &- v &+ twoQ, modulus: q)
-                    b = b &- (q & (0 &- ((b &- q) >> 63 ^ 1)))
+                    b = reduceOnce(b, below: q)
                     y[j] = b
                 }
             }
@@ -289,4 +285,18 @@ func bitReverse(_ x: Int, bits: Int) -> Int {
     v = ((v >> 4) & 0x0F0F_0F0F_0F0F_0F0F) | ((v & 0x0F0F_0F0F_0F0F_0F0F) << 4)
     v = v.byteSwapped
     return Int(v >> UInt64(64 - bits))
+}
+
+/// x - bound when x >= bound, else x, branch-free (for x < 2 bound < 2^63): the lazy butterflies keep values below
+/// 4q and bring an operand below 2q with bound 2q, or a result below q with bound q.
+@inline(__always)
+private func reduceOnce(_ x: UInt64, below bound: UInt64) -> UInt64 {
+    x &- (bound & (0 &- ((x &- bound) >> 63 ^ 1)))
+}
+
+/// Shoup's lazy product v * w mod q in [0, 2q) for any word v, with wp = floor(w * 2^64 / q) (the operand and
+/// quotient arrays of the tables; `ShoupMultiplier.multiplyLazy` is the same product for a stored pair).
+@inline(__always)
+private func shoupLazy(_ v: UInt64, _ w: UInt64, _ wp: UInt64, _ q: UInt64) -> UInt64 {
+    v &* w &- v.multipliedFullWidth(by: wp).high &* q
 }
