@@ -253,10 +253,13 @@ public struct Evaluator: Sendable {
                 let lastModQ = q.reduce(last.value)
                 let inv = lastInverse[j]
                 let d = base + j * n
+                // Residues of the last prime are already reduced modulo a larger q_j (the special prime of the
+                // presets is their smallest prime); the test is loop-invariant.
+                let residuesReduced = last.value <= q.value
                 for c in 0..<n {
                     // centred remainder: r, or r - q_last when r > q_last / 2
                     let rc = r[c]
-                    var rq = q.reduce(rc)
+                    var rq = residuesReduced ? rc : q.reduce(rc)
                     let mask = 0 &- ((half &- rc) >> 63)
                     rq = q.subtract(rq, lastModQ & mask)
                     d[c] = inv.multiply(q.subtract(d[c], rq), modulus: q)

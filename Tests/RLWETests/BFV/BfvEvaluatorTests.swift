@@ -79,6 +79,41 @@ import Testing
         }
     }
 
+    /// The presets order their primes from largest to smallest (special prime last), so dividing by the last prime
+    /// never has to reduce its residues modulo a smaller one. Custom sets may order them the other way: primes
+    /// ascending, the special prime the largest, through rotation, relinearisation and modulus switching.
+    @Test func ascendingPrimesSwitchKeysAndModuli() throws {
+        let n = 8192
+        let t = BfvPreset.plaintextModulus
+        let moduli = try [50, 52, 56].map { try NttPrimes.generate(bits: $0, degree: n, count: 1)[0] }
+        let special = try NttPrimes.generate(bits: 60, degree: n, count: 1)[0]
+        let p = try BfvParameters(degree: n, plaintextModulus: t, coefficientModuli: moduli, specialModulus: special)
+        let keys = KeyGenerator(parameters: p)
+        let encoder = BatchEncoder(parameters: p)
+        let decryptor = Decryptor(secretKey: keys.secretKey)
+        let ev = Evaluator(
+            parameters: p, relinearizationKey: keys.relinearizationKey(),
+            galoisKeys: try keys.galoisKeys(rotationSteps: [1], columnSwap: false))
+        var rng = SystemRandomNumberGenerator()
+        let a = (0..<n).map { _ in UInt64.random(in: 0..<t, using: &rng) }
+        let ca = try Encryptor(publicKey: keys.publicKey()).encrypt(encoder.encode(a))
+        let half = n / 2
+        let rotated = (0..<n).map { i in i < half ? a[(i + 1) % half] : a[half + (i - half + 1) % half] }
+        let r = try ev.rotateRows(ca, by: 1)
+        #expect(try encoder.decode(decryptor.decrypt(r)) == rotated)
+        #expect(try decryptor.noiseBudget(r) >= min(decryptor.noiseBudget(ca), NoiseBounds.keySwitchBudget(p)))
+        let tm = try Modulus(t)
+        let square = a.map { tm.multiply($0, $0) }
+        let sq = try ev.multiplyRelinearize(ca, ca)
+        #expect(try encoder.decode(decryptor.decrypt(sq)) == square)
+        var c = sq
+        while c.limbCount > 1 {
+            c = try ev.modSwitchToNext(c)
+            #expect(try encoder.decode(decryptor.decrypt(c)) == square, "\(c.limbCount) primes left")
+        }
+        #expect(try encoder.decode(decryptor.decrypt(ev.modSwitchToSmallest(r))) == rotated)
+    }
+
     @Test func serializedEvaluationKeysWork() throws {
         let f = PresetFixture.of(.n4096)
         let p = f.parameters
