@@ -43,6 +43,10 @@ final class PresetFixture: Sendable {
         #expect(p.fingerprint.count == 32)
         #expect(p.coefficientModuli.count == preset.coefficientBits.count)
         #expect((p.specialModulus != nil) == (preset.specialPrimeBits != nil))
+        // Primes from largest to smallest, special prime last: dividing by the last prime (modulus and key
+        // switching) then never reduces its residues modulo a smaller prime (docs/BENCHMARKS.md).
+        let ordered = p.coefficientModuli + (p.specialModulus.map { [$0] } ?? [])
+        #expect(zip(ordered, ordered.dropFirst()).allSatisfy { $0 > $1 }, "\(ordered)")
         if let special = p.specialModulus {
             #expect(special % UInt64(2 * p.degree) == 1)
             #expect(!p.coefficientModuli.contains(special))
