@@ -17,12 +17,10 @@ python="${HE_TEST_PYTHON:-}"
 if [[ -z "$python" ]]; then
     if [[ -x .venv-test/bin/python ]]; then python=.venv-test/bin/python; else python=python3; fi
 fi
-out="$(mktemp -d)"
-trap 'rm -rf "$out"' EXIT
 
 swift build -c release --product RLWEBenchmark >&2
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')" >&2
-"$python" Benchmarks/rlwe/interleave.py --rounds "${ROUNDS:-3}" --out "$out" -- \
+"$python" Benchmarks/rlwe/interleave.py --rounds "${ROUNDS:-3}" -- \
     .build/release/RLWEBenchmark --degrees "$degrees" --repetitions "$reps" --allocator "${ALLOCATOR:-retain}" --lockstep -- \
     "$python" Benchmarks/rlwe/seal_peer.py --degrees "$degrees" --repetitions "$reps" --lockstep
 echo "medians of $reps repetitions, ${ROUNDS:-3} rounds" >&2

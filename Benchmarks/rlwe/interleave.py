@@ -9,8 +9,9 @@ measured within about a second of each other. The table gives, per operation, th
 side over the rounds, their ratio, and the median over the rounds of the paired ratio (ours / SEAL of the
 same round), which does not depend on both sides having a quiet moment.
 
-Usage: interleave.py --rounds R --out DIR -- OURS_COMMAND... -- PEER_COMMAND...
-Writes DIR/ours.txt and DIR/seal.txt ("<op> <N> <microseconds>" per round) and prints the table.
+Usage: interleave.py --rounds R -- OURS_COMMAND... -- PEER_COMMAND...
+Prints every measurement on standard error as it comes ("<side> <op> <N> <microseconds>") and the table on
+standard output.
 """
 import argparse
 import statistics
@@ -21,9 +22,8 @@ ONE_SIDED = {"ntt_inverse", "poly_mul", "ntl_poly_mul", "serialize"}
 
 
 class Side:
-    def __init__(self, name, command, log):
+    def __init__(self, name, command):
         self.name = name
-        self.log = log
         self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
         self.pending = None  # (op, n) the program waits to measure, None at the end
         self.results = {}  # (op, n) -> [microseconds per round]
@@ -46,7 +46,6 @@ class Side:
     def record(self, fields):
         op, n, value = fields[0], int(fields[1]), float(fields[2])
         self.results.setdefault((op, n), []).append(value)
-        print(op, n, f"{value:.2f}", file=self.log, flush=True)
         print(f"{self.name:5} {op} {n} {value:.2f}", file=sys.stderr, flush=True)
 
     def run_once(self):
@@ -67,33 +66,31 @@ class Side:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
-    ap.add_argument("--out", required=True)
     ap.add_argument("commands", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     words = a.commands
     if words[:1] == ["--"]:
         words = words[1:]
     if "--" not in words:
-        sys.exit("usage: interleave.py --rounds R --out DIR -- OURS_COMMAND... -- PEER_COMMAND...")
+        sys.exit("usage: interleave.py --rounds R -- OURS_COMMAND... -- PEER_COMMAND...")
     split = words.index("--")
-    with open(f"{a.out}/ours.txt", "w") as ours_log, open(f"{a.out}/seal.txt", "w") as seal_log:
-        ours = Side("ours", words[:split], ours_log)
-        seal = Side("SEAL", words[split + 1 :], seal_log)
-        while ours.pending or seal.pending:
-            if ours.pending and ours.pending == seal.pending:
-                for _ in range(a.rounds):
-                    ours.run_once()
-                    seal.run_once()
-                ours.next()
-                seal.next()
-                continue
-            # Only one side has this operation: it must be one of ours alone, else the orders disagree.
-            if ours.pending and ours.pending[0] in ONE_SIDED:
-                for _ in range(a.rounds):
-                    ours.run_once()
-                ours.next()
-                continue
-            sys.exit(f"the programs disagree on the next operation: ours {ours.pending}, SEAL {seal.pending}")
+    ours = Side("ours", words[:split])
+    seal = Side("SEAL", words[split + 1 :])
+    while ours.pending or seal.pending:
+        if ours.pending and ours.pending == seal.pending:
+            for _ in range(a.rounds):
+                ours.run_once()
+                seal.run_once()
+            ours.next()
+            seal.next()
+            continue
+        # Only one side has this operation: it must be one of ours alone, else the orders disagree.
+        if ours.pending and ours.pending[0] in ONE_SIDED:
+            for _ in range(a.rounds):
+                ours.run_once()
+            ours.next()
+            continue
+        sys.exit(f"the programs disagree on the next operation: ours {ours.pending}, SEAL {seal.pending}")
     print_table(ours.results, seal.results)
 
 
