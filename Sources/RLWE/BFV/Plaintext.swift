@@ -24,12 +24,27 @@ public struct Plaintext: Sendable, Equatable {
         a.parameters.fingerprint == b.parameters.fingerprint && a.coefficients == b.coefficients
     }
 
-    /// The coefficients as centred integers in (-t/2, t/2], reduced into `context`.
+    /// The coefficients as centred integers in (-t/2, t/2], reduced into `context`: c below t/2 stays, a larger
+    /// c becomes c - t + q_i (t is below every q_i, so no reduction is needed; branch-free).
     func lifted(to context: PolyContext) -> RnsPoly<Coeff> {
         let t = parameters.plaintextModulus
         let half = t / 2
-        let signed = coefficients.map { c in Int64(bitPattern: c &- (t & (0 &- ((half &- c) >> 63)))) }
-        return RnsPoly<Coeff>(context: context, signedCoefficients: signed)
+        let n = context.degree
+        let moduli = context.moduli
+        let data = [UInt64](unsafeUninitializedCapacity: n * moduli.count) { out, initialized in
+            coefficients.withUnsafeBufferPointer { c in
+                for (i, q) in moduli.enumerated() {
+                    let shift = q.value &- t
+                    let limb = out.baseAddress! + i * n
+                    for j in 0..<n {
+                        let x = c[j]
+                        limb[j] = x &+ (shift & (0 &- ((half &- x) >> 63)))  // + (q_i - t) when x > t/2
+                    }
+                }
+            }
+            initialized = n * moduli.count
+        }
+        return RnsPoly<Coeff>(context: context, data: data)
     }
 
     /// round(Q_l * m / t) mod q_i for each coefficient: the scaled message added by encryption.

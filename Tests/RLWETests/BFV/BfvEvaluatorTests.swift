@@ -82,6 +82,35 @@ import Testing
     /// The presets order their primes from largest to smallest (special prime last), so dividing by the last prime
     /// never has to reduce its residues modulo a smaller one. Custom sets may order them the other way: primes
     /// ascending, the special prime the largest, through rotation, relinearisation and modulus switching.
+    /// A plaintext constant c multiplies every coefficient of the ciphertext by c lifted to (-t/2, t/2]: c itself
+    /// up to t/2, c - t above it (so t - 1 negates). Exact ciphertext comparison at every level, so a lift that
+    /// is not centred (only more noise, same decryption) or off by one at t/2 fails.
+    @Test(arguments: [BfvPreset.n4096, .n8192])
+    func plaintextConstantsLiftCentred(preset: BfvPreset) throws {
+        let f = PresetFixture.of(preset)
+        let p = f.parameters
+        let t = p.plaintextModulus
+        let ev = Evaluator(parameters: p)
+        let fresh = try f.encryptor.encrypt(f.encoder.encode(f.randomValues()))
+        for ct in [fresh, try ev.modSwitchToSmallest(fresh)] {
+            for c in [1, 2, t / 2 - 1, t / 2, t / 2 + 1, t - 2, t - 1] {
+                var coefficients = [UInt64](repeating: 0, count: p.degree)
+                coefficients[0] = c
+                let product = try ev.multiplyPlain(ct, Plaintext(parameters: p, coefficients: coefficients))
+                for (got, input) in zip(product.polys, ct.polys) {
+                    var expected = input
+                    if c <= t / 2 {
+                        expected.multiply(byScalar: c)
+                    } else {
+                        expected.negate()
+                        expected.multiply(byScalar: t - c)
+                    }
+                    #expect(got == expected, "constant \(c), \(ct.limbCount) primes")
+                }
+            }
+        }
+    }
+
     @Test func ascendingPrimesSwitchKeysAndModuli() throws {
         let n = 8192
         let t = BfvPreset.plaintextModulus
