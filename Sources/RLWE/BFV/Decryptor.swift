@@ -14,17 +14,16 @@ public struct Decryptor: Sendable {
         guard ct.parameters.fingerprint == parameters.fingerprint else {
             throw .parameterMismatch(expected: parameters.fingerprintHex, found: ct.parameters.fingerprintHex)
         }
-        // c_1 s (+ c_2 s^2) in evaluation form, then c_0 added in coefficient form.
-        let acc = try secretKey.withEval(limbCount: ct.limbCount) { s in
+        // c_1 s (+ c_2 s^2) through the NTT, then c_0 added in coefficient form. A size-2 ciphertext (every
+        // fresh, summed or relinearised one) takes the product limb by limb while each limb is in cache.
+        var x = try secretKey.withEval(limbCount: ct.limbCount) { s in
+            guard ct.size == 3 else { return ct.polys[1].multiplied(byEvaluated: s) }
             var acc = ct.polys[1].forwardNtt() * s
-            if ct.size == 3 {
-                var s2 = s * s
-                acc.multiplyAdd(ct.polys[2].forwardNtt(), s2)
-                s2.secureZero()
-            }
-            return acc
+            var s2 = s * s
+            acc.multiplyAdd(ct.polys[2].forwardNtt(), s2)
+            s2.secureZero()
+            return acc.inverseNtt()
         }
-        var x = acc.inverseNtt()
         x += ct.polys[0]
         return x
     }
