@@ -1,19 +1,23 @@
 #!/usr/bin/env python3
 """Runs RLWEBenchmark and the SEAL peer side by side in --lockstep mode and alternates them operation by
-operation: for each operation both programs have, ours measures it (a median of its repetitions), then
+operation: for each operation both programs have, ours measures it (the fastest of its repetitions), then
 SEAL, and so on for --rounds rounds, before either goes on. Operations only one side has (our inverse NTT,
 serialisation, the polynomial product and NTL's) run --rounds times alone.
 
 On a virtual machine whose speed drifts by tens of per cent over seconds, the two sides of a pair are
-measured within about a second of each other. The table gives, per operation, the smallest median of each
-side over the rounds, their ratio, and the median over the rounds of the paired ratio (ours / SEAL of the
-same round), which does not depend on both sides having a quiet moment.
+measured within about a second of each other, and both programs run on the same CPU (--cpu, default the
+first one this driver may use). Left to the scheduler, each program stayed on its own virtual CPU, and on
+the 2-core build machine one side could measure every round of an operation 1.2-1.5x slower than its own
+undisturbed time while the other side did not; on one CPU, repeated runs agree on the ratios to about 0.05.
+The table gives, per operation, the smallest time of each side over the rounds, their ratio, and the median
+over the rounds of the paired ratio (ours / SEAL of the same round).
 
-Usage: interleave.py --rounds R -- OURS_COMMAND... -- PEER_COMMAND...
+Usage: interleave.py --rounds R [--cpu C] -- OURS_COMMAND... -- PEER_COMMAND...
 Prints every measurement on standard error as it comes ("<side> <op> <N> <microseconds>") and the table on
 standard output.
 """
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -22,9 +26,10 @@ ONE_SIDED = {"ntt_inverse", "poly_mul", "ntl_poly_mul", "serialize"}
 
 
 class Side:
-    def __init__(self, name, command):
+    def __init__(self, name, command, cpu):
         self.name = name
-        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1)
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, bufsize=1,
+                                     preexec_fn=lambda: os.sched_setaffinity(0, {cpu}))
         self.pending = None  # (op, n) the program waits to measure, None at the end
         self.results = {}  # (op, n) -> [microseconds per round]
         self.advance()
@@ -34,7 +39,7 @@ class Side:
         for line in self.proc.stdout:
             fields = line.split()
             if len(fields) == 3 and fields[0] == "ready":
-                self.pending = (fields[1], int(fields[2]))
+                self.pending = (fields[1], fields[2])
                 return
             if len(fields) != 3:
                 sys.exit(f"{self.name}: unexpected output line {line!r}")
@@ -44,18 +49,18 @@ class Side:
             sys.exit(f"{self.name} exited with status {self.proc.returncode}")
 
     def record(self, fields):
-        op, n, value = fields[0], int(fields[1]), float(fields[2])
+        op, n, value = fields[0], fields[1], float(fields[2])
         self.results.setdefault((op, n), []).append(value)
         print(f"{self.name:5} {op} {n} {value:.2f}", file=sys.stderr, flush=True)
 
     def run_once(self):
         self.proc.stdin.write("run\n")
         fields = self.proc.stdout.readline().split()
-        if len(fields) != 3 or (fields[0], int(fields[1])) != self.pending:
+        if len(fields) != 3 or (fields[0], fields[1]) != self.pending:
             sys.exit(f"{self.name}: expected the result of {self.pending}, got {fields}")
         self.record(fields)
         again = self.proc.stdout.readline().split()  # the program waits again on the same operation
-        if again != ["ready", self.pending[0], str(self.pending[1])]:
+        if again != ["ready", *self.pending]:
             sys.exit(f"{self.name}: expected to wait again on {self.pending}, got {again}")
 
     def next(self):
@@ -66,16 +71,18 @@ class Side:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--cpu", type=int, default=min(os.sched_getaffinity(0)))
     ap.add_argument("commands", nargs=argparse.REMAINDER)
     a = ap.parse_args()
     words = a.commands
     if words[:1] == ["--"]:
         words = words[1:]
     if "--" not in words:
-        sys.exit("usage: interleave.py --rounds R -- OURS_COMMAND... -- PEER_COMMAND...")
+        sys.exit("usage: interleave.py --rounds R [--cpu C] -- OURS_COMMAND... -- PEER_COMMAND...")
     split = words.index("--")
-    ours = Side("ours", words[:split])
-    seal = Side("SEAL", words[split + 1 :])
+    print(f"both programs on CPU {a.cpu}", file=sys.stderr)
+    ours = Side("ours", words[:split], a.cpu)
+    seal = Side("SEAL", words[split + 1 :], a.cpu)
     while ours.pending or seal.pending:
         if ours.pending and ours.pending == seal.pending:
             for _ in range(a.rounds):

@@ -88,6 +88,34 @@ final class PresetFixture: Sendable {
         }
     }
 
+    /// Why `n4096` keeps both primes for data: the same 109 bits with the second prime as special prime (SEAL's
+    /// layout, the benchmark's `4096p`) leave a fresh budget of about 14 bits, less than a product consumes at
+    /// t ≈ 2^30, so a product decrypts wrongly there while the preset's decrypts with budget to spare.
+    @Test func sealLayoutAt4096CannotMultiply() throws {
+        let preset = BfvParameters.preset(.n4096)
+        let p = try BfvParameters(
+            degree: 4096, plaintextModulus: preset.plaintextModulus,
+            coefficientModuli: [preset.coefficientModuli[0]], specialModulus: preset.coefficientModuli[1])
+        #expect(p.logQP == preset.logQP)
+        let keys = KeyGenerator(parameters: p)
+        let encoder = BatchEncoder(parameters: p)
+        let encryptor = Encryptor(publicKey: keys.publicKey())
+        let decryptor = Decryptor(secretKey: keys.secretKey)
+        let ev = Evaluator(parameters: p, relinearizationKey: keys.relinearizationKey())
+        let f = PresetFixture.of(.n4096)
+        let a = f.randomValues()
+        let b = f.randomValues()
+        let ca = try encryptor.encrypt(encoder.encode(a))
+        let cb = try encryptor.encrypt(encoder.encode(b))
+        #expect(try encoder.decode(decryptor.decrypt(ca)) == a)
+        let fresh = try decryptor.noiseBudget(ca)
+        #expect(fresh > 0 && fresh < 20, "fresh budget \(fresh)")
+        let product = try ev.multiplyRelinearize(ca, cb)
+        #expect(try decryptor.noiseBudget(product) == 0)
+        let tm = try Modulus(p.plaintextModulus)
+        #expect(try encoder.decode(decryptor.decrypt(product)) != zip(a, b).map { tm.multiply($0, $1) })
+    }
+
     @Test func insecureOrInvalidParametersAreRefused() throws {
         // 4 x 55 bits at N = 4096 is 220 bits > 109.
         #expect(throws: RlweError.self) {
