@@ -71,6 +71,11 @@ import Testing
             #expect(try f.encoder.decode(f.decryptor.decrypt(ev.rotateRows(da, by: 1))) == rotated(a, 1))
             #expect(try f.encoder.decode(f.decryptor.decrypt(ev.rotateColumns(da))) == Array(a[half...] + a[..<half]))
         }
+        // With a special prime, key switching still works with one data prime left (a single digit).
+        if p.specialModulus != nil {
+            let small = try ev.modSwitchToSmallest(ca)
+            #expect(try f.encoder.decode(f.decryptor.decrypt(ev.rotateRows(small, by: 1))) == rotated(a, 1))
+        }
         // Noise budget is reported at every stage, and mod switching keeps the message.
         var c = c2
         while c.limbCount > 1 {
