@@ -6,6 +6,10 @@ public struct CrtComposer: Sendable {
     public let product: [UInt64]
     let qHat: [[UInt64]]  // Q / q_i as words
     let qHatInverse: [ShoupMultiplier]
+    /// Q / q_i and Q modulo 2^128 (low, high words), and 1 / q_i: the short path of `maxCenteredBitLength`.
+    let qHat128: [(UInt64, UInt64)]
+    let product128: (UInt64, UInt64)
+    let inverseModuli: [Double]
 
     public init(moduli: [Modulus]) {
         self.moduli = moduli
@@ -18,6 +22,10 @@ public struct CrtComposer: Sendable {
             return BigWords.normalized(h)
         }
         qHatInverse = CrtComposer.puncturedProductInverses(moduli)
+        func low128(_ x: [UInt64]) -> (UInt64, UInt64) { (x[0], x.count > 1 ? x[1] : 0) }
+        qHat128 = qHat.map(low128)
+        product128 = low128(product)
+        inverseModuli = moduli.map { 1.0 / Double($0.value) }
     }
 
     /// [(Q/q_i)^-1]_(q_i) for each prime of a basis of distinct primes (the CRT reconstruction factors).
@@ -45,6 +53,12 @@ public struct CrtComposer: Sendable {
     /// max over the coefficients of bitLength(|x_j|), x_j the centred representative in (-Q/2, Q/2] of the
     /// integer with residues `data[i * degree + j]` (limb-major, every residue reduced). The same result as
     /// composing each coefficient with `compose`, without allocating per coefficient.
+    ///
+    /// When Q exceeds 2^128, each coefficient first takes a short path: sum_i y_i (Q/q_i) - v Q modulo 2^128,
+    /// with y_i = [x (Q/q_i)^-1]_(q_i) and v = round(sum_i y_i / q_i) in double precision, read as a signed
+    /// 128-bit candidate c. If |c| < 2^126 and c has the given residue modulo every q_i, then c is congruent to
+    /// x_j modulo Q and lies in (-Q/2, Q/2], so it is x_j, whatever the rounding of v did; otherwise (large
+    /// values: little noise budget left) the coefficient is composed exactly with multi-word arithmetic.
     public func maxCenteredBitLength(_ data: UnsafeBufferPointer<UInt64>, degree n: Int) -> Int {
         let k = moduli.count
         precondition(data.count >= k * n)
@@ -53,6 +67,7 @@ public struct CrtComposer: Sendable {
         let halfQ = padded(BigWords.halved(product))
         let q = padded(product)
         let hats = qHat.flatMap(padded)  // k rows of `words` words
+        let shortPath = BigWords.bitLength(product) > 128
         var acc = [UInt64](repeating: 0, count: words)
         var maxBits = 0
         acc.withUnsafeMutableBufferPointer { ab in
@@ -62,7 +77,42 @@ public struct CrtComposer: Sendable {
                         let a = ab.baseAddress!
                         let h = hb.baseAddress!
                         let qp = qb.baseAddress!
-                        for j in 0..<n {
+
+                        /// bitLength(|x_j|) from the signed 128-bit candidate, or nil when it cannot be trusted.
+                        func short(_ j: Int) -> Int? {
+                            var lo: UInt64 = 0
+                            var hi: UInt64 = 0
+                            var fraction = 0.0
+                            for i in 0..<k {
+                                let yi = qHatInverse[i].multiply(data[i &* n &+ j], modulus: moduli[i])
+                                fraction += Double(yi) * inverseModuli[i]
+                                let (hatLow, hatHigh) = qHat128[i]
+                                let p = yi.multipliedFullWidth(by: hatLow)
+                                let (s, o) = lo.addingReportingOverflow(p.low)
+                                lo = s
+                                hi = hi &+ p.high &+ yi &* hatHigh &+ (o ? 1 : 0)
+                            }
+                            let v = UInt64(fraction.rounded())  // sum / Q in [0, k): v <= k
+                            let p = v.multipliedFullWidth(by: product128.0)
+                            let (d, b) = lo.subtractingReportingOverflow(p.low)
+                            lo = d
+                            hi = hi &- p.high &- v &* product128.1 &- (b ? 1 : 0)
+                            let negative = hi >> 63 == 1
+                            if negative {
+                                lo = ~lo &+ 1
+                                hi = ~hi &+ (lo == 0 ? 1 : 0)
+                            }
+                            guard hi >> 62 == 0 else { return nil }
+                            for i in 0..<k {
+                                let m = moduli[i]
+                                let r = m.reduce(high: hi, low: lo)
+                                guard (negative ? m.negate(r) : r) == data[i &* n &+ j] else { return nil }
+                            }
+                            return hi != 0 ? 128 - hi.leadingZeroBitCount : 64 - lo.leadingZeroBitCount
+                        }
+
+                        /// bitLength(|x_j|) by exact composition.
+                        func exact(_ j: Int) -> Int {
                             for w in 0..<words { a[w] = 0 }
                             for i in 0..<k {
                                 let yi = qHatInverse[i].multiply(data[i &* n &+ j], modulus: moduli[i])
@@ -90,7 +140,11 @@ public struct CrtComposer: Sendable {
                             }
                             var w = words - 1
                             while w > 0, a[w] == 0 { w -= 1 }
-                            maxBits = max(maxBits, w * 64 + (64 - a[w].leadingZeroBitCount))
+                            return w * 64 + (64 - a[w].leadingZeroBitCount)
+                        }
+
+                        for j in 0..<n {
+                            maxBits = max(maxBits, (shortPath ? short(j) : nil) ?? exact(j))
                         }
                     }
                 }

@@ -144,3 +144,58 @@ import Testing
         #expect(fast(c) == maxBits(c))
     }
 }
+
+extension RnsPolyTests {
+    /// Both paths of `maxCenteredBitLength` (the 128-bit candidate for Q above 2^128, exact composition
+    /// otherwise and for large values) against composition, for 1 to 15 primes and magnitudes of either sign
+    /// on both sides of the candidate's 2^126 limit, alone and among random small values.
+    @Test(arguments: [1, 2, 3, 5, 15])
+    func maxCenteredBitLengthAtEveryWidth(primes: Int) throws {
+        let n = 1024
+        let context = try PolyContext(degree: n, moduli: NttPrimes.generate(bits: 50, degree: n, count: primes))
+        let composer = CrtComposer(moduli: context.moduli)
+        let q = composer.product
+        let halfQ = BigWords.halved(q)
+        func fast(_ a: RnsPoly<Coeff>) -> Int { a.data.withUnsafeBufferPointer { composer.maxCenteredBitLength($0, degree: n) } }
+        func oracle(_ a: RnsPoly<Coeff>) -> Int {
+            (0..<n).map { c in
+                let x = composer.compose(context.moduli.indices.map { a.data[$0 * n + c] })
+                return BigWords.bitLength(BigWords.compare(x, halfQ) > 0 ? BigWords.difference(q, x) : x)
+            }.max()!
+        }
+        func set(_ a: inout RnsPoly<Coeff>, _ index: Int, _ words: [UInt64]) {
+            for (i, p) in context.moduli.enumerated() {
+                var r: UInt64 = 0
+                for w in words.reversed() { r = p.reduce(high: r, low: w) }
+                a.data[i * n + index] = r
+            }
+        }
+        var prg = try ChaCha20Prg(seed: ChaCha20Prg.freshSeed())
+        let uniform: RnsPoly<Coeff> = Samplers.uniform(context: context, prg: &prg)
+        #expect(fast(uniform) == oracle(uniform))
+        var rng = SystemRandomNumberGenerator()
+        for bits in [1, 63, 64, 65, 125, 126, 127, 128, 129, 200] where bits < BigWords.bitLength(halfQ) {
+            // A value of exactly `bits` bits: top bit set, the rest random.
+            var words = (0..<((bits + 63) / 64)).map { _ in UInt64.random(in: 0...UInt64.max, using: &rng) }
+            let top = (bits - 1) % 64
+            words[words.count - 1] = (words[words.count - 1] & ((1 << UInt64(top)) - 1)) | (1 << UInt64(top))
+            for negative in [false, true] {
+                let value = negative ? BigWords.difference(q, words) : words
+                var alone = RnsPoly<Coeff>(zeroIn: context)
+                set(&alone, 5, value)
+                #expect(fast(alone) == bits, "\(bits) bits, negative \(negative), \(primes) primes")
+                var mixed = RnsPoly<Coeff>(context: context, signedCoefficients: (0..<n).map { _ in Int64.random(in: -1000...1000, using: &rng) })
+                set(&mixed, 700, value)
+                #expect(fast(mixed) == oracle(mixed), "\(bits) bits among small values, negative \(negative), \(primes) primes")
+            }
+        }
+        // 2^130 + 5 is 5 modulo 2^128: the candidate looks small, and only the residue check rejects it.
+        if BigWords.bitLength(halfQ) > 131 {
+            for negative in [false, true] {
+                var trap = RnsPoly<Coeff>(zeroIn: context)
+                set(&trap, 9, negative ? BigWords.difference(q, [5, 0, 4]) : [5, 0, 4])
+                #expect(fast(trap) == 131, "2^130 + 5, negative \(negative), \(primes) primes")
+            }
+        }
+    }
+}
