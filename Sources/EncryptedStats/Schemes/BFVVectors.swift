@@ -177,10 +177,11 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         guard let secretKey else { throw .scheme(operation: "decrypt", reason: "no secret key is loaded") }
         do {
             let decryptor = Decryptor(secretKey: secretKey)
-            guard try decryptor.noiseBudget(c) > 0 else {
+            let (plaintext, budget) = try decryptor.decryptWithNoiseBudget(c)
+            guard budget > 0 else {
                 throw EncryptedStatsError.scheme(operation: "decrypt", reason: "the noise budget is exhausted (wrong key or damaged ciphertext)")
             }
-            let values = try encoder.decodeSigned(try decryptor.decrypt(c))
+            let values = try encoder.decodeSigned(plaintext)
             guard values[count...].allSatisfy({ $0 == 0 }) else {
                 throw EncryptedStatsError.scheme(operation: "decrypt", reason: "an unused slot is not zero (wrong key or damaged ciphertext)")
             }

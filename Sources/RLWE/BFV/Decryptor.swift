@@ -37,7 +37,22 @@ public struct Decryptor: Sendable {
     public func decrypt(_ ct: Ciphertext) throws(RlweError) -> Plaintext {
         var x = try phase(ct)
         defer { x.secureZero() }
-        let level = parameters.level(ct.limbCount)
+        return decode(phase: x)
+    }
+
+    /// The plaintext and the noise budget of `ct` from one computation of the phase: the same results as
+    /// ``decrypt(_:)`` and ``noiseBudget(_:)``, at about the cost of one of them. The plaintext is computed
+    /// first, in constant time; the budget as in ``noiseBudget(_:)``.
+    public func decryptWithNoiseBudget(_ ct: Ciphertext) throws(RlweError) -> (plaintext: Plaintext, noiseBudget: Int) {
+        var x = try phase(ct)
+        defer { x.secureZero() }
+        let plaintext = decode(phase: x)
+        return (plaintext, budget(phase: &x))
+    }
+
+    /// round(t x / Q) mod t for the phase x (see ``decrypt(_:)``).
+    private func decode(phase x: RnsPoly<Coeff>) -> Plaintext {
+        let level = parameters.level(x.limbCount)
         let moduli = level.context.moduli
         let n = parameters.degree
         let k = moduli.count
@@ -77,10 +92,15 @@ public struct Decryptor: Sendable {
     /// attacker-chosen ciphertexts in a loop (see docs/SIDE-CHANNELS.md).
     public func noiseBudget(_ ct: Ciphertext) throws(RlweError) -> Int {
         var x = try phase(ct)
-        x.multiply(byScalar: parameters.plaintextModulus)
-        let level = parameters.level(ct.limbCount)
-        let n = parameters.degree
         defer { x.secureZero() }
+        return budget(phase: &x)
+    }
+
+    /// The budget of the phase x (see ``noiseBudget(_:)``); x is multiplied by t in place.
+    private func budget(phase x: inout RnsPoly<Coeff>) -> Int {
+        x.multiply(byScalar: parameters.plaintextModulus)
+        let level = parameters.level(x.limbCount)
+        let n = parameters.degree
         let maxBits = x.data.withUnsafeBufferPointer { level.composer.maxCenteredBitLength($0, degree: n) }
         return max(0, BigWords.bitLength(level.composer.product) - maxBits - 1)
     }

@@ -114,6 +114,30 @@ final class PresetFixture: Sendable {
         #expect(try decryptor.noiseBudget(product) == 0)
         let tm = try Modulus(p.plaintextModulus)
         #expect(try encoder.decode(decryptor.decrypt(product)) != zip(a, b).map { tm.multiply($0, $1) })
+        let merged = try decryptor.decryptWithNoiseBudget(product)
+        #expect(merged.noiseBudget == 0)
+        #expect(try merged.plaintext.coefficients == decryptor.decrypt(product).coefficients)
+    }
+
+    /// One phase for both results: the same plaintext and budget as the separate calls, for fresh, summed,
+    /// switched, size-3 and relinearised ciphertexts; and the same refusal of a foreign ciphertext.
+    @Test func decryptWithNoiseBudgetEqualsSeparateCalls() throws {
+        let f = PresetFixture.of(.n8192)
+        let ev = Evaluator(parameters: f.parameters, relinearizationKey: f.keyGenerator.relinearizationKey())
+        let ca = try f.encryptor.encrypt(f.encoder.encode(f.randomValues()))
+        let cb = try f.encryptor.encrypt(f.encoder.encode(f.randomValues()))
+        let size3 = try ev.multiply(ca, cb)
+        let cases = [ca, try ev.add(ca, cb), try ev.modSwitchToSmallest(ca), size3, try ev.relinearize(size3)]
+        var budgets: Set<Int> = []
+        for c in cases {
+            let merged = try f.decryptor.decryptWithNoiseBudget(c)
+            #expect(try merged.plaintext.coefficients == f.decryptor.decrypt(c).coefficients)
+            #expect(try merged.noiseBudget == f.decryptor.noiseBudget(c))
+            budgets.insert(merged.noiseBudget)
+        }
+        #expect(budgets.count >= 3, "budgets \(budgets)")
+        let other = PresetFixture.of(.n4096)
+        #expect(throws: RlweError.self) { try other.decryptor.decryptWithNoiseBudget(ca) }
     }
 
     @Test func insecureOrInvalidParametersAreRefused() throws {

@@ -23,7 +23,7 @@ import Testing
         switch p {
         case .n4096: base = Counts(fresh: 10_000, aggregates: 200, multiplied: 200)
         case .n8192: base = Counts(fresh: 10_000, aggregates: 100, multiplied: 50)
-        case .n16384: base = Counts(fresh: 2_500, aggregates: 40, multiplied: 20)
+        case .n16384: base = Counts(fresh: 10_000, aggregates: 40, multiplied: 20)
         case .n32768: base = Counts(fresh: 500, aggregates: 10, multiplied: 4)
         }
         #endif
@@ -42,6 +42,16 @@ import Testing
             fatalError("HE_BFV_TRIALS must be an integer of at least 2, got \"\(text)\"")
         }
         return n
+    }()
+
+    /// `HE_BFV_TRIAL_PRESET=n32768` (a ``BfvPreset`` name) runs the trials of that preset only, for a full run
+    /// one preset at a time.
+    static let requestedPreset: BfvPreset? = {
+        guard let text = ProcessInfo.processInfo.environment["HE_BFV_TRIAL_PRESET"] else { return nil }
+        guard let preset = BfvPreset(rawValue: text) else {
+            fatalError("HE_BFV_TRIAL_PRESET must be one of \(BfvPreset.allCases.map(\.rawValue)), got \"\(text)\"")
+        }
+        return preset
     }()
 
     /// Distinct site ciphertexts per aggregate: their sum, added to itself by doubling, makes an aggregate of
@@ -103,13 +113,15 @@ import Testing
         for trial in 0..<fresh {
             let values = randomSlots(&prg, count: n, below: p.plaintextModulus)
             let ct = try f.encryptor.encrypt(f.encoder.encode(values))
-            if try f.encoder.decode(f.decryptor.decrypt(ct)) != values { r.failures.append("fresh trial \(trial)") }
-            r.fresh.append(try f.decryptor.noiseBudget(ct))
+            let (plain, budget) = try f.decryptor.decryptWithNoiseBudget(ct)
+            if try f.encoder.decode(plain) != values { r.failures.append("fresh trial \(trial)") }
+            r.fresh.append(budget)
 
             if r.aggregate.count < aggregates {
                 let small = try ev.modSwitchToSmallest(ct)
-                if try f.encoder.decode(f.decryptor.decrypt(small)) != values { r.failures.append("switched trial \(trial)") }
-                r.switched.append(try f.decryptor.noiseBudget(small))
+                let (smallPlain, smallBudget) = try f.decryptor.decryptWithNoiseBudget(small)
+                if try f.encoder.decode(smallPlain) != values { r.failures.append("switched trial \(trial)") }
+                r.switched.append(smallBudget)
                 groupSum = try groupSum.map { try ev.add($0, small) } ?? small
                 for i in 0..<n { groupValues[i] = tm.add(groupValues[i], values[i]) }
                 sitesInGroup += 1
@@ -118,10 +130,9 @@ import Testing
                     let result = try sumOfCopies(ev, groupSum!, count: repeats)
                     let factor = tm.reduce(UInt64(repeats))
                     let expected = groupValues.map { tm.multiply($0, factor) }
-                    if try f.encoder.decode(f.decryptor.decrypt(result)) != expected {
-                        r.failures.append("aggregate ending at trial \(trial)")
-                    }
-                    r.aggregate.append(try f.decryptor.noiseBudget(result))
+                    let (sumPlain, sumBudget) = try f.decryptor.decryptWithNoiseBudget(result)
+                    if try f.encoder.decode(sumPlain) != expected { r.failures.append("aggregate ending at trial \(trial)") }
+                    r.aggregate.append(sumBudget)
                     groupSum = nil
                     groupValues = [UInt64](repeating: 0, count: n)
                     sitesInGroup = 0
@@ -132,10 +143,9 @@ import Testing
                 if let (other, otherValues) = pending {
                     let product = try ev.multiplyRelinearize(other, ct)
                     let expected = zip(otherValues, values).map { tm.multiply($0, $1) }
-                    if try f.encoder.decode(f.decryptor.decrypt(product)) != expected {
-                        r.failures.append("product ending at trial \(trial)")
-                    }
-                    r.multiplied.append(try f.decryptor.noiseBudget(product))
+                    let (productPlain, productBudget) = try f.decryptor.decryptWithNoiseBudget(product)
+                    if try f.encoder.decode(productPlain) != expected { r.failures.append("product ending at trial \(trial)") }
+                    r.multiplied.append(productBudget)
                     pending = nil
                 } else {
                     pending = (ct, values)
@@ -149,6 +159,7 @@ import Testing
     /// the noise budget of each recorded; aggregates at the documented capacity and products of fresh pairs.
     @Test(arguments: BfvPreset.allCases)
     func randomTrialsDecrypt(preset: BfvPreset) async throws {
+        if let only = Self.requestedPreset, only != preset { return }
         let f = PresetFixture.of(preset)
         let p = f.parameters
         let counts = Self.counts(preset)
