@@ -45,38 +45,105 @@ public struct Encryptor: Sendable {
         let k = parameters.maxLimbCount
         let top = parameters.context(limbCount: k)
         let n = parameters.degree
-        let delta = plaintext.scaled(limbCount: k)
         var ePrg = try! ChaCha20Prg(seed: seedSource.seed(label: 100))
         switch key {
         case let .publicKey(pk):
             // u, e_1 and e_2 would reveal m from the ciphertext: zeroed once used, with the generator.
-            var u = Samplers.poly(context: top, coefficients: Samplers.ternaryCoefficients(degree: n, prg: &ePrg))
-                .forwardNtt()
-            var e1 = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
-            var e2 = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
+            var u = Samplers.ternaryCoefficients(degree: n, prg: &ePrg)
+            var e1 = Samplers.errorCoefficients(degree: n, prg: &ePrg)
+            var e2 = Samplers.errorCoefficients(degree: n, prg: &ePrg)
             ePrg.erase()
-            var c0 = (pk.p0 * u).inverseNtt()
-            c0 += e1
-            c0 += delta
-            var c1 = (pk.p1 * u).inverseNtt()
-            c1 += e2
-            u.secureZero()
-            e1.secureZero()
-            e2.secureZero()
+            defer {
+                u.secureZero()
+                e1.secureZero()
+                e2.secureZero()
+            }
+            let (c0, c1) = Self.publicKeyProducts(
+                pk, u: u, e1: e1, e2: e2, plaintext: plaintext, level: parameters.level(k))
             return Ciphertext(parameters: parameters, polys: [c0, c1])
         case let .secretKey(sk):
             let seed = seedSource.seed(label: 101)
             var aPrg = try! ChaCha20Prg(seed: seed)
             let a: RnsPoly<Coeff> = Samplers.uniform(context: top, prg: &aPrg)
-            var e = Samplers.poly(context: top, coefficients: Samplers.errorCoefficients(degree: n, prg: &ePrg))
+            var e = Samplers.errorCoefficients(degree: n, prg: &ePrg)
             ePrg.erase()
-            let ae = a.forwardNtt()
-            var c0 = try sk.withEval(limbCount: k) { s in (ae * s).inverseNtt() }
-            c0.negate()
-            c0 += e
-            e.secureZero()
-            c0 += delta
+            defer { e.secureZero() }
+            // a s limb by limb through the NTT, then e - a s + round(Q m / t) in one pass.
+            var c0 = try sk.withEval(limbCount: k) { s in a.multiplied(byEvaluated: s) }
+            let level = parameters.level(k)
+            let fix = plaintext.scalingCorrection(limbCount: k)
+            let m = plaintext.coefficients
+            c0.data.withUnsafeMutableBufferPointer { c in
+                for (i, q) in top.moduli.enumerated() {
+                    let qv = q.value
+                    let x = c.baseAddress! + i * n
+                    let delta = ShoupMultiplier(level.delta[i], modulus: q)
+                    for j in 0..<n {
+                        // |e_j| <= 21 < q: add q when negative.
+                        let ej = UInt64(bitPattern: e[j]) &+ (qv & UInt64(bitPattern: e[j] >> 63))
+                        let scaled = q.add(delta.multiply(m[j], modulus: q), q.reduce(fix[j]))
+                        x[j] = q.add(q.subtract(ej, x[j]), scaled)
+                    }
+                }
+            }
             return Ciphertext(parameters: parameters, polys: [c0, a], seed: seed)
         }
+    }
+
+    /// c_0 = [p_0 u + e_1 + round(Q m / t)]_Q and c_1 = [p_1 u + e_2]_Q, one limb at a time: u's residues
+    /// through the forward NTT into a scratch limb, both pointwise products with the public key, both inverse
+    /// transforms, then the small errors and the scaled message added while the limb is in cache. The same
+    /// values as the ring operations one after another, without the intermediate polynomials. Every step is a
+    /// branch-free modular operation; the scratch limb is zeroed afterwards.
+    private static func publicKeyProducts(
+        _ pk: PublicKey, u: [Int64], e1: [Int64], e2: [Int64], plaintext: Plaintext, level: LevelConstants
+    ) -> (RnsPoly<Coeff>, RnsPoly<Coeff>) {
+        let context = level.context
+        precondition(pk.p0.context == context && pk.p1.context == context, "public key at another level")
+        let n = context.degree
+        let fix = plaintext.scalingCorrection(limbCount: context.limbCount)
+        let m = plaintext.coefficients
+        var c0 = [UInt64](repeating: 0, count: n * context.limbCount)
+        var c1 = [UInt64](repeating: 0, count: n * context.limbCount)
+        var scratch = [UInt64](repeating: 0, count: n)
+        c0.withUnsafeMutableBufferPointer { c0b in
+            c1.withUnsafeMutableBufferPointer { c1b in
+                scratch.withUnsafeMutableBufferPointer { ub in
+                    pk.p0.data.withUnsafeBufferPointer { p0b in
+                        pk.p1.data.withUnsafeBufferPointer { p1b in
+                            for (i, table) in context.tables.enumerated() {
+                                let q = context.moduli[i]
+                                let qv = q.value
+                                let x = c0b.baseAddress! + i * n
+                                let y = c1b.baseAddress! + i * n
+                                let p0 = p0b.baseAddress! + i * n
+                                let p1 = p1b.baseAddress! + i * n
+                                // |u_j| <= 1 < q: add q when negative.
+                                for j in 0..<n { ub[j] = UInt64(bitPattern: u[j]) &+ (qv & UInt64(bitPattern: u[j] >> 63)) }
+                                // Lazy outputs (< 4q) are fine for the Barrett products.
+                                table.forwardLazy(ub)
+                                for j in 0..<n {
+                                    x[j] = q.multiply(p0[j], ub[j])
+                                    y[j] = q.multiply(p1[j], ub[j])
+                                }
+                                table.inverse(UnsafeMutableBufferPointer(start: x, count: n))
+                                table.inverse(UnsafeMutableBufferPointer(start: y, count: n))
+                                let delta = ShoupMultiplier(level.delta[i], modulus: q)
+                                for j in 0..<n {
+                                    // |e_j| <= 21 < q: add q when negative.
+                                    let e1j = UInt64(bitPattern: e1[j]) &+ (qv & UInt64(bitPattern: e1[j] >> 63))
+                                    let e2j = UInt64(bitPattern: e2[j]) &+ (qv & UInt64(bitPattern: e2[j] >> 63))
+                                    let scaled = q.add(delta.multiply(m[j], modulus: q), q.reduce(fix[j]))
+                                    x[j] = q.add(q.add(x[j], e1j), scaled)
+                                    y[j] = q.add(y[j], e2j)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        scratch.secureZero()
+        return (RnsPoly(context: context, data: c0), RnsPoly(context: context, data: c1))
     }
 }

@@ -47,20 +47,27 @@ public struct Plaintext: Sendable, Equatable {
         return RnsPoly<Coeff>(context: context, data: data)
     }
 
+    /// round(Q m / t) = floor(Q/t) m + floor(((Q mod t) m + floor(t/2)) / t): the second term per coefficient,
+    /// below t, at the level of `limbCount` primes.
+    func scalingCorrection(limbCount: Int) -> [UInt64] {
+        let level = parameters.level(limbCount)
+        let t = parameters.plaintextModulus
+        var fix = [UInt64](repeating: 0, count: parameters.degree)
+        for j in 0..<parameters.degree {
+            let p = level.qModT.multipliedFullWidth(by: coefficients[j])
+            let (lo, o) = p.low.addingReportingOverflow(t / 2)
+            fix[j] = t.dividingFullWidth((p.high &+ (o ? 1 : 0), lo)).quotient
+        }
+        return fix
+    }
+
     /// round(Q_l * m / t) mod q_i for each coefficient: the scaled message added by encryption.
     func scaled(limbCount: Int) -> RnsPoly<Coeff> {
         let level = parameters.level(limbCount)
         let context = level.context
         let n = parameters.degree
-        let t = parameters.plaintextModulus
         var out = RnsPoly<Coeff>(zeroIn: context)
-        // round(Q m / t) = floor(Q/t) m + floor((Q mod t) m + floor(t/2)) / t).
-        var fix = [UInt64](repeating: 0, count: n)
-        for j in 0..<n {
-            let p = level.qModT.multipliedFullWidth(by: coefficients[j])
-            let (lo, o) = p.low.addingReportingOverflow(t / 2)
-            fix[j] = t.dividingFullWidth((p.high &+ (o ? 1 : 0), lo)).quotient
-        }
+        let fix = scalingCorrection(limbCount: limbCount)
         for (i, q) in context.moduli.enumerated() {
             let d = ShoupMultiplier(level.delta[i], modulus: q)
             for j in 0..<n {
