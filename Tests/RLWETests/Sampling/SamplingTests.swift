@@ -36,6 +36,32 @@ func hex(_ s: String) -> [UInt8] {
                         + "d2826446079faa0914c2d705d98b02a2b5129cd1de164eb9cbd083e8a2503c4e"))
     }
 
+    /// The generator's stream, four blocks per refill, equals the reference block function applied to one
+    /// counter after another, across the 2^32 counter wrap (which carries into word 13) and at offsets that
+    /// are not multiples of 8.
+    @Test func streamEqualsBlockAfterBlock() throws {
+        let seed = ChaCha20Prg.freshSeed()
+        let nonce: [UInt8] = [7, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]
+        let start: UInt32 = 0xFFFF_FFFA
+        var prg = try ChaCha20Prg(seed: seed, nonce: nonce, counter: start)
+        var stream = prg.bytes(3)  // an unaligned start for next()
+        while stream.count < 14 * 64 { withUnsafeBytes(of: prg.next().littleEndian) { stream += $0 } }
+        stream += prg.bytes(14 * 64 + 5 - stream.count)
+        var expected: [UInt8] = []
+        var state: [UInt32] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574]
+        func word(_ b: [UInt8], _ o: Int) -> UInt32 { (0..<4).reduce(0) { $0 | UInt32(b[o + $1]) << (8 * UInt32($1)) } }
+        for i in 0..<8 { state.append(word(seed, 4 * i)) }
+        state.append(start)
+        for i in 0..<3 { state.append(word(nonce, 4 * i)) }
+        for _ in 0..<15 {
+            expected += ChaCha20Prg.block(state: state)
+            state[12] = state[12] &+ 1
+            if state[12] == 0 { state[13] = state[13] &+ 1 }
+        }
+        #expect(stream == Array(expected.prefix(stream.count)))
+        #expect(stream.count == 14 * 64 + 5)
+    }
+
     /// RFC 8439 section 2.4.2: encryption of the "sunscreen" plaintext (key stream XOR plaintext).
     @Test func chaCha20EncryptionVector() throws {
         var prg = try ChaCha20Prg(seed: Array(0..<32), nonce: [0, 0, 0, 0, 0, 0, 0, 0x4a, 0, 0, 0, 0], counter: 1)
