@@ -103,6 +103,13 @@ public struct Modulus: Sendable, Hashable, CustomStringConvertible {
         return d &+ (value & mask)
     }
 
+    /// A small signed integer, |x| < q (a sampled secret or error coefficient), reduced to [0, q): q is added
+    /// when x is negative, selected by a mask.
+    @inlinable @inline(__always)
+    public func reduce(small x: Int64) -> UInt64 {
+        UInt64(bitPattern: x) &+ (value & UInt64(bitPattern: x >> 63))
+    }
+
     /// A signed integer reduced to [0, q).
     @inlinable
     public func reduce(signed x: Int64) -> UInt64 {

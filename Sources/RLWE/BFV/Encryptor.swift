@@ -75,14 +75,11 @@ public struct Encryptor: Sendable {
             let m = plaintext.coefficients
             c0.data.withUnsafeMutableBufferPointer { c in
                 for (i, q) in top.moduli.enumerated() {
-                    let qv = q.value
                     let x = c.baseAddress! + i * n
                     let delta = ShoupMultiplier(level.delta[i], modulus: q)
                     for j in 0..<n {
-                        // |e_j| <= 21 < q: add q when negative.
-                        let ej = UInt64(bitPattern: e[j]) &+ (qv & UInt64(bitPattern: e[j] >> 63))
-                        let scaled = q.add(delta.multiply(m[j], modulus: q), q.reduce(fix[j]))
-                        x[j] = q.add(q.subtract(ej, x[j]), scaled)
+                        let scaled = Plaintext.scaledResidue(m[j], correction: fix[j], delta: delta, modulus: q)
+                        x[j] = q.add(q.subtract(q.reduce(small: e[j]), x[j]), scaled)  // |e_j| <= 21
                     }
                 }
             }
@@ -113,13 +110,11 @@ public struct Encryptor: Sendable {
                         pk.p1.data.withUnsafeBufferPointer { p1b in
                             for (i, table) in context.tables.enumerated() {
                                 let q = context.moduli[i]
-                                let qv = q.value
                                 let x = c0b.baseAddress! + i * n
                                 let y = c1b.baseAddress! + i * n
                                 let p0 = p0b.baseAddress! + i * n
                                 let p1 = p1b.baseAddress! + i * n
-                                // |u_j| <= 1 < q: add q when negative.
-                                for j in 0..<n { ub[j] = UInt64(bitPattern: u[j]) &+ (qv & UInt64(bitPattern: u[j] >> 63)) }
+                                for j in 0..<n { ub[j] = q.reduce(small: u[j]) }
                                 // Lazy outputs (< 4q) are fine for the Barrett products.
                                 table.forwardLazy(ub)
                                 for j in 0..<n {
@@ -130,12 +125,9 @@ public struct Encryptor: Sendable {
                                 table.inverse(UnsafeMutableBufferPointer(start: y, count: n))
                                 let delta = ShoupMultiplier(level.delta[i], modulus: q)
                                 for j in 0..<n {
-                                    // |e_j| <= 21 < q: add q when negative.
-                                    let e1j = UInt64(bitPattern: e1[j]) &+ (qv & UInt64(bitPattern: e1[j] >> 63))
-                                    let e2j = UInt64(bitPattern: e2[j]) &+ (qv & UInt64(bitPattern: e2[j] >> 63))
-                                    let scaled = q.add(delta.multiply(m[j], modulus: q), q.reduce(fix[j]))
-                                    x[j] = q.add(q.add(x[j], e1j), scaled)
-                                    y[j] = q.add(y[j], e2j)
+                                    let scaled = Plaintext.scaledResidue(m[j], correction: fix[j], delta: delta, modulus: q)
+                                    x[j] = q.add(q.add(x[j], q.reduce(small: e1[j])), scaled)
+                                    y[j] = q.add(y[j], q.reduce(small: e2[j]))
                                 }
                             }
                         }

@@ -71,10 +71,17 @@ public struct Plaintext: Sendable, Equatable {
         for (i, q) in context.moduli.enumerated() {
             let d = ShoupMultiplier(level.delta[i], modulus: q)
             for j in 0..<n {
-                out.data[i * n + j] = q.add(d.multiply(coefficients[j], modulus: q), q.reduce(fix[j]))
+                out.data[i * n + j] = Self.scaledResidue(coefficients[j], correction: fix[j], delta: d, modulus: q)
             }
         }
         return out
+    }
+
+    /// [floor(Q/t) m + fix]_(q_i) for one coefficient m, with delta = floor(Q/t) mod q_i and fix from
+    /// ``scalingCorrection(limbCount:)``.
+    @inline(__always)
+    static func scaledResidue(_ m: UInt64, correction fix: UInt64, delta: ShoupMultiplier, modulus q: Modulus) -> UInt64 {
+        q.add(delta.multiply(m, modulus: q), q.reduce(fix))
     }
 }
 

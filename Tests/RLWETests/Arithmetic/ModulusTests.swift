@@ -41,6 +41,12 @@ import Testing
         #expect(m.reduce(signed: -1) == 65536)
         #expect(m.reduce(signed: -65537) == 0)
         #expect(m.reduce(signed: 70000) == 70000 - 65537)
+        // Small values (sampled coefficients): the masked form agrees with the general one, at both ends.
+        for q in [m, try Modulus(2_305_843_009_213_693_951)] {
+            for x in Array(-21...21) + [Int64(q.value) - 1, 1 - Int64(q.value)] {
+                #expect(q.reduce(small: x) == q.reduce(signed: x), "x = \(x), q = \(q.value)")
+            }
+        }
         for a: UInt64 in [1, 2, 3, 65536, 12345] { #expect(m.multiply(a, m.inverse(a)!) == 1) }
         #expect(m.inverse(0) == nil)
     }

@@ -37,15 +37,19 @@ func hex(_ s: String) -> [UInt8] {
     }
 
     /// The generator's stream, four blocks per refill, equals the reference block function applied to one
-    /// counter after another, across the 2^32 counter wrap (which carries into word 13) and at offsets that
-    /// are not multiples of 8.
+    /// counter after another, across the 2^32 counter wrap (which carries into word 13), read by ``next()``
+    /// at offsets that are multiples of 8 (the word-major fast path) and at offsets that are not, and by
+    /// ``bytes(_:)``.
     @Test func streamEqualsBlockAfterBlock() throws {
         let seed = ChaCha20Prg.freshSeed()
         let nonce: [UInt8] = [7, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]
         let start: UInt32 = 0xFFFF_FFFA
         var prg = try ChaCha20Prg(seed: seed, nonce: nonce, counter: start)
-        var stream = prg.bytes(3)  // an unaligned start for next()
-        while stream.count < 14 * 64 { withUnsafeBytes(of: prg.next().littleEndian) { stream += $0 } }
+        var stream: [UInt8] = []
+        func appendNext() { withUnsafeBytes(of: prg.next().littleEndian) { stream += $0 } }
+        while stream.count < 5 * 64 { appendNext() }  // aligned, across the first refill
+        stream += prg.bytes(3)
+        while stream.count < 14 * 64 { appendNext() }  // unaligned
         stream += prg.bytes(14 * 64 + 5 - stream.count)
         var expected: [UInt8] = []
         var state: [UInt32] = [0x6170_7865, 0x3320_646e, 0x7962_2d32, 0x6b20_6574]
