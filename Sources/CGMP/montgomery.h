@@ -1,8 +1,8 @@
 // Side-channel-silent Montgomery arithmetic and fixed-base exponentiation for the Paillier encryptor, on
 // GMP's low-level functions. Every loop count, branch and memory address below depends only on the sizes
-// (limb counts, window width, number of rows), never on the values: products use `mpn_sec_mul`, table reads use
-// `mpn_sec_tabselect` (which reads every entry), reductions use `mpn_addmul_1`/`mpn_add_n` and conditional
-// subtraction with `mpn_cnd_sub_n`. GMP documents these as running in time and with memory accesses that depend
+// (limb counts, window width, number of rows, batch size), never on the values: products use `mpn_sec_mul`
+// under a branch-free Karatsuba split (`he_sec_mul_n`), table reads use `mpn_sec_tabselect` (which reads every
+// entry), reductions use `mpn_addmul_1`/`mpn_add_n` and conditional subtraction with `mpn_cnd_sub_n`. GMP documents these as running in time and with memory accesses that depend
 // only on the operand sizes.
 //
 // Notation: m is an odd modulus of exactly l limbs (top limb non-zero), R = 2^(64 l). "Montgomery form" of x is
@@ -20,6 +20,58 @@ static inline mp_limb_t he_mont_neg_inverse(mp_limb_t m0) {
     mp_limb_t x = m0;
     for (int i = 0; i < 5; i++) x *= 2 - m0 * x;
     return (mp_limb_t)0 - x;
+}
+
+/// Operands of at least this many limbs (and of even length) are split by `he_sec_mul_n`; below it GMP's
+/// schoolbook `mpn_sec_mul` is as fast as another level (Benchmarks/paillier/djn_windows.c).
+#define HE_SEC_KARATSUBA_LIMBS 32
+
+/// Scratch limbs needed by `he_sec_mul_n` for n-limb operands.
+static inline mp_size_t he_sec_mul_n_itch(mp_size_t n) {
+    if (n < HE_SEC_KARATSUBA_LIMBS || (n & 1)) return mpn_sec_mul_itch(n, n);
+    mp_size_t h = n / 2;
+    mp_size_t below = he_sec_mul_n_itch(h);
+    mp_size_t combine = 2 * h + 1 + mpn_sec_add_1_itch(h - 1);
+    return 5 * h + (below > combine ? below : combine);
+}
+
+/// rp (2n limbs, not overlapping a or b) = a b for n-limb a and b, in time and with memory accesses that depend
+/// on n only. Karatsuba: with a = a1 B + a0, b = b1 B + b0 (B = 2^(64 n/2)), the middle coefficient
+/// a0 b1 + a1 b0 = a0 b0 + a1 b1 - s |a0 - a1| |b0 - b1|, where s = +1 when a0 - a1 and b0 - b1 have the same
+/// sign and -1 otherwise. Both differences are computed in both orders and the non-negative one kept with
+/// `mpn_cnd_swap`; the sign decides, through `mpn_cnd_add_n` and `mpn_cnd_sub_n` (one of which adds or subtracts
+/// zero), how the third product enters. Every addition is an `mpn_cnd_*` call (condition 1 where it always
+/// applies) and the carry out of the middle is spread with `mpn_sec_add_1`, so no branch or address depends on a
+/// carry. Three half-size products replace one: at |n| = 3072 bits (96 limbs, two levels) about 0.65 the time
+/// of one `mpn_sec_mul` (docs/BENCHMARKS.md). tp: `he_sec_mul_n_itch(n)` limbs.
+static inline void he_sec_mul_n(mp_limb_t *rp, const mp_limb_t *a, const mp_limb_t *b, mp_size_t n,
+                                mp_limb_t *tp) {
+    if (n < HE_SEC_KARATSUBA_LIMBS || (n & 1)) {
+        mpn_sec_mul(rp, a, n, b, n, tp);
+        return;
+    }
+    mp_size_t h = n / 2;
+    mp_limb_t *da = tp, *db = da + h, *other = db + h, *p = other + h, *next = p + 2 * h;
+    // da = |a0 - a1| with borrow_a = [a0 < a1]; likewise for b.
+    mp_limb_t borrow_a = mpn_cnd_sub_n(1, da, a, a + h, h);
+    (void)mpn_cnd_sub_n(1, other, a + h, a, h);
+    mpn_cnd_swap(borrow_a, da, other, h);
+    mp_limb_t borrow_b = mpn_cnd_sub_n(1, db, b, b + h, h);
+    (void)mpn_cnd_sub_n(1, other, b + h, b, h);
+    mpn_cnd_swap(borrow_b, db, other, h);
+    he_sec_mul_n(p, da, db, h, next);
+    he_sec_mul_n(rp, a, b, h, next);                 // a0 b0 in limbs 0 ... 2h - 1
+    he_sec_mul_n(rp + 2 * h, a + h, b + h, h, next); // a1 b1 in limbs 2h ... 4h - 1
+    // mid = a0 b0 + a1 b1 -/+ p: the true middle coefficient, below 2 B^2, so 2h + 1 limbs hold it.
+    mp_limb_t *mid = next, *add_scratch = next + 2 * h + 1;
+    mid[2 * h] = mpn_cnd_add_n(1, mid, rp, rp + 2 * h, 2 * h);
+    mp_limb_t opposite = borrow_a ^ borrow_b;
+    mp_limb_t carry = mpn_cnd_add_n(opposite, mid, mid, p, 2 * h);
+    mp_limb_t borrow = mpn_cnd_sub_n(opposite ^ 1, mid, mid, p, 2 * h);
+    mid[2 * h] = mid[2 * h] + carry - borrow;
+    // rp += mid B: limbs h ... 3h, then the carry through limbs 3h + 1 ... 4h - 1 (the product fits 4h limbs).
+    carry = mpn_cnd_add_n(1, rp + h, rp + h, mid, 2 * h + 1);
+    (void)mpn_sec_add_1(rp + 3 * h + 1, rp + 3 * h + 1, h - 1, carry, add_scratch);
 }
 
 /// Montgomery reduction. t has 2l limbs with t < R^2 and is destroyed; rp (l limbs, may not overlap t) receives
@@ -44,10 +96,10 @@ static inline void he_mont_final_subtract(mp_limb_t *rp, const mp_limb_t *m, mp_
 /// rp = a b R^-1 mod m, almost reduced (below R), for a, b below R; l limbs each; rp may not overlap a or b.
 static inline void he_mont_multiply_almost(mp_limb_t *rp, const mp_limb_t *a, const mp_limb_t *b,
                                            const mp_limb_t *m, mp_size_t l, mp_limb_t minv) {
-    mp_size_t itch = mpn_sec_mul_itch(l, l);
+    mp_size_t itch = he_sec_mul_n_itch(l);
     mp_limb_t *buf = (mp_limb_t *)malloc((size_t)(2 * l + itch + 1) * sizeof(mp_limb_t));
     if (buf == NULL) abort();
-    mpn_sec_mul(buf, a, l, b, l, buf + 2 * l);
+    he_sec_mul_n(buf, a, b, l, buf + 2 * l);
     he_mont_redc(rp, buf, m, l, minv);
     explicit_bzero(buf, (size_t)(2 * l + itch + 1) * sizeof(mp_limb_t));
     free(buf);
@@ -55,8 +107,7 @@ static inline void he_mont_multiply_almost(mp_limb_t *rp, const mp_limb_t *a, co
 
 /// Scratch limbs needed by `he_fixed_base_power`.
 static inline mp_size_t he_fixed_base_scratch(mp_size_t l) {
-    mp_size_t itch = mpn_sec_mul_itch(l, l);
-    return 3 * l + itch;
+    return 3 * l + he_sec_mul_n_itch(l);
 }
 
 /// Window digit `row` (bits row w ... row w + w - 1) of the little-endian exponent e. The word indices depend on
@@ -70,24 +121,33 @@ static inline mp_limb_t he_exponent_digit(const mp_limb_t *e, mp_size_t row, uns
     return (low | high) & (((mp_limb_t)1 << w) - 1);
 }
 
-/// Fixed-base exponentiation over the table rows first ... first + count - 1 (count >= 1): acc (l limbs) =
-/// base^(sum of those rows' digits of e, at their weights) R mod m, almost reduced. The table holds rows of 2^w
-/// entries of l limbs each, entry d of row i being base^(d 2^(w i)) R mod m (entry 0 = R mod m). One entry is
-/// selected per row with `mpn_sec_tabselect` and multiplied in, for every row, whatever the digit. e holds the
-/// exponent's bits up to the last row plus one limb of padding (see `he_exponent_digit`). scratch:
-/// `he_fixed_base_scratch(l)`. All rows at once give base^e R mod m; two row ranges can run on two threads and
-/// be combined with one Montgomery product.
-static inline void he_fixed_base_power(mp_limb_t *acc, const mp_limb_t *table, mp_size_t first, mp_size_t count,
-                                       unsigned w, const mp_limb_t *e, const mp_limb_t *m, mp_size_t l,
-                                       mp_limb_t minv, mp_limb_t *scratch) {
+/// Fixed-base exponentiation for a batch of k >= 1 exponents over the table rows first ... first + count - 1
+/// (count >= 1): acc + j l (l limbs, j = 0 ... k - 1) = base^(sum of those rows' digits of exponent j, at their
+/// weights) R mod m, almost reduced. The table holds rows of 2^w entries of l limbs each, entry d of row i being
+/// base^(d 2^(w i)) R mod m (entry 0 = R mod m). For every row and every exponent, whatever its digit, one entry
+/// is selected with `mpn_sec_tabselect` (which reads the whole row) and multiplied in. The rows are the outer
+/// loop, so each row comes from memory once per batch and is scanned k times from cache (the table, 12.6 MB at
+/// |n| = 3072, is far larger than a core's cache). Exponent j starts at e + j e_stride and holds its bits up to
+/// the last row plus one limb of padding (see `he_exponent_digit`). scratch: `he_fixed_base_scratch(l)`. All rows
+/// at once give base^e R mod m; two row ranges can run on two threads and be combined with one Montgomery
+/// product.
+static inline void he_fixed_base_power(mp_limb_t *acc, mp_size_t k, const mp_limb_t *table, mp_size_t first,
+                                       mp_size_t count, unsigned w, const mp_limb_t *e, mp_size_t e_stride,
+                                       const mp_limb_t *m, mp_size_t l, mp_limb_t minv, mp_limb_t *scratch) {
     mp_size_t entries = (mp_size_t)1 << w;
     mp_size_t stride = entries * l;
     mp_limb_t *sel = scratch, *prod = sel + l, *tp = prod + 2 * l;
-    mpn_sec_tabselect(acc, table + first * stride, l, entries, (mp_size_t)he_exponent_digit(e, first, w));
+    for (mp_size_t j = 0; j < k; j++) {
+        mpn_sec_tabselect(acc + j * l, table + first * stride, l, entries,
+                          (mp_size_t)he_exponent_digit(e + j * e_stride, first, w));
+    }
     for (mp_size_t row = first + 1; row < first + count; row++) {
-        mpn_sec_tabselect(sel, table + row * stride, l, entries, (mp_size_t)he_exponent_digit(e, row, w));
-        mpn_sec_mul(prod, acc, l, sel, l, tp);
-        he_mont_redc(acc, prod, m, l, minv);
+        for (mp_size_t j = 0; j < k; j++) {
+            mpn_sec_tabselect(sel, table + row * stride, l, entries,
+                              (mp_size_t)he_exponent_digit(e + j * e_stride, row, w));
+            he_sec_mul_n(prod, acc + j * l, sel, l, tp);
+            he_mont_redc(acc + j * l, prod, m, l, minv);
+        }
     }
 }
 
@@ -112,12 +172,12 @@ static inline void he_to_montgomery(mp_limb_t *out, const __mpz_struct *x, const
 /// initialised mpz; its normalised size reveals only the leading zero limbs of the result (a ciphertext).
 static inline void he_mont_multiply_out(__mpz_struct *out, const mp_limb_t *a, const mp_limb_t *rho,
                                         const mp_limb_t *m, mp_size_t l, mp_limb_t minv) {
-    mp_size_t itch = mpn_sec_mul_itch(l, l);
+    mp_size_t itch = he_sec_mul_n_itch(l);
     size_t total = (size_t)(4 * l + itch);
     mp_limb_t *buf = (mp_limb_t *)malloc(total * sizeof(mp_limb_t));
     if (buf == NULL) abort();
     mp_limb_t *prod = buf, *r = buf + 2 * l, *sub = r + l, *tp = sub + l;
-    mpn_sec_mul(prod, a, l, rho, l, tp);
+    he_sec_mul_n(prod, a, rho, l, tp);
     // a rho_M < m R, so the reduction leaves a value below 2m.
     he_mont_redc(r, prod, m, l, minv);
     he_mont_final_subtract(r, m, l, sub);

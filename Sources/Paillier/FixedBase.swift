@@ -67,8 +67,9 @@ package final class MontgomeryModulus: @unchecked Sendable {
 /// threads.
 package final class FixedBaseTable: @unchecked Sendable {
     /// Window width: 6 bits (256 rows of 64 entries, 12.6 MB at |n| = 3072). Each row costs one product and
-    /// one reduction plus a scan of the whole row; wider rows save products but the scan grows as 2^w, and
-    /// 4 to 7 bits cost within 10% of each other (docs/BENCHMARKS.md, "DJN window width").
+    /// one reduction plus a scan of the whole row; wider rows save products but the scan grows as 2^w. In the
+    /// batched walks of many encryptions 6 and 7 bits cost within 5% of each other, and 7 bits needs a table
+    /// 1.7x the size (docs/BENCHMARKS.md, "Where the time goes, and the window width").
     package static let defaultWindowBits = 6
 
     package let exponentBits: Int
@@ -138,7 +139,7 @@ package final class FixedBaseTable: @unchecked Sendable {
     ///
     /// With `split` (and more than one thread allowed, see ``Parallelism/threadLimit``) the two halves of the
     /// rows run on two threads and are combined with one Montgomery product: about half the latency of one
-    /// call, for single encryptions. Batches keep `split` off and run whole calls side by side instead.
+    /// call, for single encryptions. Batches keep `split` off and run whole batched walks side by side instead.
     func power(exponent: UnsafePointer<mp_limb_t>, into out: UnsafeMutablePointer<mp_limb_t>, split: Bool = false) {
         if split, rows >= 2, Parallelism.threadLimit != 1 {
             let l = field.limbCount
@@ -152,21 +153,48 @@ package final class FixedBaseTable: @unchecked Sendable {
             Parallelism.forEach(iterations: 2) { part in
                 let (partials, exponent) = shared.value
                 self.powerRows(part == 0 ? 0 : half, count: part == 0 ? half : self.rows - half,
-                               exponent: exponent, into: partials + part * l)
+                               exponents: exponent, into: partials + part * l)
             }
             he_mont_multiply_almost(out, partials, partials + l, field.limbs, l, field.negativeInverse)
         } else {
-            powerRows(0, count: rows, exponent: exponent, into: out)
+            powerRows(0, count: rows, exponents: exponent, into: out)
         }
     }
 
-    private func powerRows(_ first: Int, count: Int, exponent: UnsafePointer<mp_limb_t>,
+    /// base^(a_j) R mod m (almost reduced) for k exponents at once: `exponents` holds k blocks of
+    /// `exponentWordCount` limbs, `out` receives k blocks of l limbs. The table rows are walked once for the
+    /// whole batch (each row is scanned k times while it is in cache), which is what makes batches of
+    /// encryptions cheaper per ciphertext than single ones.
+    func power(batch k: Int, exponents: UnsafePointer<mp_limb_t>, into out: UnsafeMutablePointer<mp_limb_t>) {
+        precondition(k >= 1, "empty batch")
+        powerRows(0, count: rows, batch: k, exponents: exponents, into: out)
+    }
+
+    /// base^(a_j) mod m, fully reduced, for every exponent 0 <= a_j < 2^exponentBits through one batched walk
+    /// (for tests and cross-checks).
+    package func powers(_ exponents: [BigInt]) -> [BigInt] {
+        precondition(!exponents.isEmpty, "empty batch")
+        let words = exponents.flatMap { a in
+            precondition(a.signum >= 0 && a.bitWidth <= exponentBits, "exponent outside the table's range")
+            return a.littleEndianWords(count: exponentWordCount)!.map { mp_limb_t($0) }
+        }
+        let l = field.limbCount
+        let k = exponents.count
+        return withUnsafeTemporaryAllocation(of: mp_limb_t.self, capacity: (k + 1) * l) { buffer in
+            let rho = buffer.baseAddress!, one = rho + k * l
+            words.withUnsafeBufferPointer { power(batch: k, exponents: $0.baseAddress!, into: rho) }
+            field.load(BigInt(1), into: one)
+            return (0..<k).map { field.multiply(limbs: one, montgomery: rho + $0 * l) }
+        }
+    }
+
+    private func powerRows(_ first: Int, count: Int, batch k: Int = 1, exponents: UnsafePointer<mp_limb_t>,
                            into out: UnsafeMutablePointer<mp_limb_t>) {
         let l = field.limbCount
         let scratchCount = he_fixed_base_scratch(l)
         withUnsafeTemporaryAllocation(of: mp_limb_t.self, capacity: scratchCount) { scratch in
-            he_fixed_base_power(out, entries, first, count, UInt32(windowBits), exponent, field.limbs, l,
-                                field.negativeInverse, scratch.baseAddress!)
+            he_fixed_base_power(out, k, entries, first, count, UInt32(windowBits), exponents, exponentWordCount,
+                                field.limbs, l, field.negativeInverse, scratch.baseAddress!)
             he_secure_zero(scratch.baseAddress, scratchCount * 8)
         }
     }

@@ -278,23 +278,20 @@ public struct PackedEncoder: Sendable {
         let perCiphertext = layout.slotsPerCiphertext
         let start = values.startIndex
         let end = values.endIndex
-        return try values.withUnsafeBufferPointer { buffer in
+        return try values.withUnsafeBufferPointer { buffer throws(PaillierError) in
             let shared = UncheckedSendable(buffer)
-            let results = parallelMap(count: layout.ciphertextCount(forValues: end - start), parallel: parallel) {
-                k -> Result<PaillierCiphertext, PaillierError> in
+            let count = layout.ciphertextCount(forValues: end - start)
+            return try encryptor.encryptResidues(count: count, parallel: parallel) { k throws(PaillierError) in
                 let first = k * perCiphertext
                 let slice = shared.value[first..<min(first + perCiphertext, end - start)]
                 do {
-                    let plaintext = try layout.plaintext(packing: ArraySlice(slice), bound: bound,
-                        firstIndex: start + first)
-                    return .success(PaillierCiphertext(unchecked: encryptor.encryptResidue(plaintext)))
+                    return try layout.plaintext(packing: ArraySlice(slice), bound: bound, firstIndex: start + first)
                 } catch let error as PaillierError {
-                    return .failure(error)
+                    throw error
                 } catch {
-                    return .failure(.packedShapeMismatch("\(error)"))
+                    throw .packedShapeMismatch("\(error)")
                 }
-            }
-            return try results.map { try $0.get() }
+            }.map { PaillierCiphertext(unchecked: $0) }
         }
     }
 

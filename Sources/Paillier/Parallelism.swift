@@ -39,6 +39,9 @@ public enum Parallelism {
         return n
     }
 
+    /// Threads the parallel loops may use now: ``threadLimit``, or the number of active cores.
+    static var threadCount: Int { max(1, threadLimit ?? ProcessInfo.processInfo.activeProcessorCount) }
+
     /// Runs `body(0) ... body(iterations - 1)`, concurrently on at most ``threadLimit`` threads (each index
     /// once). With a limit of 1, or one iteration, everything runs on the calling thread in order.
     static func forEach(iterations: Int, _ body: @Sendable (Int) -> Void) {

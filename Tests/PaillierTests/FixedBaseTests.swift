@@ -1,6 +1,8 @@
 // The side-channel-silent encryption arithmetic (Sources/Paillier/FixedBase.swift, Sources/CGMP/montgomery.h)
-// against plain variable-time GMP: the fixed-base table for every window width and exponents that exercise
-// every digit position, and the Montgomery reduction at the edges of its input range.
+// against plain variable-time GMP: the branch-free Karatsuba product at every split depth and the operand
+// patterns that decide its signs and carries, the fixed-base table for every window width and exponents that
+// exercise every digit position, single and batched, and the Montgomery reduction at the edges of its input
+// range.
 
 import CGMP
 import Paillier
@@ -40,6 +42,81 @@ struct FixedBaseTests {
                     let expected = base.powMod(a, modulus)
                     #expect(table.power(a) == expected, "w = \(windowBits), |m| = \(modulus.bitWidth), a = \(a)")
                     #expect(table.power(a, split: true) == expected, "split, w = \(windowBits), a = \(a)")
+                }
+            }
+        }
+    }
+
+    /// a b through `he_sec_mul_n` for n-limb operands given as limbs.
+    static func secureProduct(_ a: [UInt64], _ b: [UInt64]) -> BigInt {
+        let n = a.count
+        var product = [mp_limb_t](repeating: 0, count: 2 * n)
+        var scratch = [mp_limb_t](repeating: 0, count: he_sec_mul_n_itch(n))
+        let x = a.map { mp_limb_t($0) }, y = b.map { mp_limb_t($0) }
+        product.withUnsafeMutableBufferPointer { p in
+            scratch.withUnsafeMutableBufferPointer { he_sec_mul_n(p.baseAddress!, x, y, n, $0.baseAddress!) }
+        }
+        return BigInt(littleEndianWords: product.map { UInt64($0) })
+    }
+
+    @Test("the branch-free Karatsuba product equals GMP's for every split depth, sign pattern and carry")
+    func karatsubaMatchesGMP() {
+        // Sizes below the split threshold (32 limbs), odd sizes (never split), one, two and three levels.
+        for n in [1, 2, 16, 31, 32, 33, 34, 48, 62, 64, 96, 128, 130, 192] {
+            let h = n / 2
+            func limbs(_ x: BigInt) -> [UInt64] { x.littleEndianWords(count: n)! }
+            func random() -> [UInt64] { limbs(BigInt.randomBits(64 * n)) }
+            let ones = [UInt64](repeating: .max, count: n)
+            let zero = [UInt64](repeating: 0, count: n)
+            // Halves equal (|a0 - a1| = 0), low half above / below the high half, and one-limb differences.
+            let r = random()
+            let equalHalves = Array(r[0..<h]) + Array(r[0..<h]) + (n % 2 == 1 ? [r[n - 1]] : [])
+            var lowAbove = r, lowBelow = r
+            if h > 0 {
+                lowAbove[h - 1] = .max; lowAbove[n - 1] = 0
+                lowBelow[h - 1] = 0; lowBelow[n - 1] = .max
+            }
+            var topOnly = zero
+            topOnly[n - 1] = 1
+            let operands = [ones, zero, equalHalves, lowAbove, lowBelow, topOnly, random(), random()]
+            for a in operands {
+                for b in operands {
+                    let expected = BigInt(littleEndianWords: a) * BigInt(littleEndianWords: b)
+                    let equal = Self.secureProduct(a, b) == expected
+                    #expect(equal, "n = \(n)")
+                }
+            }
+        }
+    }
+
+    @Test("a batched walk gives each exponent's power, for batch sizes from 1 to beyond the encryptor's")
+    func batchedPowersMatchGMP() {
+        for modulus in Self.moduli.prefix(2) {
+            let field = MontgomeryModulus(modulus)
+            let base = BigInt.random(below: modulus)
+            let table = FixedBaseTable(base: base, field: field, exponentBits: 257)
+            let patterns = Self.exponents(bits: 257)
+            for k in [1, 2, 3, PaillierEncryptor.djnBatchSize, 13] {
+                let exponents = (0..<k).map { $0 < patterns.count ? patterns[$0] : BigInt.randomBits(257) }
+                let shuffled = Array(exponents.reversed())
+                for batch in [exponents, shuffled] {
+                    #expect(table.powers(batch) == batch.map { base.powMod($0, modulus) }, "k = \(k)")
+                }
+            }
+        }
+    }
+
+    @Test("batches of encryptions decrypt correctly whatever the batch and thread split")
+    func batchedEncryptionsDecrypt() throws {
+        let n = Fixtures.secretKey2048.publicKey.n
+        let encryptor = Fixtures.encryptor2048
+        for count in [1, 2, 5, PaillierEncryptor.djnBatchSize + 1, 19] {
+            let plaintexts = (0..<count).map { i in i % 3 == 0 ? n - 1 : BigInt.random(below: n) }
+            for limit in [1, 2, 3] {
+                let ciphertexts = try Parallelism.$threadLimit.withValue(limit) { try encryptor.encrypt(plaintexts) }
+                #expect(Set(ciphertexts.map(\.value)).count == count, "fresh randomness for every ciphertext")
+                for (c, m) in zip(ciphertexts, plaintexts) {
+                    #expect(try Fixtures.decryptor2048.decrypt(c) == m, "count \(count), threads \(limit)")
                 }
             }
         }
