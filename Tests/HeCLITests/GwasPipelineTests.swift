@@ -138,7 +138,8 @@ struct GwasPipelineTests {
         for (split, siteCount) in [(0, 1), (1, 3), (2, 3)] {
             var sites: [(vcf: String, pheno: String, samples: Int, cases: Int)] = []
             let shuffled = samples.shuffled(using: &g)
-            var cuts = (0 ..< siteCount - 1).map { _ in Int.random(in: 20 ... 280, using: &g) }.sorted()
+            // Distinct cut points: two equal ones would leave a site without samples, which gwas encrypt refuses.
+            var cuts = Array((20 ... 280).shuffled(using: &g).prefix(siteCount - 1)).sorted()
             cuts = [0] + cuts + [samples.count]
             for k in 0 ..< siteCount {
                 let members = shuffled[cuts[k] ..< cuts[k + 1]]

@@ -32,10 +32,20 @@ public enum GenotypeCounter {
         // Phenotype group of each VCF sample: 0 cases, 1 controls, 2 missing phenotype, 3 not counted.
         var groupOf = [UInt8](repeating: 3, count: reader.sampleNames.count)
         var groupSize = [UInt64](repeating: 0, count: 4)
-        var inVCF = Set<String>()
+        // The VCF sample each phenotype line was matched to: a line may name one sample only (by IID, or by
+        // FID_IID when PLINK would split the VCF sample ID at its underscore; not both).
+        var matchedBy = [String?](repeating: nil, count: phenotypes.count)
         for (i, name) in reader.sampleNames.enumerated() {
-            inVCF.insert(name)
-            switch phenotypes[name] {
+            let match = phenotypes.match(name)
+            if let entry = match?.entry {
+                if let other = matchedBy[entry] {
+                    throw .inputField(path: phenotypes.path, line: phenotypes.line(ofEntry: entry), field: "IID",
+                                      expected: "a line that names one VCF sample (by IID or by FID_IID)",
+                                      found: "a line naming the VCF samples '\(other)' and '\(name)' of \(vcfPath)")
+                }
+                matchedBy[entry] = name
+            }
+            switch match?.phenotype {
             case .affected?: groupOf[i] = 0; summary.cases += 1
             case .unaffected?: groupOf[i] = 1; summary.controls += 1
             case .missing?: groupOf[i] = 2; summary.unknownPhenotype += 1
@@ -46,7 +56,7 @@ public enum GenotypeCounter {
             groupSize[Int(groupOf[i])] += 1
         }
         summary.vcfSamples = reader.sampleNames.count
-        for name in phenotypes.samples where !inVCF.contains(name) {
+        for (entry, name) in phenotypes.samples.enumerated() where matchedBy[entry] == nil {
             summary.phenotypeSamplesNotInVCF += 1
             if summary.examplesNotInVCF.count < 5 { summary.examplesNotInVCF.append(name) }
         }

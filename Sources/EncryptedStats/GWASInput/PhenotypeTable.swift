@@ -23,40 +23,71 @@ public enum Phenotype: Sendable, Hashable {
 /// Phenotypes of one site's samples, keyed by the sample name used in the VCF/BCF header.
 ///
 /// Accepted files (see docs/GWAS-INPUT.md):
-/// - PLINK `--pheno` style: `FID IID PHENO`, matched to VCF samples by `IID`; further columns are ignored.
+/// - PLINK `--pheno` style: `FID IID PHENO`; further columns are ignored. A VCF sample is matched by `IID` (the
+///   sample IDs of `plink1.9 --vcf --double-id`), or else by `FID_IID`: PLINK 1.9's default reading of VCF sample
+///   IDs that contain an underscore splits them there into FID and IID, so a file written for that reading
+///   (`tsk 0 2` for the VCF sample `tsk_0`) names the same samples.
 /// - Two columns: `sample PHENO`.
 ///
 /// Fields are separated by tabs or spaces. The first line may be a header: it is recognised when its first field
-/// is `FID`, `IID`, `sample`, `sample_id` or `ID` (case-insensitive, an optional leading `#`). Every other line must
+/// is `FID`, `IID`, `sample`, `sample_id` or `ID` (case-insensitive, an optional leading `#`) and its phenotype
+/// column holds no phenotype code (so `sample 1 2` is a data line of FID `sample`). Every other line must
 /// have the same number of columns as the first data line. Phenotypes: `2` case, `1` control, `0`, `-9` or `NA`
 /// missing; anything else is an error. A sample named twice is an error.
 public struct PhenotypeTable: Sendable {
-    private var phenotypes: [String: Phenotype]
-    /// Sample names in file order.
-    public private(set) var samples: [String]
+    /// One phenotype line.
+    struct Entry: Sendable {
+        /// The sample name (two-column files) or IID.
+        var name: String
+        var phenotype: Phenotype
+        /// Line number in the file (1-based), or position for tables built from pairs.
+        var line: Int
+    }
+
+    /// The file the table was read from (`<phenotypes>` for tables built from pairs), for error messages.
+    public let path: String
+    private var entries: [Entry] = []
+    /// Entry index by sample name or IID.
+    private var byName: [String: Int] = [:]
+    /// Entry index by `FID_IID` (FID IID PHENO files only), for VCF sample IDs PLINK splits at the underscore.
+    private var byJoinedID: [String: Int] = [:]
+
+    /// Sample names (or IIDs) in file order.
+    public var samples: [String] { entries.map(\.name) }
 
     /// Builds a table from sample/phenotype pairs; a repeated sample name is an error.
     public init(_ entries: [(sample: String, phenotype: Phenotype)]) throws(EncryptedStatsError) {
-        phenotypes = [:]
-        samples = []
+        path = "<phenotypes>"
         for (index, entry) in entries.enumerated() {
-            guard phenotypes.updateValue(entry.phenotype, forKey: entry.sample) == nil else {
-                let first = samples.firstIndex(of: entry.sample).map { $0 + 1 } ?? 0
-                throw .inputDuplicate(path: "<phenotypes>", line: index + 1, firstLine: first,
-                                      field: "sample", value: entry.sample)
-            }
-            samples.append(entry.sample)
+            try add(Entry(name: entry.sample, phenotype: entry.phenotype, line: index + 1), fid: nil,
+                    field: "sample")
         }
+    }
+
+    private init(path: String) {
+        self.path = path
+    }
+
+    private mutating func add(_ entry: Entry, fid: String?, field: String) throws(EncryptedStatsError) {
+        if let first = byName[entry.name] {
+            throw .inputDuplicate(path: path, line: entry.line, firstLine: entries[first].line, field: field,
+                                  value: entry.name)
+        }
+        byName[entry.name] = entries.count
+        if let fid {
+            // Two lines with the same FID_IID have the same IID, refused above.
+            byJoinedID[fid + "_" + entry.name] = entries.count
+        }
+        entries.append(entry)
     }
 
     /// Reads a phenotype file.
     public static func read(path: String) throws(EncryptedStatsError) -> PhenotypeTable {
         let lines = try TextTable.read(path: path, what: "phenotype lines ('sample PHENO' or 'FID IID PHENO')")
-        var table = try PhenotypeTable([])
-        var firstLineOf: [String: Int] = [:]
+        var table = PhenotypeTable(path: path)
         var columns: Int?
         for (index, line) in lines.enumerated() {
-            if index == 0 && isHeader(line.fields[0]) { continue }
+            if index == 0 && isHeader(line.fields) { continue }
             let fields = line.fields
             if columns == nil {
                 guard fields.count >= 2 else {
@@ -70,30 +101,40 @@ public struct PhenotypeTable: Sendable {
                                   expected: "\(columns!) columns like the first data line",
                                   found: "\(fields.count) columns")
             }
-            let (sampleField, sample, code) = fields.count == 2
-                ? ("sample", fields[0], fields[1]) : ("IID", fields[1], fields[2])
+            let (sampleField, fid, sample, code) = fields.count == 2
+                ? ("sample", nil, fields[0], fields[1]) : ("IID", fields[0], fields[1], fields[2])
             guard let phenotype = Phenotype(plinkCode: code) else {
                 throw .inputField(path: path, line: line.number, field: "PHENO",
                                   expected: "2 (case), 1 (control), or 0, -9, NA (missing)", found: code)
             }
-            if let first = firstLineOf[sample] {
-                throw .inputDuplicate(path: path, line: line.number, firstLine: first, field: sampleField, value: sample)
-            }
-            firstLineOf[sample] = line.number
-            table.phenotypes[sample] = phenotype
-            table.samples.append(sample)
+            try table.add(Entry(name: sample, phenotype: phenotype, line: line.number), fid: fid, field: sampleField)
         }
         return table
     }
 
-    private static func isHeader(_ field: String) -> Bool {
-        let name = (field.hasPrefix("#") ? String(field.dropFirst()) : field).lowercased()
-        return ["fid", "iid", "sample", "sample_id", "id"].contains(name)
+    /// A header names its first column and has no phenotype code where the data lines have theirs: a first line
+    /// `sample 1 2` is data (FID `sample`), `sample phenotype` or `FID IID PHENO` a header.
+    private static func isHeader(_ fields: [String]) -> Bool {
+        let first = fields[0]
+        let name = (first.hasPrefix("#") ? String(first.dropFirst()) : first).lowercased()
+        guard ["fid", "iid", "sample", "sample_id", "id"].contains(name) else { return false }
+        let code = fields.count == 2 ? fields[1] : (fields.count > 2 ? fields[2] : "")
+        return Phenotype(plinkCode: code) == nil
     }
 
-    /// The phenotype of `sample`, or nil when the file has no line for it.
-    public subscript(sample: String) -> Phenotype? { phenotypes[sample] }
+    /// The line for VCF sample `sample`: by sample name or IID, else by `FID_IID`; nil when there is none.
+    /// `entry` numbers the lines in file order (0-based), for ``samples``.
+    public func match(_ sample: String) -> (phenotype: Phenotype, entry: Int)? {
+        guard let i = byName[sample] ?? byJoinedID[sample] else { return nil }
+        return (entries[i].phenotype, i)
+    }
+
+    /// The phenotype of VCF sample `sample` (see ``match(_:)``), or nil when the file has no line for it.
+    public subscript(sample: String) -> Phenotype? { match(sample)?.phenotype }
+
+    /// Line number of entry `entry` in the file.
+    public func line(ofEntry entry: Int) -> Int { entries[entry].line }
 
     /// Number of samples in the table.
-    public var count: Int { samples.count }
+    public var count: Int { entries.count }
 }

@@ -61,6 +61,34 @@ struct GenotypeCounterTests {
         #expect(summary.description.contains("warning: phenotype-file samples absent from the VCF: 1 (e.g. ghost)"))
     }
 
+    @Test("VCF sample IDs with an underscore match phenotype lines written for PLINK's FID/IID split")
+    func underscoreSampleIDs() throws {
+        let dir = try GWASTemporaryDirectory()
+        var text = "##fileformat=VCFv4.2\n##contig=<ID=1>\n"
+        text += "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+        text += "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ttsk_0\ttsk_1\ttsk_2\n"
+        text += "1\t100\t.\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\t0/0\n"
+        let vcf = try dir.write("u.vcf", text)
+        let pheno = try PhenotypeTable.read(path: try dir.write("u.pheno", "tsk 0 2\ntsk 1 1\ntsk 9 1\n"))
+        let (counts, summary) = try GenotypeCounter.count(vcfPath: vcf, phenotypes: pheno, panel: [v("1", 100, "A", "G")])
+        #expect(counts[0] == VariantCounts(cases: g(0, 1, 0, 0), controls: g(0, 0, 1, 0), unknownPhenotype: g(0, 0, 0, 0)))
+        #expect(summary.examplesWithoutPhenotype == ["tsk_2"])
+        #expect(summary.phenotypeSamplesNotInVCF == 1 && summary.examplesNotInVCF == ["9"])
+
+        // One line naming two VCF samples (0 by IID, tsk_0 by FID_IID) is refused, naming the line.
+        var both = "##fileformat=VCFv4.2\n##contig=<ID=1>\n"
+        both += "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+        both += "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t0\ttsk_0\n"
+        both += "1\t100\t.\tA\tG\t.\t.\t.\tGT\t0/1\t1/1\n"
+        let bothVCF = try dir.write("both.vcf", both)
+        let error = #expect(throws: EncryptedStatsError.self) {
+            try GenotypeCounter.count(vcfPath: bothVCF, phenotypes: pheno, panel: [v("1", 100, "A", "G")])
+        }
+        #expect(error == .inputField(path: pheno.path, line: 1, field: "IID",
+                                     expected: "a line that names one VCF sample (by IID or by FID_IID)",
+                                     found: "a line naming the VCF samples '0' and 'tsk_0' of \(bothVCF)"))
+    }
+
     @Test("REF/ALT swapped relative to the panel: counts flipped")
     func swapped() throws {
         let site = try Site()

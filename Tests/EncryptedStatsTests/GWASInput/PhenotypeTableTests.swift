@@ -15,6 +15,29 @@ struct PhenotypeTableTests {
         #expect(table["f1"] == nil)
     }
 
+    @Test("FID IID PHENO also names VCF sample FID_IID, PLINK 1.9's default split of IDs at the underscore")
+    func plinkUnderscoreSplit() throws {
+        let dir = try GWASTemporaryDirectory()
+        let path = try dir.write("p.pheno", "tsk 0 2\ntsk 1 1\ntsk_2 tsk_2 -9\nf x 1\n")
+        let table = try PhenotypeTable.read(path: path)
+        #expect(table.samples == ["0", "1", "tsk_2", "x"])
+        #expect(table["tsk_0"] == .affected && table["tsk_1"] == .unaffected)
+        #expect(table["0"] == .affected, "the IID alone still matches")
+        #expect(table["tsk_2"] == .missing && table["f_x"] == .unaffected)
+        #expect(table["tsk_3"] == nil && table["tsk"] == nil)
+        // Two-column files have no FID: nothing to split.
+        let two = try PhenotypeTable.read(path: try dir.write("two.tsv", "a\t2\n"))
+        #expect(two["a"] == .affected && two["_a"] == nil)
+        // A first line whose FID is a header word but whose PHENO is a code is data, not a header.
+        let data = try PhenotypeTable.read(path: try dir.write("data.pheno", "sample 1 2\nsample 2 1\n"))
+        #expect(data.samples == ["1", "2"] && data["sample_1"] == .affected)
+        let id = try PhenotypeTable.read(path: try dir.write("id.tsv", "ID\t-9\nx\t2\n"))
+        #expect(id.samples == ["ID", "x"] && id["ID"] == .missing)
+        // An IID match wins over a FID_IID match of another line.
+        let both = try PhenotypeTable.read(path: try dir.write("both.pheno", "x tsk_0 1\ntsk 0 2\n"))
+        #expect(both.match("tsk_0")?.phenotype == .unaffected && both.match("tsk_0")?.entry == 0)
+    }
+
     @Test("PLINK columns without a header, tabs and CRLF, extra columns ignored")
     func plinkWithoutHeader() throws {
         let dir = try GWASTemporaryDirectory()

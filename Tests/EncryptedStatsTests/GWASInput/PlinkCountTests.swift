@@ -34,14 +34,26 @@ struct PlinkCountTests {
     /// Runs PLINK 1.9 on the pooled VCF and returns, per SNP, (A1, A2, all, cases, controls) counts.
     static func plinkCounts(_ cohort: Cohort) throws -> (ids: [String], rows: [String: PlinkRow]) {
         let dir = cohort.dir.path
+        return try plinkCounts(vcf: dir + "/pooled.vcf.gz", pheno: dir + "/pooled.pheno", out: dir + "/plink")
+    }
+
+    /// Runs PLINK 1.9 on `vcf` with `pheno` (with `--double-id` unless `doubleID` is false: then PLINK splits
+    /// sample IDs at their underscore into FID and IID) and returns, per SNP, (A1, A2, all, cases, controls).
+    static func plinkCounts(vcf: String, pheno: String, out: String,
+                            doubleID: Bool = true) throws -> (ids: [String], rows: [String: PlinkRow]) {
         try GWASOracles.run(GWASOracles.plink, [
-            "--vcf", dir + "/pooled.vcf.gz", "--pheno", dir + "/pooled.pheno", "--allow-no-sex",
-            "--keep-allele-order", "--double-id", "--vcf-half-call", "missing", "--model", "--freqx",
-            "--out", dir + "/plink",
-        ], name: "plink1.9")
+            "--vcf", vcf, "--pheno", pheno, "--allow-no-sex", "--keep-allele-order", "--vcf-half-call", "missing",
+            "--model", "--freqx", "--out", out,
+        ] + (doubleID ? ["--double-id"] : []), name: "plink1.9")
+        let dir = (out as NSString).deletingLastPathComponent
+        let base = (out as NSString).lastPathComponent
+        return try parsePlink(frqx: dir + "/" + base + ".frqx", model: dir + "/" + base + ".model")
+    }
+
+    static func parsePlink(frqx frqxPath: String, model modelPath: String) throws -> (ids: [String], rows: [String: PlinkRow]) {
         var ids: [String] = []
         var rows: [String: PlinkRow] = [:]
-        let frqx = try String(contentsOfFile: dir + "/plink.frqx", encoding: .utf8)
+        let frqx = try String(contentsOfFile: frqxPath, encoding: .utf8)
         for line in frqx.split(separator: "\n").dropFirst() {
             let f = line.split(separator: "\t").map(String.init)
             try #require(f.count == 10, "unexpected .frqx line: \(line)")
@@ -51,7 +63,7 @@ struct PlinkCountTests {
             ids.append(f[1])
             rows[f[1]] = PlinkRow(a1: f[2], a2: f[3], all: GenotypeCounts(homRef: n[2], het: n[1], homAlt: n[0], missing: n[5]))
         }
-        let model = try String(contentsOfFile: dir + "/plink.model", encoding: .utf8)
+        let model = try String(contentsOfFile: modelPath, encoding: .utf8)
         for line in model.split(separator: "\n").dropFirst() {
             let f = line.split(separator: " ").map(String.init)
             if f.count == 10, f[4] == "ALLELIC" { rows[f[1]]?.allelicP = Double(f[9]) }
@@ -94,6 +106,47 @@ struct PlinkCountTests {
         }
         #expect(try contents(a) == contents(b))
         #expect(try contents(a) != contents(c))
+    }
+
+    @Test("VCF sample IDs like sample_1: a phenotype file for PLINK's default FID/IID split, as PLINK reads it",
+          .enabled(if: GWASOracles.plinkEnabled, GWASOracles.plinkReason))
+    func underscoreSampleIDsAgainstPlink() throws {
+        let dir = try GWASTemporaryDirectory()
+        var rng = SystemRandomNumberGenerator()
+        let samples = 60, variants = 40
+        var text = "##fileformat=VCFv4.2\n##contig=<ID=1>\n"
+        text += "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+        text += "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\t"
+        // From 1: PLINK refuses the IID 0 (its missing-ID code) that tsk_0 would split into.
+        text += (1...samples).map { "sample_\($0)" }.joined(separator: "\t") + "\n"
+        var panel: [PanelVariant] = []
+        for v in 0..<variants {
+            let calls = (0..<samples).map { _ in ["0/0", "0/1", "1/1", "./.", "0|0", "1|0"].randomElement(using: &rng)! }
+            panel.append(PanelVariant(chrom: "1", pos: 1000 + 10 * v, id: "v\(v)", ref: "A", alt: "G"))
+            text += "1\t\(1000 + 10 * v)\tv\(v)\tA\tG\t.\t.\t.\tGT\t" + calls.joined(separator: "\t") + "\n"
+        }
+        let vcf = try dir.write("u.vcf", text)
+        // FID sample, IID the number: what PLINK 1.9 makes of these IDs without --double-id. Every code, and one
+        // sample without a line.
+        let codes = ["2", "1", "0", "-9", "NA", "2", "1"]
+        let pheno = try dir.write("u.pheno", (1..<samples).map { "sample \($0) \(codes[$0 % codes.count])\n" }.joined())
+        let (ids, plink) = try Self.plinkCounts(vcf: vcf, pheno: pheno, out: dir.path + "/plink", doubleID: false)
+        #expect(ids == panel.map(\.id))
+        let (counts, summary) = try GenotypeCounter.count(vcfPath: vcf, phenotypes: try PhenotypeTable.read(path: pheno),
+                                                          panel: panel)
+        #expect(summary.samplesWithoutPhenotype == 1 && summary.phenotypeSamplesNotInVCF == 0)
+        let nCases = UInt64(summary.cases), nControls = UInt64(summary.controls)
+        #expect(nCases > 0 && nControls > 0)
+        for (variant, c) in zip(panel, counts) {
+            let row = try #require(plink[variant.id])
+            let cases = try #require(row.cases), controls = try #require(row.controls)
+            // PLINK still counts the sample without a phenotype line in --freqx; the counter leaves it out.
+            #expect(c.cases == GenotypeCounts(homRef: cases.homRef, het: cases.het, homAlt: cases.homAlt,
+                                              missing: nCases - cases.called), "\(variant.id)")
+            #expect(c.controls == GenotypeCounts(homRef: controls.homRef, het: controls.het, homAlt: controls.homAlt,
+                                                 missing: nControls - controls.called), "\(variant.id)")
+            #expect(c.all.called <= row.all.called && row.all.called - c.all.called <= 1, "\(variant.id)")
+        }
     }
 
     @Test("site counts summed = PLINK 1.9 --freqx/--model on the pooled VCF", .timeLimit(.minutes(6)),
