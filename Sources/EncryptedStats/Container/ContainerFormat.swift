@@ -78,7 +78,23 @@ public enum ContainerFormat {
 
     // MARK: Header decoding and validation
 
+    /// A schema decoded from a header, with the bytes it came from. A header whose schema field holds the same
+    /// bytes has the same schema, so a reader of many files of one table (aggregation) decodes it once: a GWAS
+    /// schema of 100,000 variants is half a million strings.
+    package struct DecodedSchema: Sendable {
+        package let bytes: [UInt8]
+        package let schema: TableSchema
+    }
+
     package static func decodeHeader(_ bytes: [UInt8], path: String) throws(EncryptedStatsError) -> ContainerHeader {
+        var cache: DecodedSchema? = nil
+        return try decodeHeader(bytes, path: path, schemaCache: &cache)
+    }
+
+    /// Decodes and validates a header; an encrypted table's schema comes from `schemaCache` when its bytes are
+    /// the cached ones, and is otherwise decoded and left in `schemaCache`.
+    package static func decodeHeader(_ bytes: [UInt8], path: String,
+                                     schemaCache: inout DecodedSchema?) throws(EncryptedStatsError) -> ContainerHeader {
         var r = ByteReader(bytes) { field, reason in .inconsistentHeader(path: path, field: field, reason: reason) }
         func bad(_ field: String, _ reason: String) -> EncryptedStatsError {
             .inconsistentHeader(path: path, field: field, reason: reason)
@@ -115,7 +131,13 @@ public enum ContainerFormat {
 
         if kind.isEncryptedTable {
             guard !schemaBytes.isEmpty else { throw bad("schema", "missing (required for \(kind))") }
-            let schema = try decodeSchema(schemaBytes, path: path)
+            let schema: TableSchema
+            if let cached = schemaCache, cached.bytes == schemaBytes {
+                schema = cached.schema
+            } else {
+                schema = try decodeSchema(schemaBytes, path: path)
+                schemaCache = DecodedSchema(bytes: schemaBytes, schema: schema)
+            }
             header.schema = schema
             let expectedChunks = schema.layout.ciphertextCount(forValues: schema.valueCount)
             guard chunkCount == expectedChunks else {

@@ -79,7 +79,14 @@ public final class ContainerReader {
 
     /// Opens `path` and reads and verifies its header. Refuses files that are not containers, unknown versions,
     /// damaged headers, inconsistent headers and files whose size does not match the header.
-    public init(path: String) throws(EncryptedStatsError) {
+    public convenience init(path: String) throws(EncryptedStatsError) {
+        var cache: ContainerFormat.DecodedSchema? = nil
+        try self.init(path: path, schemaCache: &cache)
+    }
+
+    /// As ``init(path:)``, taking the schema from `schemaCache` when the header's schema bytes are the cached
+    /// ones (see `ContainerFormat.DecodedSchema`); the digest and every other check still run.
+    package init(path: String, schemaCache: inout ContainerFormat.DecodedSchema?) throws(EncryptedStatsError) {
         self.path = path
         var file = try BufferedFile(path: path)
         self.fileSize = file.size
@@ -129,7 +136,7 @@ public final class ContainerReader {
         guard Array(hash.finalize()) == storedHeaderDigest else { throw .headerChecksumMismatch(path: path) }
         hash.update(data: storedHeaderDigest)
 
-        let header = try ContainerFormat.decodeHeader(body, path: path)
+        let header = try ContainerFormat.decodeHeader(body, path: path, schemaCache: &schemaCache)
         if version == 1, header.scheme == .paillier, header.kind.isEncryptedTable {
             throw .retiredPaillierPacking(path: path, version: version)
         }
@@ -192,6 +199,12 @@ public final class ContainerReader {
     /// Reads the header of `path` only (no payload, no whole-file checksum).
     public static func readHeader(_ path: String) throws(EncryptedStatsError) -> ContainerHeader {
         try ContainerReader(path: path).header
+    }
+
+    /// As ``readHeader(_:)``, with a schema cache (see ``init(path:schemaCache:)``).
+    package static func readHeader(_ path: String,
+                                   schemaCache: inout ContainerFormat.DecodedSchema?) throws(EncryptedStatsError) -> ContainerHeader {
+        try ContainerReader(path: path, schemaCache: &schemaCache).header
     }
 }
 

@@ -64,12 +64,20 @@ public enum EncryptedTableFiles {
     /// key, parameter set and schema, no site twice, and a combined bound that fits a slot. Returns the headers.
     public static func checkAggregation(inputs: [String],
                                         expectedKey: (path: String, fingerprint: Fingerprint)? = nil) throws(EncryptedStatsError) -> [ContainerHeader] {
+        var cache: ContainerFormat.DecodedSchema? = nil
+        return try checkAggregation(inputs: inputs, expectedKey: expectedKey, schemaCache: &cache)
+    }
+
+    /// As ``checkAggregation(inputs:expectedKey:)``; inputs with byte-identical schemas share one decoded schema
+    /// (`schemaCache`), which ``aggregate(inputs:to:expectedKey:progress:)`` passes on to its second read.
+    static func checkAggregation(inputs: [String], expectedKey: (path: String, fingerprint: Fingerprint)?,
+                                 schemaCache cache: inout ContainerFormat.DecodedSchema?) throws(EncryptedStatsError) -> [ContainerHeader] {
         guard !inputs.isEmpty else { throw .scheme(operation: "aggregate", reason: "no input files") }
         var headers: [ContainerHeader] = []
         var siteFile: [String: String] = [:]
         var bound: UInt64 = 0
         for path in inputs {
-            var h = try ContainerReader.readHeader(path)
+            var h = try ContainerReader.readHeader(path, schemaCache: &cache)
             guard h.kind.isEncryptedTable, let schema = h.schema else {
                 throw .wrongContentKind(path: path, expected: "an encrypted site table or aggregate", found: h.kind.description)
             }
@@ -143,15 +151,17 @@ public enum EncryptedTableFiles {
     public static func aggregate(inputs: [String], to output: String,
                                  expectedKey: (path: String, fingerprint: Fingerprint)? = nil,
                                  progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> ContainerHeader {
-        let headers = try checkAggregation(inputs: inputs, expectedKey: expectedKey)
+        var cache: ContainerFormat.DecodedSchema? = nil
+        let headers = try checkAggregation(inputs: inputs, expectedKey: expectedKey, schemaCache: &cache)
         let first = headers[0]
         let evaluator = try SchemeRegistry.evaluator(scheme: first.scheme, parameters: first.parameters,
                                                      kind: first.schema!.kind, encoding: first.schema!.encoding)
-        return try aggregate(inputs: inputs, headers: headers, to: output, evaluator: evaluator, progress: progress)
+        return try aggregate(inputs: inputs, headers: headers, to: output, evaluator: evaluator,
+                             schemaCache: &cache, progress: progress)
     }
 
     private static func aggregate<S: AdditiveVectorScheme>(inputs: [String], headers: [ContainerHeader], to output: String,
-                                                            evaluator: S,
+                                                            evaluator: S, schemaCache: inout ContainerFormat.DecodedSchema?,
                                                             progress: ProgressHandler?) throws(EncryptedStatsError) -> ContainerHeader {
         let first = headers[0]
         let chunkCount = first.payloadChunkCount
@@ -159,7 +169,7 @@ public enum EncryptedTableFiles {
         var sum: [S.Ciphertext] = []
         sum.reserveCapacity(chunkCount)
         for (fileIndex, path) in inputs.enumerated() {
-            let reader = try ContainerReader(path: path)
+            let reader = try ContainerReader(path: path, schemaCache: &schemaCache)
             guard reader.header == headers[fileIndex] else {
                 throw .fileUnreadable(path: path, reason: "the file changed while it was being aggregated")
             }

@@ -81,6 +81,38 @@ struct ContainerReaderTests {
         }
     }
 
+    @Test("readers sharing a schema cache decode a repeated schema once and still see a different one")
+    func schemaCache() throws {
+        let dir = ScratchDirectory()
+        let a = dir.file("a.he"), b = dir.file("b.he"), c = dir.file("c.he")
+        try ContainerWriter.write(header: sampleHeader(contributors: ["site-a"]), chunks: sampleChunks, to: a)
+        try ContainerWriter.write(header: sampleHeader(contributors: ["site-b"]), chunks: sampleChunks, to: b)
+        var other = sampleHeader(contributors: ["site-c"])
+        other.schema!.rowLabels[1] = "another row"
+        try ContainerWriter.write(header: other, chunks: sampleChunks, to: c)
+
+        var cache: ContainerFormat.DecodedSchema? = nil
+        let ha = try ContainerReader.readHeader(a, schemaCache: &cache)
+        let cachedBytes = try #require(cache).bytes
+        let hb = try ContainerReader.readHeader(b, schemaCache: &cache)
+        let freshA = try ContainerReader.readHeader(a), freshB = try ContainerReader.readHeader(b)
+        #expect(ha == freshA && hb == freshB)
+        #expect(hb.contributors == ["site-b"])
+        // The same bytes: the second header carries the first one's decoded schema (shared storage).
+        #expect(try #require(cache).bytes == cachedBytes)
+        func storage(_ h: ContainerHeader) -> UnsafeRawPointer? {
+            h.schema!.rowLabels.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
+        }
+        #expect(storage(ha) == storage(hb))
+        // A different schema is decoded on its own and replaces the cached one.
+        let hc = try ContainerReader.readHeader(c, schemaCache: &cache)
+        #expect(hc.schema!.rowLabels == ["row 1", "another row", "row 3"])
+        let freshC = try ContainerReader.readHeader(c)
+        #expect(hc == freshC)
+        #expect(try #require(cache).bytes != cachedBytes)
+        #expect(ha.schema!.firstDifference(from: hc.schema!) == "row label 2 differs: 'row 2' vs 'another row'")
+    }
+
     @Test("the bytes written equal the documented layout")
     func layoutMatchesEncoder() throws {
         let header = sampleHeader()
