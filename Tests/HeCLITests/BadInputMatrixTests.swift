@@ -374,6 +374,12 @@ private let csvCases: [BadInput] = [
     csvCase("header row only", header, "bad.csv: the table has a header row but no data rows"),
     csvCase("label column only", "diagnosis\nasthma\n",
             "bad.csv: line 1: the header row needs a label column and at least one value column"),
+    csvCase("semicolon-separated spreadsheet export", "diagnosis;cases;controls\nasthma;12;30\n",
+            "bad.csv: line 1: the header row needs a label column and at least one value column; it is separated by "
+            + "semicolons, but tables are comma-separated (CSV)"),
+    csvCase("tab-separated table", "diagnosis\tcases\tcontrols\nasthma\t12\t30\n",
+            "bad.csv: line 1: the header row needs a label column and at least one value column; it is separated by "
+            + "tabs, but tables are comma-separated (CSV)"),
     csvCase("empty file", "", "bad.csv: the table is empty (expected a header row and at least one data row)"),
     csvBytesCase("byte-order mark and nothing else", [0xEF, 0xBB, 0xBF],
                  "bad.csv: the table is empty (expected a header row and at least one data row)"),

@@ -80,7 +80,11 @@ public enum CountTableReader {
             throw .tableEmpty(path: path, reason: "the table is empty (expected a header row and at least one data row)")
         }
         guard header.fields.count >= 2 else {
-            throw .tableEmpty(path: path, reason: "line \(header.line): the header row needs a label column and at least one value column")
+            // A spreadsheet saved with another separator gives one column: say which one was found.
+            let text = header.fields.first?.text ?? ""
+            let other = [(";", "semicolons"), ("\t", "tabs"), ("|", "vertical bars")].first { text.contains($0.0) }
+            let hint = other.map { "; it is separated by \($0.1), but tables are comma-separated (CSV)" } ?? ""
+            throw .tableEmpty(path: path, reason: "line \(header.line): the header row needs a label column and at least one value column\(hint)")
         }
         guard records.count >= 2 else {
             throw .tableEmpty(path: path, reason: "the table has a header row but no data rows")
