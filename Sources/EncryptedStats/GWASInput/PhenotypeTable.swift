@@ -75,8 +75,10 @@ public struct PhenotypeTable: Sendable {
         }
         byName[entry.name] = entries.count
         if let fid {
-            // Two lines with the same FID_IID have the same IID, refused above.
-            byJoinedID[fid + "_" + entry.name] = entries.count
+            // Different lines can join to the same FID_IID when the IDs themselves contain underscores (`a_b c`
+            // and `a b_c`); such a name is ambiguous and matches no line by FID_IID.
+            let joined = fid + "_" + entry.name
+            byJoinedID[joined] = byJoinedID[joined] == nil ? entries.count : Self.ambiguous
         }
         entries.append(entry)
     }
@@ -122,10 +124,13 @@ public struct PhenotypeTable: Sendable {
         return Phenotype(plinkCode: code) == nil
     }
 
-    /// The line for VCF sample `sample`: by sample name or IID, else by `FID_IID`; nil when there is none.
-    /// `entry` numbers the lines in file order (0-based), for ``samples``.
+    /// Marks an `FID_IID` that two lines produce.
+    private static let ambiguous = -1
+
+    /// The line for VCF sample `sample`: by sample name or IID, else by `FID_IID` when exactly one line joins to
+    /// it; nil when there is none. `entry` numbers the lines in file order (0-based), for ``samples``.
     public func match(_ sample: String) -> (phenotype: Phenotype, entry: Int)? {
-        guard let i = byName[sample] ?? byJoinedID[sample] else { return nil }
+        guard let i = byName[sample] ?? byJoinedID[sample], i != Self.ambiguous else { return nil }
         return (entries[i].phenotype, i)
     }
 

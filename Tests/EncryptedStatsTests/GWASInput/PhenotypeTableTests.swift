@@ -33,6 +33,9 @@ struct PhenotypeTableTests {
         #expect(data.samples == ["1", "2"] && data["sample_1"] == .affected)
         let id = try PhenotypeTable.read(path: try dir.write("id.tsv", "ID\t-9\nx\t2\n"))
         #expect(id.samples == ["ID", "x"] && id["ID"] == .missing)
+        // Two lines that join to the same FID_IID: that name matches neither.
+        let twice = try PhenotypeTable.read(path: try dir.write("twice.pheno", "a_b c 2\na b_c 1\n"))
+        #expect(twice["a_b_c"] == nil && twice["c"] == .affected && twice["b_c"] == .unaffected)
         // An IID match wins over a FID_IID match of another line.
         let both = try PhenotypeTable.read(path: try dir.write("both.pheno", "x tsk_0 1\ntsk 0 2\n"))
         #expect(both.match("tsk_0")?.phenotype == .unaffected && both.match("tsk_0")?.entry == 0)
