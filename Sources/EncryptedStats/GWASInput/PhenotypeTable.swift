@@ -25,8 +25,9 @@ public enum Phenotype: Sendable, Hashable {
 /// Accepted files (see docs/GWAS-INPUT.md):
 /// - PLINK `--pheno` style: `FID IID PHENO`; further columns are ignored. A VCF sample is matched by `IID` (the
 ///   sample IDs of `plink1.9 --vcf --double-id`), or else by `FID_IID`: PLINK 1.9's default reading of VCF sample
-///   IDs that contain an underscore splits them there into FID and IID, so a file written for that reading
-///   (`tsk 0 2` for the VCF sample `tsk_0`) names the same samples.
+///   IDs that contain one underscore splits them there into FID and IID, so a file written for that reading
+///   (`sample 1 2` for the VCF sample `sample_1`) names the same samples. A line that joins to the same `FID_IID`
+///   as another line matches no sample by `FID_IID`.
 /// - Two columns: `sample PHENO`.
 ///
 /// Fields are separated by tabs or spaces. The first line may be a header: it is recognised when its first field
