@@ -94,9 +94,23 @@ targets += [
         name: "CNTLOracle",
         linkerSettings: [.linkedLibrary("ntl"), .linkedLibrary("gmp")]
     ),
+    // Decryption-failure trials: a few hundred per preset in RLWETests (sanitized suite), 10,000 per preset in
+    // `bfv-trials`, which scripts/test.sh builds in plain release mode and runs (docs/RLWE.md).
+    .target(
+        name: "BfvTrials",
+        dependencies: ["RLWE"],
+        path: "Tests/BfvTrials",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "bfv-trials",
+        dependencies: ["BfvTrials", "RLWE"],
+        path: "Tests/bfv-trials",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "RLWETests",
-        dependencies: ["RLWE", "CNTLOracle"],
+        dependencies: ["RLWE", "CNTLOracle", "BfvTrials"],
         swiftSettings: swiftSettings
     ),
     .executableTarget(
@@ -149,13 +163,14 @@ products += [
     .executable(name: "he-cli", targets: ["he-cli"]),
 ]
 
-// MARK: - Fuzz targets (only with HE_FUZZ=1; scripts/fuzz.sh builds them with libFuzzer and AddressSanitizer)
-// One executable per reader of outside bytes, each defining `LLVMFuzzerTestOneInput` (docs/FUZZING.md). They are
-// left out of the normal build: linked without `-sanitize=fuzzer` they would have no `main`.
+// MARK: - Fuzz targets (only with HE_FUZZ=1; scripts/fuzz.sh and scripts/test.sh build them with coverage
+// instrumentation and AddressSanitizer). One executable per reader of outside bytes (docs/FUZZING.md); left out of
+// the normal build, which has neither the instrumentation nor libFuzzer.
 if Context.environment["HE_FUZZ"] == "1" {
+    targets.append(.target(name: "CLibFuzzer", path: "Fuzz/Sources/CLibFuzzer"))
     targets.append(.target(
         name: "FuzzSupport",
-        dependencies: ["EncryptedStats"],
+        dependencies: ["CLibFuzzer", "EncryptedStats"],
         path: "Fuzz/Sources/FuzzSupport",
         swiftSettings: swiftSettings
     ))
@@ -164,7 +179,10 @@ if Context.environment["HE_FUZZ"] == "1" {
             name: "fuzz-\(name)",
             dependencies: ["FuzzSupport", "EncryptedStats", "RLWE", "CHTSlib"],
             path: "Fuzz/Sources/fuzz-\(name)",
-            swiftSettings: swiftSettings
+            swiftSettings: swiftSettings,
+            // libFuzzer for these executables only, so that one build can carry both the tests and the fuzz
+            // targets (scripts/test.sh); their Swift main hands over to it (FuzzDriver.run).
+            linkerSettings: [.unsafeFlags(["-sanitize=fuzzer"])]
         ))
         products.append(.executable(name: "fuzz-\(name)", targets: ["fuzz-\(name)"]))
     }

@@ -1,27 +1,30 @@
 #!/usr/bin/env bash
-# Builds the libFuzzer targets (Fuzz/, with AddressSanitizer) and runs each for a while on a scratch copy of its
-# committed seed corpus. Prints one summary line per target and exits non-zero on any crash, hang, leak or
-# out-of-memory; the offending inputs are kept under fuzz-out/<target>/ (not committed). See docs/FUZZING.md.
+# Builds the libFuzzer targets (Fuzz/, with AddressSanitizer and coverage instrumentation) and runs each for a while
+# on a scratch copy of its committed seed corpus. Prints one summary line per target and exits non-zero on any crash,
+# hang, leak or out-of-memory; the offending inputs are kept under fuzz-out/<target>/ (not committed). See
+# docs/FUZZING.md.
 #
-#   scripts/fuzz.sh [--seconds N] [--jobs J] [--merge] [--no-build] [target ...]
+#   scripts/fuzz.sh [--seconds N] [--jobs J] [--merge] [--no-build | --bin DIR] [target ...]
 #
 #   --seconds N   run time per target (default 60)
 #   --jobs J      targets run at the same time (default 1)
 #   --merge       minimise the inputs found into Fuzz/corpus/<target>/ afterwards (the committed corpus grows)
 #   --no-build    use the existing build in .build-fuzz
+#   --bin DIR     use the fuzz targets already built in DIR (scripts/test.sh: its sanitized test build)
 #   target        container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 all_targets=(container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization)
-seconds=60 jobs=1 merge=0 build=1 targets=()
+seconds=60 jobs=1 merge=0 build=1 bin= targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --seconds) seconds=$2; shift 2 ;;
     --jobs) jobs=$2; shift 2 ;;
     --merge) merge=1; shift ;;
     --no-build) build=0; shift ;;
-    -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --bin) [ $# -ge 2 ] || { echo "--bin needs a directory" >&2; exit 64; }; build=0; bin=$(cd "$2" && pwd); shift 2 ;;
+    -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "unknown option $1 (see --help)" >&2; exit 64 ;;
     *)
       if [[ " ${all_targets[*]} " != *" $1 "* ]]; then
@@ -32,8 +35,11 @@ while [ $# -gt 0 ]; do
 done
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
+# Coverage for libFuzzer in every Swift module (edges as inline 8-bit counters with their PC table, comparison
+# operands, indirect calls), AddressSanitizer everywhere; Package.swift links libFuzzer into the fuzz targets only.
 scratch_path=.build-fuzz
-flags=(-c release --scratch-path "$scratch_path" --sanitize=fuzzer --sanitize=address -Xswiftc -sanitize=fuzzer,address)
+flags=(-c release --scratch-path "$scratch_path" --sanitize=address
+  -Xswiftc -sanitize-coverage=edge,indirect-calls,trace-cmp,inline-8bit-counters,pc-table)
 if [ "$build" = 1 ]; then
   start=$(date +%s)
   for t in "${targets[@]}"; do
@@ -41,7 +47,10 @@ if [ "$build" = 1 ]; then
   done
   echo "fuzz build finished in $(( $(date +%s) - start )) s" >&2
 fi
-bin=$(HE_FUZZ=1 swift build "${flags[@]}" --show-bin-path)
+[ -n "$bin" ] || bin=$(HE_FUZZ=1 swift build "${flags[@]}" --show-bin-path)
+for t in "${targets[@]}"; do
+  [ -x "$bin/fuzz-$t" ] || { echo "no fuzz target $bin/fuzz-$t: build it first (see --help)" >&2; exit 66; }
+done
 
 out=$PWD/fuzz-out
 run=$(mktemp -d "${TMPDIR:-/tmp}/he-fuzz-run.XXXXXX")

@@ -8,6 +8,10 @@
 #   --thread    ThreadSanitizer, debug build in .build-tsan/
 #   --release   optimised build instead (.build-asan-release/, .build-tsan-release/): catches the same errors
 #               and runs the heavy tests several times faster; scripts/test.sh runs the ASan suite this way
+#   --fuzz-targets
+#               (AddressSanitizer only) the same build also carries the libFuzzer targets (HE_FUZZ=1), with the
+#               coverage instrumentation they need in every Swift module; scripts/test.sh then runs them from it
+#               (scripts/fuzz.sh --bin), so that one build serves both
 #
 # Extra arguments go to `swift test`, for example `--filter PaillierTests`.
 set -euo pipefail
@@ -15,15 +19,26 @@ cd "$(dirname "$0")/.."
 
 sanitizer=address
 config=debug
+fuzz_targets=0
 args=()
 for a in "$@"; do
   case "$a" in
     --thread) sanitizer=thread ;;
     --address) sanitizer=address ;;
     --release) config=release ;;
+    --fuzz-targets) fuzz_targets=1 ;;
     *) args+=("$a") ;;
   esac
 done
+build_flags=()
+if [ "$fuzz_targets" = 1 ]; then
+  if [ "$sanitizer" != address ]; then
+    echo "--fuzz-targets needs the AddressSanitizer build (not --thread)" >&2
+    exit 64
+  fi
+  export HE_FUZZ=1
+  build_flags=(-Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table)
+fi
 
 scripts/deps.sh test
 export HE_TEST_PYTHON="$PWD/.venv-test/bin/python"
@@ -41,12 +56,14 @@ case "$sanitizer" in
     ;;
 esac
 [ "$config" = release ] && scratch="$scratch-release"
+[ "$fuzz_targets" = 1 ] && scratch="$scratch-fuzz"
 
 start=$(date +%s)
-swift build -c "$config" --sanitize="$sanitizer" --build-tests --scratch-path "$scratch"
+swift build -c "$config" --sanitize="$sanitizer" --build-tests --scratch-path "$scratch" ${build_flags[@]+"${build_flags[@]}"}
 echo "$sanitizer-sanitizer $config build finished in $(( $(date +%s) - start )) s" >&2
 start=$(date +%s)
 status=0
-swift test -c "$config" --sanitize="$sanitizer" --skip-build --scratch-path "$scratch" ${args[@]+"${args[@]}"} || status=$?
+swift test -c "$config" --sanitize="$sanitizer" --skip-build --scratch-path "$scratch" ${build_flags[@]+"${build_flags[@]}"} \
+  ${args[@]+"${args[@]}"} || status=$?
 echo "$sanitizer-sanitizer $config tests finished in $(( $(date +%s) - start )) s" >&2
 exit "$status"

@@ -5,6 +5,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CLibFuzzer
 import EncryptedStats
 
 /// Stops the run with a message: an invariant of a successfully parsed input does not hold.
@@ -34,7 +35,7 @@ public enum Scratch {
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             invariantFailure("cannot create a scratch directory under \(base)")
         }
-        let path = String(cString: template)
+        let path = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         atexit { Scratch.removeAll() }
         return path
     }()
@@ -216,5 +217,24 @@ public func checkKeyWorks(_ keys: SchemeKeys) {
         run(try SchemeRegistry.instance(for: keys))
     } catch {
         invariantFailure("a key that loads has no scheme instance: \(error)")
+    }
+}
+
+/// Runs libFuzzer on `testOneInput` with the program's arguments and exits with its status. Each target's
+/// top-level code ends with this call, after its globals (scratch files, keys) are set up: the targets keep their
+/// own Swift `main`, so that one build can carry both the test suite and the fuzz targets (docs/FUZZING.md).
+public enum FuzzDriver {
+    nonisolated(unsafe) private static var body: ((UnsafePointer<UInt8>, Int) -> CInt)? = nil
+    nonisolated(unsafe) private static var empty: UInt8 = 0
+
+    public static func run(_ testOneInput: @escaping (UnsafePointer<UInt8>, Int) -> CInt) -> Never {
+        body = testOneInput
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        let status = LLVMFuzzerRunDriver(&argc, &argv) { data, size in
+            guard let data else { return withUnsafePointer(to: &FuzzDriver.empty) { FuzzDriver.body!($0, 0) } }
+            return FuzzDriver.body!(data, size)
+        }
+        exit(status)
     }
 }

@@ -32,3 +32,5 @@ public func fuzzBfvSerialization(_ data: UnsafePointer<UInt8>, _ size: Int) -> C
     }
     return 0
 }
+
+FuzzDriver.run(fuzzBfvSerialization)

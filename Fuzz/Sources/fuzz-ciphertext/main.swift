@@ -92,3 +92,5 @@ public func fuzzCiphertext(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+FuzzDriver.run(fuzzCiphertext)

@@ -71,3 +71,5 @@ public func fuzzContainer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+FuzzDriver.run(fuzzContainer)

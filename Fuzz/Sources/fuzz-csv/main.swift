@@ -63,3 +63,5 @@ extension String {
         return String(decoding: out, as: UTF8.self)
     }
 }
+
+FuzzDriver.run(fuzzCSV)

@@ -38,3 +38,5 @@ public func fuzzKeyFile(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     checkKeyWorks(keys)
     return 0
 }
+
+FuzzDriver.run(fuzzKeyFile)

@@ -33,3 +33,5 @@ public func fuzzPanel(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+FuzzDriver.run(fuzzPanel)

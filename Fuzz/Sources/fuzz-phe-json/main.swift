@@ -66,3 +66,5 @@ public func fuzzPheJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+FuzzDriver.run(fuzzPheJSON)

@@ -32,3 +32,5 @@ public func fuzzPhenotype(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     return 0
 }
+
+FuzzDriver.run(fuzzPhenotype)

@@ -47,3 +47,5 @@ public func fuzzVCF(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     check(s.recordsMatched <= s.records, "more records matched than read")
     return 0
 }
+
+FuzzDriver.run(fuzzVCF)
