@@ -15,7 +15,8 @@
 #
 # Why no plain release pass of the whole suite: ASan changes no result, only adds checks, so it would run the same
 # tests on the same code with less checking. scripts/sanitize.sh runs the debug ASan and the ThreadSanitizer passes
-# by hand. Arguments (for example `--filter PaillierTests`) go to `swift test` in stage 1.
+# by hand. Arguments (for example `--filter PaillierTests`) go to `swift test` in stage 1, and a run with arguments
+# stops after stage 1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,6 +25,10 @@ if ! command -v swift >/dev/null 2>&1; then
   exit 69
 fi
 scripts/sanitize.sh --release --fuzz-targets "$@"
+if [ $# -gt 0 ]; then
+  echo "stages 2 and 3 (fuzz smoke run, BFV decryption trials) run only without arguments" >&2
+  exit 0
+fi
 
 fuzz_start=$(date +%s)
 fuzz_bin=$(HE_FUZZ=1 swift build -c release --sanitize=address --scratch-path .build-asan-release-fuzz \
