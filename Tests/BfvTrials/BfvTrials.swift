@@ -22,7 +22,7 @@ public enum BfvTrials {
 
         /// `aggregates` and `multiplied` are lowered when `fresh` is too small to feed them.
         public init(fresh: Int, aggregates: Int, multiplied: Int) {
-            precondition(fresh >= 1 && aggregates >= 0 && multiplied >= 0, "trial counts must be positive")
+            precondition(fresh >= 1 && aggregates >= 0 && multiplied >= 0, "at least one fresh trial, no negative counts")
             self.fresh = fresh
             self.aggregates = min(aggregates, fresh / BfvTrials.sitesPerAggregate)
             self.multiplied = min(multiplied, fresh / 2)
