@@ -29,10 +29,19 @@ targets += [
         pkgConfig: "gmp",
         providers: [.apt(["libgmp-dev"])]
     ),
+    // The constant-time Montgomery and fixed-base kernels of the encryptor, in C on GMP's mpn layer (a regular C
+    // target, so that a change to them rebuilds what uses them).
+    .target(
+        name: "CGMPKernels",
+        dependencies: ["CGMP"],
+        path: "Sources/CGMPKernels",
+        linkerSettings: [.linkedLibrary("gmp")]
+    ),
     .target(
         name: "Paillier",
         dependencies: [
             "CGMP",
+            "CGMPKernels",
             .product(name: "Crypto", package: "swift-crypto"),
         ],
         path: "Sources/Paillier",
@@ -44,6 +53,7 @@ targets += [
             "HETestSupport",
             "Paillier",
             "CGMP",
+            "CGMPKernels",
             .product(name: "PropertyBased", package: "swift-property-based"),
         ],
         path: "Tests/PaillierTests",

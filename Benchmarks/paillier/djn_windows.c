@@ -1,15 +1,18 @@
 /*
- * The constant-time DJN walk of the library (Sources/CGMP/montgomery.h) step by step at one key size: the cost
+ * The constant-time DJN walk of the library (Sources/CGMPKernels/montgomery.c) step by step at one key size: the cost
  * of its parts (GMP's schoolbook product, the library's branch-free Karatsuba product, Montgomery reduction, the
  * variable-time product mpz_mul would use instead) and of a whole walk for window widths 4 to 8, alone and in a
  * batch of 8 exponents (rows outer, as the encryptor's batches run it), each checked against mpz_powm.
  *
  * Build and run (from the repository root):
- *   cc -O2 -I Sources/CGMP -o djn_windows Benchmarks/paillier/djn_windows.c -lgmp && ./djn_windows 3072
+ *   cc -O2 -I Sources/CGMPKernels/include -o djn_windows Benchmarks/paillier/djn_windows.c \
+ *      Sources/CGMPKernels/montgomery.c -lgmp && ./djn_windows 3072
  * Times are the fastest of 5 batches, microseconds or milliseconds per call.
  */
 #include "montgomery.h"
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 static double now(void) {

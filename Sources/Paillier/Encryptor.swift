@@ -5,9 +5,10 @@
 //   DJN       rho = h_s^a mod n^2, a uniform in [0, 2^(|n|/2))        (fixed-base table: |n|/12 products)
 //
 // Every step that touches rho, r or a runs without value-dependent branches or addresses (FixedBase.swift,
-// Sources/CGMP/montgomery.h, docs/SIDE-CHANNELS.md): rho would decrypt its ciphertext.
+// Sources/CGMPKernels/montgomery.c, docs/SIDE-CHANNELS.md): rho would decrypt its ciphertext.
 
 import CGMP
+import CGMPKernels
 import Dispatch
 
 /// How encryption randomises: see docs/PAILLIER.md for the security argument of each.

@@ -1,7 +1,8 @@
 // Side-channel-silent arithmetic modulo n^2 for encryption: Montgomery products and the DJN fixed-base table.
-// The limb-level work is in Sources/CGMP/montgomery.h; this file owns the memory.
+// The limb-level work is in Sources/CGMPKernels/montgomery.c; this file owns the memory.
 
 import CGMP
+import CGMPKernels
 
 /// Montgomery arithmetic modulo one odd modulus m of l limbs (R = 2^(64 l)). Immutable and shareable.
 package final class MontgomeryModulus: @unchecked Sendable {

@@ -1,10 +1,11 @@
-// The side-channel-silent encryption arithmetic (Sources/Paillier/FixedBase.swift, Sources/CGMP/montgomery.h)
+// The side-channel-silent encryption arithmetic (Sources/Paillier/FixedBase.swift, Sources/CGMPKernels/montgomery.c)
 // against plain variable-time GMP: the branch-free Karatsuba product at every split depth and the operand
 // patterns that decide its signs and carries, the fixed-base table for every window width and exponents that
 // exercise every digit position, single and batched, and the Montgomery reduction at the edges of its input
 // range.
 
 import CGMP
+import CGMPKernels
 import Paillier
 import Testing
 

@@ -1,22 +1,11 @@
-// Side-channel-silent Montgomery arithmetic and fixed-base exponentiation for the Paillier encryptor, on
-// GMP's low-level functions. Every loop count, branch and memory address below depends only on the sizes
-// (limb counts, window width, number of rows, batch size), never on the values: products use `mpn_sec_mul`
-// under a branch-free Karatsuba split (`he_sec_mul_n`), table reads use `mpn_sec_tabselect` (which reads every
-// entry), reductions use `mpn_addmul_1`/`mpn_add_n` and conditional subtraction with `mpn_cnd_sub_n`. GMP documents these as running in time and with memory accesses that depend
-// only on the operand sizes.
-//
-// Notation: m is an odd modulus of exactly l limbs (top limb non-zero), R = 2^(64 l). "Montgomery form" of x is
-// x R mod m. Values called "almost reduced" are below R but possibly above m.
-#ifndef HE_TOOLKIT_CGMP_MONTGOMERY_H
-#define HE_TOOLKIT_CGMP_MONTGOMERY_H
+// Definitions of the kernels declared in include/montgomery.h (documentation there). A C target of its own, so
+// that SwiftPM rebuilds what depends on it when this file changes.
+#include "montgomery.h"
 
-#include <gmp.h>
 #include <stdlib.h>
 #include <string.h>
 
-/// -m^-1 mod 2^64 for an odd limb m0 (Newton iteration; each step doubles the correct low bits, starting from
-/// 3 bits since m0 m0 = 1 mod 8).
-static inline mp_limb_t he_mont_neg_inverse(mp_limb_t m0) {
+mp_limb_t he_mont_neg_inverse(mp_limb_t m0) {
     mp_limb_t x = m0;
     for (int i = 0; i < 5; i++) x *= 2 - m0 * x;
     return (mp_limb_t)0 - x;
@@ -26,8 +15,7 @@ static inline mp_limb_t he_mont_neg_inverse(mp_limb_t m0) {
 /// schoolbook `mpn_sec_mul` is as fast as another level (Benchmarks/paillier/djn_windows.c).
 #define HE_SEC_KARATSUBA_LIMBS 32
 
-/// Scratch limbs needed by `he_sec_mul_n` for n-limb operands.
-static inline mp_size_t he_sec_mul_n_itch(mp_size_t n) {
+mp_size_t he_sec_mul_n_itch(mp_size_t n) {
     if (n < HE_SEC_KARATSUBA_LIMBS || (n & 1)) return mpn_sec_mul_itch(n, n);
     mp_size_t h = n / 2;
     mp_size_t below = he_sec_mul_n_itch(h);
@@ -35,17 +23,8 @@ static inline mp_size_t he_sec_mul_n_itch(mp_size_t n) {
     return 5 * h + (below > combine ? below : combine);
 }
 
-/// rp (2n limbs, not overlapping a or b) = a b for n-limb a and b, in time and with memory accesses that depend
-/// on n only. Karatsuba: with a = a1 B + a0, b = b1 B + b0 (B = 2^(64 n/2)), the middle coefficient
-/// a0 b1 + a1 b0 = a0 b0 + a1 b1 - s |a0 - a1| |b0 - b1|, where s = +1 when a0 - a1 and b0 - b1 have the same
-/// sign and -1 otherwise. Both differences are computed in both orders and the non-negative one kept with
-/// `mpn_cnd_swap`; the sign decides, through `mpn_cnd_add_n` and `mpn_cnd_sub_n` (one of which adds or subtracts
-/// zero), how the third product enters. Every addition is an `mpn_cnd_*` call (condition 1 where it always
-/// applies) and the carry out of the middle is spread with `mpn_sec_add_1`, so no branch or address depends on a
-/// carry. Three half-size products replace one: at |n| = 3072 bits (96 limbs, two levels) about 0.65 the time
-/// of one `mpn_sec_mul` (docs/BENCHMARKS.md). tp: `he_sec_mul_n_itch(n)` limbs.
-static inline void he_sec_mul_n(mp_limb_t *rp, const mp_limb_t *a, const mp_limb_t *b, mp_size_t n,
-                                mp_limb_t *tp) {
+void he_sec_mul_n(mp_limb_t *rp, const mp_limb_t *a, const mp_limb_t *b, mp_size_t n,
+                  mp_limb_t *tp) {
     if (n < HE_SEC_KARATSUBA_LIMBS || (n & 1)) {
         mpn_sec_mul(rp, a, n, b, n, tp);
         return;
@@ -74,9 +53,7 @@ static inline void he_sec_mul_n(mp_limb_t *rp, const mp_limb_t *a, const mp_limb
     (void)mpn_sec_add_1(rp + 3 * h + 1, rp + 3 * h + 1, h - 1, carry, add_scratch);
 }
 
-/// Montgomery reduction. t has 2l limbs with t < R^2 and is destroyed; rp (l limbs, may not overlap t) receives
-/// a value below R congruent to t R^-1 mod m. With t < R m the value before the final step is below 2m.
-static inline void he_mont_redc(mp_limb_t *rp, mp_limb_t *t, const mp_limb_t *m, mp_size_t l, mp_limb_t minv) {
+void he_mont_redc(mp_limb_t *rp, mp_limb_t *t, const mp_limb_t *m, mp_size_t l, mp_limb_t minv) {
     for (mp_size_t i = 0; i < l; i++) {
         // t += q m 2^(64 i) with q chosen so that limb i becomes zero; that limb then stores the carry out.
         mp_limb_t q = t[i] * minv;
@@ -88,14 +65,13 @@ static inline void he_mont_redc(mp_limb_t *rp, mp_limb_t *t, const mp_limb_t *m,
 }
 
 /// rp = rp mod m for an almost-reduced rp < 2m (one conditional subtraction, decided by the borrow).
-static inline void he_mont_final_subtract(mp_limb_t *rp, const mp_limb_t *m, mp_size_t l, mp_limb_t *tp) {
+static void he_mont_final_subtract(mp_limb_t *rp, const mp_limb_t *m, mp_size_t l, mp_limb_t *tp) {
     mp_limb_t borrow = mpn_sub_n(tp, rp, m, l);
     mpn_cnd_swap(borrow ^ 1, rp, tp, l);
 }
 
-/// rp = a b R^-1 mod m, almost reduced (below R), for a, b below R; l limbs each; rp may not overlap a or b.
-static inline void he_mont_multiply_almost(mp_limb_t *rp, const mp_limb_t *a, const mp_limb_t *b,
-                                           const mp_limb_t *m, mp_size_t l, mp_limb_t minv) {
+void he_mont_multiply_almost(mp_limb_t *rp, const mp_limb_t *a, const mp_limb_t *b,
+                             const mp_limb_t *m, mp_size_t l, mp_limb_t minv) {
     mp_size_t itch = he_sec_mul_n_itch(l);
     mp_limb_t *buf = (mp_limb_t *)malloc((size_t)(2 * l + itch + 1) * sizeof(mp_limb_t));
     if (buf == NULL) abort();
@@ -105,14 +81,13 @@ static inline void he_mont_multiply_almost(mp_limb_t *rp, const mp_limb_t *a, co
     free(buf);
 }
 
-/// Scratch limbs needed by `he_fixed_base_power`.
-static inline mp_size_t he_fixed_base_scratch(mp_size_t l) {
+mp_size_t he_fixed_base_scratch(mp_size_t l) {
     return 3 * l + he_sec_mul_n_itch(l);
 }
 
 /// Window digit `row` (bits row w ... row w + w - 1) of the little-endian exponent e. The word indices depend on
 /// row and w only; e must have a readable limb past the last one that contains exponent bits.
-static inline mp_limb_t he_exponent_digit(const mp_limb_t *e, mp_size_t row, unsigned w) {
+static mp_limb_t he_exponent_digit(const mp_limb_t *e, mp_size_t row, unsigned w) {
     size_t bit = (size_t)row * w;
     size_t word = bit / 64, shift = bit % 64;
     mp_limb_t low = e[word] >> shift;
@@ -121,19 +96,9 @@ static inline mp_limb_t he_exponent_digit(const mp_limb_t *e, mp_size_t row, uns
     return (low | high) & (((mp_limb_t)1 << w) - 1);
 }
 
-/// Fixed-base exponentiation for a batch of k >= 1 exponents over the table rows first ... first + count - 1
-/// (count >= 1): acc + j l (l limbs, j = 0 ... k - 1) = base^(sum of those rows' digits of exponent j, at their
-/// weights) R mod m, almost reduced. The table holds rows of 2^w entries of l limbs each, entry d of row i being
-/// base^(d 2^(w i)) R mod m (entry 0 = R mod m). For every row and every exponent, whatever its digit, one entry
-/// is selected with `mpn_sec_tabselect` (which reads the whole row) and multiplied in. The rows are the outer
-/// loop, so each row comes from memory once per batch and is scanned k times from cache (the table, 12.6 MB at
-/// |n| = 3072, is far larger than a core's cache). Exponent j starts at e + j e_stride and holds its bits up to
-/// the last row plus one limb of padding (see `he_exponent_digit`). scratch: `he_fixed_base_scratch(l)`. All rows
-/// at once give base^e R mod m; two row ranges can run on two threads and be combined with one Montgomery
-/// product.
-static inline void he_fixed_base_power(mp_limb_t *acc, mp_size_t k, const mp_limb_t *table, mp_size_t first,
-                                       mp_size_t count, unsigned w, const mp_limb_t *e, mp_size_t e_stride,
-                                       const mp_limb_t *m, mp_size_t l, mp_limb_t minv, mp_limb_t *scratch) {
+void he_fixed_base_power(mp_limb_t *acc, mp_size_t k, const mp_limb_t *table, mp_size_t first,
+                         mp_size_t count, unsigned w, const mp_limb_t *e, mp_size_t e_stride,
+                         const mp_limb_t *m, mp_size_t l, mp_limb_t minv, mp_limb_t *scratch) {
     mp_size_t entries = (mp_size_t)1 << w;
     mp_size_t stride = entries * l;
     mp_limb_t *sel = scratch, *prod = sel + l, *tp = prod + 2 * l;
@@ -151,8 +116,7 @@ static inline void he_fixed_base_power(mp_limb_t *acc, mp_size_t k, const mp_lim
     }
 }
 
-/// x R mod m in Montgomery form for 0 <= x < m (at most l limbs), with `mpn_sec_div_r`; out has l limbs.
-static inline void he_to_montgomery(mp_limb_t *out, const __mpz_struct *x, const mp_limb_t *m, mp_size_t l) {
+void he_to_montgomery(mp_limb_t *out, const __mpz_struct *x, const mp_limb_t *m, mp_size_t l) {
     mp_size_t itch = mpn_sec_div_r_itch(2 * l, l);
     size_t total = (size_t)(2 * l + itch);
     mp_limb_t *buf = (mp_limb_t *)malloc(total * sizeof(mp_limb_t));
@@ -167,11 +131,8 @@ static inline void he_to_montgomery(mp_limb_t *out, const __mpz_struct *x, const
     free(buf);
 }
 
-/// out = a rho mod m, fully reduced, for a (l limbs, a < m) and rho in Montgomery form (l limbs, almost
-/// reduced): one Montgomery product, which removes the factor R, and one conditional subtraction. `out` is an
-/// initialised mpz; its normalised size reveals only the leading zero limbs of the result (a ciphertext).
-static inline void he_mont_multiply_out(__mpz_struct *out, const mp_limb_t *a, const mp_limb_t *rho,
-                                        const mp_limb_t *m, mp_size_t l, mp_limb_t minv) {
+void he_mont_multiply_out(__mpz_struct *out, const mp_limb_t *a, const mp_limb_t *rho,
+                          const mp_limb_t *m, mp_size_t l, mp_limb_t minv) {
     mp_size_t itch = he_sec_mul_n_itch(l);
     size_t total = (size_t)(4 * l + itch);
     mp_limb_t *buf = (mp_limb_t *)malloc(total * sizeof(mp_limb_t));
@@ -188,10 +149,8 @@ static inline void he_mont_multiply_out(__mpz_struct *out, const mp_limb_t *a, c
     free(buf);
 }
 
-/// The Paillier plaintext term g = 1 + x n (l limbs out, zero-padded) for 0 <= x < n, n of hl limbs, with
-/// fixed-length products and additions (2 hl >= l limbs of room are used internally).
-static inline void he_paillier_plain_term(mp_limb_t *out, const __mpz_struct *x, const __mpz_struct *n,
-                                          mp_size_t hl, mp_size_t l) {
+void he_paillier_plain_term(mp_limb_t *out, const __mpz_struct *x, const __mpz_struct *n,
+                            mp_size_t hl, mp_size_t l) {
     mp_size_t itch = mpn_sec_mul_itch(hl, hl);
     mp_size_t itch2 = mpn_sec_add_1_itch(2 * hl);
     if (itch2 > itch) itch = itch2;
@@ -211,5 +170,3 @@ static inline void he_paillier_plain_term(mp_limb_t *out, const __mpz_struct *x,
     explicit_bzero(buf, total * sizeof(mp_limb_t));
     free(buf);
 }
-
-#endif
