@@ -31,8 +31,7 @@ if [ $# -gt 0 ]; then
 fi
 
 fuzz_start=$(date +%s)
-fuzz_bin=$(HE_FUZZ=1 swift build -c release --sanitize=address --scratch-path .build-asan-release-fuzz \
-  -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table --show-bin-path)
+fuzz_bin=$(HE_FUZZ=1 swift build -c release --scratch-path .build-asan-release-fuzz --show-bin-path)
 scripts/fuzz.sh --seconds 10 --jobs 2 --bin "$fuzz_bin"
 echo "fuzz smoke run finished in $(( $(date +%s) - fuzz_start )) s" >&2
 
