@@ -15,6 +15,9 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case outputExists(path: String)
     /// An output path names one of the command's input files, which writing the output would destroy.
     case outputIsInput(output: String, input: String)
+    /// An output path names something other than a regular file (a device, FIFO, symbolic link or directory),
+    /// which writing beside it and renaming into place would replace.
+    case outputNotRegularFile(path: String, found: String)
     /// A file that must hold data is empty (0 bytes); `expected` says what it should contain.
     case emptyFile(path: String, expected: String)
     /// The file does not start with the container magic bytes.
@@ -97,8 +100,10 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case unsupportedChromosome(variant: String, chromosome: String)
     /// `.assoc` and `.model` need at least two samples with a case/control phenotype (PLINK skips them otherwise).
     case notEnoughPhenotypes(found: UInt64)
-    /// Writing an output file failed.
-    case outputFailed(path: String, reason: String)
+    /// A command-line option's value cannot be used with these inputs (`option` as written, e.g. `--max-value`).
+    case invalidOption(option: String, reason: String)
+    /// A header value (a label, a site ID) cannot be stored in the container format; nothing was written.
+    case unencodableHeader(output: String, field: String, reason: String)
 
     // MARK: - GWAS input
 
@@ -121,6 +126,8 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case gwasNoCountedSamples(vcf: String, phenotypes: String)
     /// Records of the VCF matched panel variants, but none of them has a GT field: there are no genotypes to count.
     case gwasNoGenotypes(vcf: String, matchedRecords: Int)
+    /// No record of the VCF matches a panel variant: every variant would be sent as absent (all calls missing).
+    case gwasNoPanelVariants(vcf: String, records: Int, panel: String)
     /// A GWAS report was asked of an encrypted table that does not hold genotype counts.
     case gwasTableExpected(path: String, found: String)
     /// A decrypted table given to `chi2` or `summary` lacks what the statistic needs (columns, scale, counts).
@@ -136,11 +143,14 @@ extension EncryptedStatsError: CustomStringConvertible {
         case let .fileUnwritable(path, reason):
             return "\(path): cannot write: \(reason)"
         case let .outputExists(path):
-            return "\(path): already exists; refusing to overwrite it (move it away or choose another --out)"
+            return "\(path): already exists; refusing to overwrite it (move it away or choose another output path)"
         case let .outputIsInput(output, input):
             return output == input
                 ? "\(output): is both an input and the output; writing the output would destroy the input (choose another --out)"
                 : "\(output): is the same file as the input \(input); writing the output would destroy the input (choose another --out)"
+        case let .outputNotRegularFile(path, found):
+            return "\(path): is \(found); outputs are written beside the destination and renamed into place, which "
+                + "would replace it, so give the path of a regular file"
         case let .emptyFile(path, expected):
             return "\(path): the file is empty (0 bytes); expected \(expected)"
         case let .notAContainer(path):
@@ -231,8 +241,10 @@ extension EncryptedStatsError: CustomStringConvertible {
                 + "prefixed) are analysed, because PLINK's X/Y/MT rules need each sample's sex"
         case let .notEnoughPhenotypes(found):
             return ".assoc and .model need at least 2 samples with a case/control phenotype; found \(found)"
-        case let .outputFailed(path, reason):
-            return "cannot write \(path): \(reason)"
+        case let .invalidOption(option, reason):
+            return "\(option): \(reason)"
+        case let .unencodableHeader(output, field, reason):
+            return "cannot write \(output): \(field): \(reason); nothing was written"
 
         // MARK: - GWAS input
         case let .inputUnreadable(path, reason):
@@ -253,6 +265,10 @@ extension EncryptedStatsError: CustomStringConvertible {
         case let .gwasNoCountedSamples(vcf, phenotypes):
             return "\(vcf): no VCF sample has a line in \(phenotypes), so there is nothing to count "
                 + "(check that the sample IDs of both files match)"
+        case let .gwasNoPanelVariants(vcf, records, panel):
+            let what = records == 0 ? "has no records" : "has \(records) records, but none matches a variant of \(panel)"
+            return "\(vcf): \(what), so every panel variant would be sent as absent (all calls missing); check that "
+                + "the VCF and the panel use the same chromosome names (1 or chr1) and genome build"
         case let .gwasNoGenotypes(vcf, matchedRecords):
             return "\(vcf): none of the \(matchedRecords) records matching the panel has a GT field, so there are no "
                 + "genotypes to count (expected FORMAT GT with one call per sample, e.g. 0/1; a sites-only VCF cannot be used)"

@@ -415,6 +415,20 @@ private let optionCases: [BadInput] = [
 // MARK: Missing files, folders, outputs
 
 private let fileCases: [BadInput] = [
+    BadInput(name: "output is a symbolic link (to a device)",
+             setup: { dir in try FileManager.default.createSymbolicLink(atPath: dir.file("out.he"), withDestinationPath: "/dev/null") },
+             args: ["encrypt", "--public-key", "pub.hekey", "--site", "z", "--in", "t.csv", "--out", "out.he"],
+             code: 64, message: ["out.he: is a symbolic link; outputs are written beside the destination and renamed into place"]),
+    BadInput(name: "output is a character device",
+             args: ["export", "--public-key", "pub.hekey", "--out", "/dev/null"],
+             code: 64, message: ["/dev/null: is a character device; outputs are written beside the destination"]),
+    BadInput(name: "a device given as a site file",
+             args: ["aggregate", "--out", "out.he", "a.he", "/dev/null"],
+             code: 66, message: ["/dev/null: cannot read: is not a regular file (a pipe or a device)"]),
+    BadInput(name: "a report file is a folder",
+             setup: { dir in try FileManager.default.createDirectory(atPath: dir.file("rep.frq"), withIntermediateDirectories: false) },
+             args: ["gwas", "report", "--secret-key", "sec.hekey", "--in", "g.he", "--out", "rep", "--assoc", "--freq"],
+             code: 74, message: ["rep.frq: cannot write: Is a directory"]),
     BadInput(name: "missing table", setup: existingOutput,
              args: ["encrypt", "--public-key", "pub.hekey", "--site", "z", "--in", "missing.csv", "--out", "out.he"],
              code: 66, message: ["missing.csv: cannot read: No such file or directory"]),
@@ -708,6 +722,20 @@ struct BadInputMatrixTests {
           arguments: BadInputMatrix.permissions)
     func permissionRefusal(_ c: BadInput) throws {
         try check(c)
+    }
+
+    @Test("a FIFO given as the output is refused before any work and stays a FIFO")
+    func fifoOutput() throws {
+        let dir = Scratch()
+        dir.write(MatrixTemplate.table, to: "t.csv")
+        try #require(mkfifo(dir.file("out.he"), 0o644) == 0)
+        let r = try dir.run("encrypt", "--public-key", SharedKeys.for(.bfv).publicKey, "--site", "z", "--in", "t.csv",
+                            "--out", "out.he")
+        #expect(r.status == 64)
+        #expect(r.stderr.contains("out.he: is a FIFO (named pipe); outputs are written beside the destination"), "\(r.stderr)")
+        var st = stat()
+        #expect(lstat(dir.file("out.he"), &st) == 0 && st.st_mode & S_IFMT == S_IFIFO)
+        #expect(dir.listing.sorted() == ["out.he", "t.csv"])
     }
 
     @Test("the matrix covers at least 40 distinct bad inputs")

@@ -8,30 +8,62 @@ import Darwin
 // only when complete, so a failed or interrupted command never leaves a partial file and never damages an
 // existing one.
 
-/// The temporary file being written, removed if the process is interrupted (set only when
-/// `InterruptCleanup.install()` was called, by a single-threaded command-line program).
-nonisolated(unsafe) private var pendingTemporary: UnsafeMutablePointer<CChar>?
+/// The temporary files being written (at most `InterruptCleanup.capacity` at once), removed if the process is
+/// interrupted (tracked only when `InterruptCleanup.install()` was called, by a single-threaded command-line program).
+nonisolated(unsafe) private let pendingTemporaries: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+    let p = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: InterruptCleanup.capacity)
+    p.initialize(repeating: nil, count: InterruptCleanup.capacity)
+    return p
+}()
 nonisolated(unsafe) private var cleanupInstalled = false
 
-/// Removes the temporary output file when the process receives SIGINT, SIGTERM or SIGHUP, then lets the signal
-/// terminate the process as usual. For single-threaded programs that write one output at a time.
+/// Removes the temporary output files when the process receives SIGINT, SIGTERM or SIGHUP, then lets the signal
+/// terminate the process as usual. For single-threaded programs; a command writes a few outputs at most (the
+/// report files of `gwas report` are staged together).
 package enum InterruptCleanup {
+    static let capacity = 16
+    static let signals = [SIGINT, SIGTERM, SIGHUP]
+
     package static func install() {
         cleanupInstalled = true
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
+        _ = pendingTemporaries
+        for sig in signals {
             signal(sig) { s in
-                if let p = pendingTemporary { unlink(p) }
+                for i in 0 ..< InterruptCleanup.capacity {
+                    if let p = pendingTemporaries[i] { unlink(p) }
+                }
                 signal(s, SIG_DFL)
                 raise(s)
             }
         }
     }
 
-    fileprivate static func track(_ path: String?) {
-        guard cleanupInstalled else { return }
-        let old = pendingTemporary
-        pendingTemporary = path.map { strdup($0) }
-        free(old)
+    /// Registers `path` for removal on a signal; returns its slot (nil when not installed or full).
+    fileprivate static func track(_ path: String) -> Int? {
+        guard cleanupInstalled else { return nil }
+        for i in 0 ..< capacity where pendingTemporaries[i] == nil {
+            pendingTemporaries[i] = strdup(path)
+            return i
+        }
+        return nil
+    }
+
+    fileprivate static func untrack(_ slot: Int?) {
+        guard let slot, let p = pendingTemporaries[slot] else { return }
+        pendingTemporaries[slot] = nil
+        free(p)
+    }
+
+    /// Runs `body` with the cleanup signals held back, so a group of renames is not cut in the middle; a signal
+    /// that arrives meanwhile is delivered when `body` returns.
+    fileprivate static func deferringSignals<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+        var block = sigset_t()
+        var previous = sigset_t()
+        sigemptyset(&block)
+        for sig in signals { sigaddset(&block, sig) }
+        sigprocmask(SIG_BLOCK, &block, &previous)
+        defer { sigprocmask(SIG_SETMASK, &previous, nil) }
+        return try body()
     }
 }
 
@@ -55,7 +87,7 @@ package final class AtomicFileWriter {
     package init(destination: String, mode: mode_t = 0o644, replaceExisting: Bool = true) throws(EncryptedStatsError) {
         self.destination = destination
         self.replaceExisting = replaceExisting
-        if !replaceExisting && access(destination, F_OK) == 0 { throw .outputExists(path: destination) }
+        try Self.checkDestination(destination, replaceExisting: replaceExisting)
         let (dir, base) = splitPath(destination)
         var fd: Int32 = -1
         var path = ""
@@ -73,13 +105,27 @@ package final class AtomicFileWriter {
         }
         self.fd = fd
         self.temporaryPath = path
-        InterruptCleanup.track(path)
+        self.cleanupSlot = InterruptCleanup.track(path)
+    }
+
+    private var cleanupSlot: Int?
+
+    /// Refuses a destination that a commit would not replace as intended: an existing file when
+    /// `replaceExisting` is false, and anything but a regular file otherwise (renaming over a device, FIFO or
+    /// symbolic link would replace it: as root, even `/dev/null`). Commands call it before their work starts.
+    package static func checkDestination(_ destination: String, replaceExisting: Bool = true) throws(EncryptedStatsError) {
+        var st = stat()
+        guard lstat(destination, &st) == 0 else { return }
+        if !replaceExisting { throw .outputExists(path: destination) }
+        let type = st.st_mode & S_IFMT
+        if type == S_IFDIR { throw .fileUnwritable(path: destination, reason: String(cString: strerror(EISDIR))) }
+        if type != S_IFREG { throw .outputNotRegularFile(path: destination, found: fileTypeName(type)) }
     }
 
     deinit {
         if fd >= 0 { close(fd) }
         if !committed { unlink(temporaryPath) }
-        InterruptCleanup.track(nil)
+        InterruptCleanup.untrack(cleanupSlot)
     }
 
     package func write(_ bytes: some Collection<UInt8>) throws(EncryptedStatsError) {
@@ -101,8 +147,9 @@ package final class AtomicFileWriter {
         buffer.removeAll(keepingCapacity: true)
     }
 
-    /// Flushes, syncs and moves the file into place.
-    package func commit() throws(EncryptedStatsError) {
+    /// Flushes, syncs and closes the temporary file (idempotent).
+    private func prepare() throws(EncryptedStatsError) {
+        guard fd >= 0 else { return }
         try flush()
         guard fsync(fd) == 0 else { throw .fileUnwritable(path: destination, reason: errnoDescription()) }
         guard close(fd) == 0 else {
@@ -110,6 +157,50 @@ package final class AtomicFileWriter {
             throw .fileUnwritable(path: destination, reason: errnoDescription())
         }
         fd = -1
+    }
+
+    /// Publishes several files together: all are written and synced first, then renamed into place with the
+    /// interrupt signals held back. If one rename fails, the files already renamed are put back as they were (an
+    /// earlier version restored from a hard link taken just before, a new file removed), so either every
+    /// destination holds its new file or none changed. (On a file system without hard links the earlier versions
+    /// cannot be kept for the rollback; the new files are then removed.)
+    package static func commitAll(_ writers: [AtomicFileWriter]) throws(EncryptedStatsError) {
+        for w in writers {
+            guard w.replaceExisting else { preconditionFailure("commitAll replaces files; keys are committed alone") }
+            try w.prepare()
+        }
+        try InterruptCleanup.deferringSignals { () throws(EncryptedStatsError) in
+            var backups: [String?] = []
+            var renamed = 0
+            func rollBack() {
+                for i in (0 ..< renamed).reversed() {
+                    if let b = backups[i] { rename(b, writers[i].destination) } else { unlink(writers[i].destination) }
+                }
+                for b in backups.dropFirst(renamed) { if let b { unlink(b) } }
+            }
+            for w in writers {
+                let backup = w.temporaryPath + ".previous"
+                backups.append(link(w.destination, backup) == 0 ? backup : nil)
+            }
+            for w in writers {
+                guard rename(w.temporaryPath, w.destination) == 0 else {
+                    let reason = errnoDescription()
+                    rollBack()
+                    throw .fileUnwritable(path: w.destination, reason: reason)
+                }
+                w.committed = true
+                renamed += 1
+            }
+            for b in backups { if let b { unlink(b) } }
+        }
+        var directories = Set<String>()
+        for w in writers { directories.insert(splitPath(w.destination).directory) }
+        for dir in directories { syncDirectory(dir) }
+    }
+
+    /// Flushes, syncs and moves the file into place.
+    package func commit() throws(EncryptedStatsError) {
+        try prepare()
         if replaceExisting {
             guard rename(temporaryPath, destination) == 0 else {
                 throw .fileUnwritable(path: destination, reason: errnoDescription())
@@ -123,12 +214,7 @@ package final class AtomicFileWriter {
             unlink(temporaryPath)
         }
         committed = true
-        let dir = splitPath(destination).directory
-        let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        if dfd >= 0 {
-            fsync(dfd)
-            close(dfd)
-        }
+        syncDirectory(splitPath(destination).directory)
     }
 
     /// Writes `bytes` to `destination` atomically.
@@ -137,6 +223,28 @@ package final class AtomicFileWriter {
         let w = try AtomicFileWriter(destination: destination, mode: mode, replaceExisting: replaceExisting)
         try w.write(bytes)
         try w.commit()
+    }
+}
+
+/// Makes a rename in `dir` durable.
+private func syncDirectory(_ dir: String) {
+    let dfd = open(dir.isEmpty ? "." : dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if dfd >= 0 {
+        fsync(dfd)
+        close(dfd)
+    }
+}
+
+/// A person's name for a file type (`st_mode & S_IFMT`).
+private func fileTypeName(_ type: mode_t) -> String {
+    switch type {
+    case S_IFDIR: "a directory"
+    case S_IFLNK: "a symbolic link"
+    case S_IFCHR: "a character device"
+    case S_IFBLK: "a block device"
+    case S_IFIFO: "a FIFO (named pipe)"
+    case S_IFSOCK: "a socket"
+    default: "not a regular file"
     }
 }
 

@@ -76,6 +76,29 @@ public enum ContainerFormat {
         return w.bytes
     }
 
+    /// The first value of `h` that a reader would refuse as too long (a label, a metadata value or a site ID),
+    /// as (field, reason); nil when every string fits. Checked before a container is written, so an input that
+    /// slipped past its own reader's checks cannot produce a file that no reader accepts.
+    package static func encodingProblem(_ h: ContainerHeader) -> (field: String, reason: String)? {
+        func tooLong(_ field: String, _ values: [String]) -> (field: String, reason: String)? {
+            for (i, v) in values.enumerated() where v.utf8.count > maxLabelLength {
+                return ("\(field) \(i + 1) ('\(v.prefix(20))...')",
+                        "\(v.utf8.count) bytes, more than the \(maxLabelLength) a label may have")
+            }
+            return nil
+        }
+        if let p = tooLong("contributor", h.contributors) { return p }
+        guard let s = h.schema else { return nil }
+        if let p = tooLong("label column name", [s.rowHeader]) { return p }
+        if let p = tooLong("column label", s.columnLabels) { return p }
+        if let p = tooLong("row label", s.rowLabels) { return p }
+        if let p = tooLong("metadata field", s.metadataFields) { return p }
+        for (i, row) in s.rowMetadata.enumerated() {
+            if let p = tooLong("metadata of row \(i + 1), value", row) { return p }
+        }
+        return nil
+    }
+
     // MARK: Header decoding and validation
 
     /// A schema decoded from a header, with the bytes it came from. A header whose schema field holds the same

@@ -21,6 +21,9 @@ public enum ContainerWriter {
     /// Writes the container atomically to `path` (see `AtomicFileWriter`).
     public static func write(header: ContainerHeader, chunks: [[UInt8]], to path: String, secret: Bool = false,
                              replaceExisting: Bool = true) throws(EncryptedStatsError) {
+        if let problem = ContainerFormat.encodingProblem(header) {
+            throw .unencodableHeader(output: path, field: problem.field, reason: problem.reason)
+        }
         let file = try AtomicFileWriter(destination: path, mode: secret ? 0o600 : 0o644,
                                         replaceExisting: replaceExisting)
         var w = StreamingEncoder(header: header, chunks: chunks)
@@ -229,6 +232,12 @@ struct BufferedFile: ~Copyable {
         if (st.st_mode & S_IFMT) == S_IFDIR {
             Glibc.close(fd)
             throw .fileUnreadable(path: path, reason: "is a directory")
+        }
+        // The reader checks every section against the file's size before reading it, which a pipe does not have.
+        if (st.st_mode & S_IFMT) != S_IFREG {
+            Glibc.close(fd)
+            throw .fileUnreadable(path: path, reason: "is not a regular file (a pipe or a device); containers are read "
+                                  + "from files, so save it to a file first")
         }
         self.fd = fd
         self.size = UInt64(st.st_size)

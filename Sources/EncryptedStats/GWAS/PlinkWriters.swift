@@ -52,7 +52,7 @@ public enum PlinkWriter {
     /// Writes `prefix` + each file's extension (for example `out.assoc`) and returns the paths written.
     ///
     /// - Throws: `EncryptedStatsError.notEnoughPhenotypes` when `.assoc` or `.model` is requested but fewer than
-    ///   two samples have a case/control phenotype (PLINK skips those reports then); `.outputFailed` when a file
+    ///   two samples have a case/control phenotype (PLINK skips those reports then); `.fileUnwritable` when a file
     ///   cannot be written (nothing is left behind in that case).
     @discardableResult
     public static func write(reports: [VariantReport], prefix: String,
@@ -62,20 +62,14 @@ public enum PlinkWriter {
         if phenotyped < 2 && (files.contains(.assoc) || files.contains(.model)) {
             throw EncryptedStatsError.notEnoughPhenotypes(found: phenotyped)
         }
-        var staged: [StagedFile] = []
-        do {
-            for file in ordered {
-                let path = prefix + file.fileExtension
-                let output = try StagedFile(destination: path)
-                staged.append(output)
-                try output.append(renderBytes(file, reports: reports))
-                try output.finish()
-            }
-            for output in staged { try output.commit() }
-        } catch {
-            for output in staged { output.discard() }
-            throw error
+        // Every file is staged beside its destination, then all are renamed into place together (or none is).
+        var staged: [AtomicFileWriter] = []
+        for file in ordered {
+            let output = try AtomicFileWriter(destination: prefix + file.fileExtension)
+            staged.append(output)
+            try output.write(renderBytes(file, reports: reports))
         }
+        try AtomicFileWriter.commitAll(staged)
         return staged.map(\.destination)
     }
 
@@ -391,63 +385,6 @@ struct ReportText {
     mutating func full(_ value: Double?) {
         guard let value else { return append("NA") }
         append(value.description)
-    }
-}
-
-/// A file written under a temporary name in the destination's directory and renamed into place on commit.
-private final class StagedFile {
-    let destination: String
-    let temporary: String
-    private var descriptor: Int32
-
-    init(destination: String) throws {
-        self.destination = destination
-        var generator = SystemRandomNumberGenerator()
-        temporary = destination + ".tmp-\(getpid())-\(String(generator.next() as UInt64, radix: 36))"
-        descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw Self.failure(destination) }
-    }
-
-    deinit {
-        if descriptor >= 0 { _ = close(descriptor) }
-    }
-
-    private static func failure(_ path: String) -> EncryptedStatsError {
-        .outputFailed(path: path, reason: String(cString: strerror(errno)))
-    }
-
-    func append(_ bytes: [UInt8]) throws {
-        try bytes.withUnsafeBufferPointer { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let written = write(descriptor, base + offset, bytes.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw Self.failure(destination)
-                }
-                offset += written
-            }
-        }
-    }
-
-    func finish() throws {
-        guard descriptor >= 0 else { return }
-        let result = close(descriptor)
-        descriptor = -1
-        if result != 0 { throw Self.failure(destination) }
-    }
-
-    func commit() throws {
-        guard rename(temporary, destination) == 0 else { throw Self.failure(destination) }
-    }
-
-    func discard() {
-        if descriptor >= 0 {
-            _ = close(descriptor)
-            descriptor = -1
-        }
-        unlink(temporary)
     }
 }
 

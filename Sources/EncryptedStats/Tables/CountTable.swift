@@ -40,6 +40,28 @@ public struct CountTable: Sendable, Hashable {
     public func value(row: Int, column: Int) -> Int64 { values[row * columnLabels.count + column] }
 }
 
+/// What a value error suggests, for the command that reads the table (a site's `encrypt` has options that the
+/// key holder's `chi2` and `summary` do not).
+public struct ValueHints: Sendable, Hashable {
+    /// The option that sets the largest value, named after the bound (nil: the bound is only stated).
+    public var maxValueOption: String?
+    /// Said when an integer table has a decimal cell.
+    public var decimals: String
+    /// Said when a count table has a negative cell.
+    public var negative: String
+
+    public init(maxValueOption: String?, decimals: String, negative: String) {
+        self.maxValueOption = maxValueOption
+        self.decimals = decimals
+        self.negative = negative
+    }
+
+    /// `he-cli encrypt`.
+    public static let encrypt = ValueHints(maxValueOption: "--max-value",
+                                           decimals: "decimals need --value-type decimal with --scale",
+                                           negative: "negative values need --value-type signed")
+}
+
 /// Reads count tables from CSV: a header row, the first column holds row labels, every other cell a value.
 public enum CountTableReader {
     /// Default for `--max-value` for counts and signed integers when the key's slots allow it.
@@ -50,8 +72,9 @@ public enum CountTableReader {
     ///   - encoding: how cells are written (non-negative counts, signed integers, decimals with a scale).
     ///   - maxValue: largest absolute value a cell may have, in the table's own units (for fixed-point tables
     ///     the bound on the stored integers is `maxValue * 10^scale`).
-    public static func read(path: String, encoding: ValueEncoding, maxValue: UInt64) throws(EncryptedStatsError) -> CountTable {
-        try parse(readWholeFile(path), path: path, encoding: encoding, maxValue: maxValue)
+    public static func read(path: String, encoding: ValueEncoding, maxValue: UInt64,
+                            hints: ValueHints = .encrypt) throws(EncryptedStatsError) -> CountTable {
+        try parse(readWholeFile(path), path: path, encoding: encoding, maxValue: maxValue, hints: hints)
     }
 
     /// The bound on stored integers for `maxValue` in table units (nil when it does not fit an Int64).
@@ -66,14 +89,21 @@ public enum CountTableReader {
         return b
     }
 
-    public static func parse(_ bytes: [UInt8], path: String, encoding: ValueEncoding,
-                             maxValue: UInt64) throws(EncryptedStatsError) -> CountTable {
+    /// Parses a table (see ``read(path:encoding:maxValue:hints:)``).
+    /// - Parameter onlyColumns: when given, the value columns to read (they must all be present; the table keeps
+    ///   them in file order); every other column is skipped unread, so it may hold anything.
+    public static func parse(_ bytes: [UInt8], path: String, encoding: ValueEncoding, maxValue: UInt64,
+                             hints: ValueHints = .encrypt,
+                             onlyColumns: Set<String>? = nil) throws(EncryptedStatsError) -> CountTable {
         guard let bound = storedBound(maxValue: maxValue, encoding: encoding) else {
             throw .tableEmpty(path: path, reason: "--max-value \(maxValue) is too large for \(encoding) values")
         }
         var records = try CSVParser.parse(bytes, path: path)
-        // Comment lines (# ...) before the header row, as written by `he-cli decrypt`.
-        while let first = records.first, let f = first.fields.first, !f.quoted, f.text.hasPrefix("#") {
+        // Comment lines before the header row, such as the `# contributors (...)` line of `he-cli decrypt`: a single
+        // unquoted field starting with #. A line of several fields is the header even when its first label starts
+        // with # (`#diagnosis,cases,controls`), so a header is never taken for a comment and a data row for the header.
+        while let first = records.first, first.fields.count == 1, let f = first.fields.first, !f.quoted,
+              f.text.hasPrefix("#") {
             records.removeFirst()
         }
         guard let header = records.first else {
@@ -89,11 +119,19 @@ public enum CountTableReader {
         guard records.count >= 2 else {
             throw .tableEmpty(path: path, reason: "the table has a header row but no data rows")
         }
+        if header.fields[0].text.utf8.count > ContainerFormat.maxLabelLength {
+            throw .tableLabel(path: path, line: header.line, column: 1,
+                              reason: "label column name of \(header.fields[0].text.utf8.count) bytes; labels are at most \(ContainerFormat.maxLabelLength)")
+        }
         let columnLabels = header.fields.dropFirst().map(\.text)
         var seenColumns: [String: Int] = [:]
         for f in header.fields.dropFirst() {
             guard !f.text.trimmingASCIISpaces.isEmpty else {
                 throw .tableLabel(path: path, line: f.line, column: f.column, reason: "empty column label in the header row")
+            }
+            if f.text.utf8.count > ContainerFormat.maxLabelLength {
+                throw .tableLabel(path: path, line: f.line, column: f.column,
+                                  reason: "column label of \(f.text.utf8.count) bytes; labels are at most \(ContainerFormat.maxLabelLength)")
             }
             if let first = seenColumns[f.text] {
                 throw .tableLabel(path: path, line: f.line, column: f.column,
@@ -102,6 +140,9 @@ public enum CountTableReader {
             seenColumns[f.text] = f.column
         }
         let width = header.fields.count
+        // Value columns read (0-based among the value columns).
+        let kept = columnLabels.indices.filter { onlyColumns?.contains(columnLabels[$0]) ?? true }
+        let keptLabels = kept.map { columnLabels[$0] }
         var rowLabels: [String] = []
         var seenRows: [String: Int] = [:]
         var values: [Int64] = []
@@ -114,23 +155,27 @@ public enum CountTableReader {
             guard !label.text.trimmingASCIISpaces.isEmpty else {
                 throw .tableLabel(path: path, line: label.line, column: 1, reason: "empty row label")
             }
+            if label.text.utf8.count > ContainerFormat.maxLabelLength {
+                throw .tableLabel(path: path, line: label.line, column: 1,
+                                  reason: "row label of \(label.text.utf8.count) bytes; labels are at most \(ContainerFormat.maxLabelLength)")
+            }
             if let first = seenRows[label.text] {
                 throw .tableLabel(path: path, line: label.line, column: 1,
                                   reason: "row label '\(label.text)' repeats the row on line \(first)")
             }
             seenRows[label.text] = label.line
             rowLabels.append(label.text)
-            for (j, cell) in record.fields.dropFirst().enumerated() {
-                values.append(try parseValue(cell, columnLabel: columnLabels[j], path: path, encoding: encoding,
-                                             maxValue: maxValue, bound: bound))
+            for j in kept {
+                values.append(try parseValue(record.fields[j + 1], columnLabel: columnLabels[j], path: path,
+                                             encoding: encoding, maxValue: maxValue, bound: bound, hints: hints))
             }
         }
-        return CountTable(rowHeader: header.fields[0].text, rowLabels: rowLabels, columnLabels: Array(columnLabels),
+        return CountTable(rowHeader: header.fields[0].text, rowLabels: rowLabels, columnLabels: keptLabels,
                           encoding: encoding, values: values)
     }
 
     private static func parseValue(_ cell: CSVField, columnLabel: String, path: String, encoding: ValueEncoding,
-                                   maxValue: UInt64, bound: UInt64) throws(EncryptedStatsError) -> Int64 {
+                                   maxValue: UInt64, bound: UInt64, hints: ValueHints) throws(EncryptedStatsError) -> Int64 {
         let raw = cell.text.trimmingASCIISpaces
         func fail(_ expected: String) -> EncryptedStatsError {
             .tableValue(path: path, line: cell.line, column: cell.column, columnLabel: columnLabel,
@@ -144,14 +189,14 @@ public enum CountTableReader {
         case .signedInteger: kind = "an integer"; scale = 0
         case let .fixedPoint(s): kind = "a decimal number with at most \(s) decimal places"; scale = s
         }
-        let expected = "\(kind) of at most \(maxValue) in absolute value (--max-value)"
+        let expected = "\(kind) of at most \(maxValue) in absolute value" + (hints.maxValueOption.map { " (\($0))" } ?? "")
         guard !raw.isEmpty else { throw fail(kind + " (the cell is empty)") }
         var utf8 = Array(raw.utf8)
         var negative = false
         if utf8[0] == UInt8(ascii: "-") || utf8[0] == UInt8(ascii: "+") {
             negative = utf8[0] == UInt8(ascii: "-")
             utf8.removeFirst()
-            if negative && encoding == .count { throw fail("a non-negative integer count (negative values need --value-type signed)") }
+            if negative && encoding == .count { throw fail("a non-negative integer count (\(hints.negative))") }
         }
         var integerDigits: [UInt8] = []
         var fractionDigits: [UInt8] = []
@@ -171,7 +216,7 @@ public enum CountTableReader {
         }
         guard !integerDigits.isEmpty || !fractionDigits.isEmpty else { throw fail(kind) }
         if seenPoint && scale == 0 {
-            throw fail(kind + " (decimals need --value-type decimal with --scale)")
+            throw fail(kind + " (\(hints.decimals))")
         }
         if seenPoint && fractionDigits.isEmpty { throw fail(kind + " (digits must follow the decimal point)") }
         if fractionDigits.count > scale {

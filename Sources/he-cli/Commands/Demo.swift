@@ -17,7 +17,8 @@ struct Demo: ParsableCommand {
     @Option(help: "Scheme to run: paillier or bfv (default: every scheme in this build).")
     var scheme: SchemeID?
 
-    @Option(help: "Keep the files in this new directory instead of a temporary folder.", completion: .directory)
+    @Option(help: "Keep the files in DIR/<scheme> (created; must not exist yet) instead of a temporary folder.",
+            completion: .directory)
     var keep: String?
 
     @OptionGroup var common: CommonOptions
@@ -44,16 +45,36 @@ struct Demo: ParsableCommand {
 
     private func say(_ line: String) { if !common.quiet { print(line) } }
 
+    /// Creates `path` (mode 0700), reporting a failure as an unwritable output (exit 74) with the system's reason.
+    private static func makeDirectory(_ path: String, parents: Bool) throws(EncryptedStatsError) {
+        if parents {
+            var prefix = path.hasPrefix("/") ? "" : "."
+            for component in path.split(separator: "/") {
+                prefix += "/" + component
+                if mkdir(prefix, 0o700) != 0 && errno != EEXIST {
+                    throw .fileUnwritable(path: path, reason: errnoDescription())
+                }
+            }
+            var st = stat()
+            guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else {
+                throw .fileUnwritable(path: path, reason: String(cString: strerror(ENOTDIR)))
+            }
+        } else if mkdir(path, 0o700) != 0 {
+            throw .fileUnwritable(path: path, reason: errnoDescription())
+        }
+    }
+
     private func runFlow(_ scheme: SchemeID) throws -> Bool {
         let fm = FileManager.default
         let dir: String
         if let keep {
             dir = (keep as NSString).appendingPathComponent(scheme.description)
             guard !fm.fileExists(atPath: dir) else { throw EncryptedStatsError.outputExists(path: dir) }
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try Self.makeDirectory(dir, parents: true)
         } else {
+            // The temporary folder itself must exist: a missing TMPDIR is reported, not created.
             dir = fm.temporaryDirectory.appendingPathComponent("he-cli-demo-\(UUID().uuidString)").path
-            try fm.createDirectory(atPath: dir, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try Self.makeDirectory(dir, parents: false)
         }
         defer { if keep == nil { try? fm.removeItem(atPath: dir) } }
         func path(_ name: String) -> String { (dir as NSString).appendingPathComponent(name) }

@@ -9,7 +9,8 @@ import Glibc
 /// Outputs are written to a temporary file and renamed into place, so without this check `--out` equal to an input
 /// would silently replace that input (a site's table, an aggregate, even the secret key) with the result. A path is
 /// the same file when the strings are equal or when both exist and are the same file on disk (another spelling,
-/// a symbolic or a hard link).
+/// a symbolic or a hard link). An existing output that is not a regular file (a device, FIFO, symbolic link or
+/// directory) is refused too: the rename would replace it.
 func refuseOutputsReplacingInputs(outputs: [String], inputs: [String]) throws(EncryptedStatsError) {
     for output in outputs {
         let target = fileIdentity(output)
@@ -21,6 +22,7 @@ func refuseOutputsReplacingInputs(outputs: [String], inputs: [String]) throws(En
                 throw .outputIsInput(output: output, input: input)
             }
         }
+        try AtomicFileWriter.checkDestination(output)
     }
 }
 

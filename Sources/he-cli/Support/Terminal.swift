@@ -19,9 +19,9 @@ enum ExitCodes {
     static func code(for error: EncryptedStatsError) -> Int32 {
         switch error {
         case .fileUnreadable, .inputUnreadable: noInput
-        case .fileUnwritable, .outputFailed: io
+        case .fileUnwritable: io
         case .outputExists: cannotCreate
-        case .outputIsInput: usage
+        case .outputIsInput, .invalidOption, .outputNotRegularFile: usage
         case .secretKeyPermissions: permission
         case .keyMismatch, .keySchemeMismatch, .scheme: crypto
         case .tooManyContributions: input
@@ -115,6 +115,9 @@ extension SchemeID: ExpressibleByArgument {
     public init?(argument: String) { self.init(name: argument) }
     public static var allValueStrings: [String] { allCases.map(\.description) }
     public var defaultValueDescription: String { description }
+    public static var allValueDescriptions: [String: String] {
+        ["paillier": "Paillier on GMP, 3072-bit modulus by default", "bfv": "BFV ring-LWE, preset n4096 by default"]
+    }
 }
 
 extension TotalsFormat: ExpressibleByArgument {}

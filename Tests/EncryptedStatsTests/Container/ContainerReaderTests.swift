@@ -81,6 +81,73 @@ struct ContainerReaderTests {
         }
     }
 
+    @Test("a label longer than readers accept is refused before anything is written, an existing file kept")
+    func overlongLabelWritesNothing() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file("t.he")
+        try ContainerWriter.write(header: sampleHeader(), chunks: sampleChunks, to: path)
+        let good = try Data(contentsOf: URL(fileURLWithPath: path))
+        let long = String(repeating: "x", count: ContainerFormat.maxLabelLength + 1)
+        var cases: [(ContainerHeader, String)] = []
+        var h = sampleHeader()
+        h.schema!.rowLabels[1] = long
+        cases.append((h, "row label 2"))
+        h = sampleHeader()
+        h.schema!.rowHeader = long
+        cases.append((h, "label column name"))
+        h = sampleHeader()
+        h.schema!.columnLabels[0] = long
+        cases.append((h, "column label 1"))
+        // At the limit itself the header is written and read back.
+        h = sampleHeader()
+        h.schema!.rowLabels[0] = String(repeating: "y", count: ContainerFormat.maxLabelLength)
+        try ContainerWriter.write(header: h, chunks: sampleChunks, to: dir.file("limit.he"))
+        #expect(try readAll(dir.file("limit.he")).0.schema?.rowLabels[0].utf8.count == ContainerFormat.maxLabelLength)
+        for (header, field) in cases {
+            let error = #expect(throws: EncryptedStatsError.self) {
+                try ContainerWriter.write(header: header, chunks: sampleChunks, to: path)
+            }
+            let text = error.map { "\($0)" } ?? ""
+            #expect(text.hasPrefix("cannot write \(path): \(field)"), "\(text)")
+            #expect(text.contains("\(ContainerFormat.maxLabelLength + 1) bytes"))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == good)
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["limit.he", "t.he"])
+        }
+    }
+
+    @Test("files committed together: a failed rename puts back the ones already renamed")
+    func commitAllRollsBack() throws {
+        let dir = ScratchDirectory()
+        func text(_ name: String) -> String? { try? String(contentsOfFile: dir.file(name), encoding: .utf8) }
+        try AtomicFileWriter.write(Array("old a".utf8), to: dir.file("a.txt"))
+        try AtomicFileWriter.write(Array("old b".utf8), to: dir.file("b.txt"))
+        var writers: [AtomicFileWriter] = []
+        for name in ["a.txt", "b.txt", "new.txt", "c.txt"] {
+            let w = try AtomicFileWriter(destination: dir.file(name))
+            try w.write(Array("new \(name)".utf8))
+            writers.append(w)
+        }
+        // c.txt becomes a non-empty directory after staging: its rename fails after the first three succeeded.
+        try FileManager.default.createDirectory(atPath: dir.file("c.txt/inner"), withIntermediateDirectories: true)
+        #expect(throws: EncryptedStatsError.self) { try AtomicFileWriter.commitAll(writers) }
+        #expect(text("a.txt") == "old a" && text("b.txt") == "old b")
+        #expect(!FileManager.default.fileExists(atPath: dir.file("new.txt")))
+        writers.removeAll()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.txt", "b.txt", "c.txt"])
+
+        // Without the obstacle all are published.
+        try FileManager.default.removeItem(atPath: dir.file("c.txt"))
+        for name in ["a.txt", "new.txt", "c.txt"] {
+            let w = try AtomicFileWriter(destination: dir.file(name))
+            try w.write(Array("new \(name)".utf8))
+            writers.append(w)
+        }
+        try AtomicFileWriter.commitAll(writers)
+        writers.removeAll()
+        #expect(text("a.txt") == "new a.txt" && text("new.txt") == "new new.txt" && text("c.txt") == "new c.txt")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.txt", "b.txt", "c.txt", "new.txt"])
+    }
+
     @Test("readers sharing a schema cache decode a repeated schema once and still see a different one")
     func schemaCache() throws {
         let dir = ScratchDirectory()

@@ -71,6 +71,27 @@ struct CountTableReaderTests {
         #expect(error("") == .tableEmpty(path: "t.csv", reason: "the table is empty (expected a header row and at least one data row)"))
         #expect(error("k,a\n") == .tableEmpty(path: "t.csv", reason: "the table has a header row but no data rows"))
         #expect(error("k,a\n,1\n") == .tableLabel(path: "t.csv", line: 2, column: 1, reason: "empty row label"))
+        // Labels longer than the container format stores are refused where they are, not when writing.
+        let long = String(repeating: "é", count: 2049)  // 4098 bytes
+        #expect(error("k,a\nx,1\n\(long),2\n") == .tableLabel(path: "t.csv", line: 3, column: 1,
+                                                          reason: "row label of 4098 bytes; labels are at most 4096"))
+        #expect(error("k,a,\(long)\nx,1,2\n") == .tableLabel(path: "t.csv", line: 1, column: 3,
+                                                          reason: "column label of 4098 bytes; labels are at most 4096"))
+        #expect(error("\(long),a\nx,1\n") == .tableLabel(path: "t.csv", line: 1, column: 1,
+                                                      reason: "label column name of 4098 bytes; labels are at most 4096"))
+        #expect((try? parse("k,a\n\(String(repeating: "y", count: 4096)),1\n")) != nil)
+    }
+
+    @Test("a # line of one field before the header is a comment; a header whose first label starts with # is kept")
+    func commentLines() throws {
+        let decrypted = try parse("# contributors (2): a b\n#second comment\nk,x,y\nr1,1,2\n")
+        #expect(decrypted.rowHeader == "k")
+        #expect(decrypted.rowLabels == ["r1"])
+        let hashHeader = try parse("#diagnosis,cases,controls\nasthma,12,30\ncopd,1,2\n")
+        #expect(hashHeader.rowHeader == "#diagnosis")
+        #expect(hashHeader.columnLabels == ["cases", "controls"])
+        #expect(hashHeader.rowLabels == ["asthma", "copd"])
+        #expect(hashHeader.values == [12, 30, 1, 2])
     }
 
     @Test("decrypted totals written as CSV read back to the same table")
