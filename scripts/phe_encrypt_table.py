@@ -6,33 +6,64 @@
     he-cli import --table site.json --key public.hekey --site python-lab --out python-lab.he
 
 The CSV has a header row, row labels in the first column and integer cells (or decimals with
---value-type decimal --scale N, which are scaled to integers here). Each cell becomes one phe
+--value-type decimal --scale N, which are scaled to integers here), read by the rules of
+`he-cli encrypt`: plain ASCII digits, no digit group separators or exponents, every cell at most
+--max-value in absolute value (in table units; default 10^9). Each cell becomes one phe
 EncryptedNumber with exponent 0; `he-cli import` packs them into the he-toolkit container format.
+The declared --max-value travels in the JSON: it is the bound the key holder's decryption relies on,
+and a cell above it would spill into its neighbour in the packed file, so it is checked here.
 """
 import argparse
 import csv
 import json
+import os
+import re
 import sys
-from decimal import Decimal, InvalidOperation
+import tempfile
+from decimal import Decimal
+
+MAX_LABEL_BYTES = 4096
+INTEGER = re.compile(r"[+-]?[0-9]+\Z", re.ASCII)
+DECIMAL = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]+)?|\.[0-9]+)\Z", re.ASCII)
 
 from phe import paillier
 from phe.util import base64_to_int
 
 
-def cell_value(text, value_type, scale, where):
-    text = text.strip()
-    try:
-        if value_type == "decimal":
-            scaled = Decimal(text) * (Decimal(10) ** scale)
-            if scaled != scaled.to_integral_value():
-                raise ValueError(f"{where}: '{text}' has more than {scale} decimal places")
-            return int(scaled)
+def cell_value(text, value_type, scale, max_value, where):
+    """The stored integer of one cell (decimals scaled by 10^scale), checked as `he-cli encrypt` checks it."""
+    text = text.strip(" \t")
+    kinds = {"count": "a non-negative integer count", "signed": "an integer",
+             "decimal": f"a decimal number with at most {scale} decimal places"}
+    kind = kinds[value_type]
+    if not text:
+        raise SystemExit(f"{where}: expected {kind}, the cell is empty")
+    if any(c in text for c in ",_' "):
+        raise SystemExit(f"{where}: '{text}': expected {kind} without digit group separators")
+    if not (DECIMAL if value_type == "decimal" else INTEGER).match(text):
+        raise SystemExit(f"{where}: '{text}': expected {kind} in plain digits")
+    if value_type == "decimal":
+        fraction = text.split(".")[1] if "." in text else ""
+        if len(fraction) > scale:
+            raise SystemExit(f"{where}: '{text}' has {len(fraction)} decimal places; raise --scale or round the data")
+        value = int(Decimal(text).scaleb(scale))
+    else:
         value = int(text)
-    except (ValueError, InvalidOperation) as error:
-        raise SystemExit(f"{where}: '{text}' is not a valid {value_type} value ({error})")
     if value_type == "count" and value < 0:
         raise SystemExit(f"{where}: '{text}' is negative; use --value-type signed")
+    if abs(value) > max_value * 10 ** scale:
+        raise SystemExit(f"{where}: '{text}' is above --max-value {max_value} in absolute value")
     return value
+
+
+def check_label(label, where, seen=None):
+    if not label.strip(" \t"):
+        raise SystemExit(f"{where}: empty label")
+    if len(label.encode("utf-8")) > MAX_LABEL_BYTES:
+        raise SystemExit(f"{where}: label of {len(label.encode('utf-8'))} bytes; labels are at most {MAX_LABEL_BYTES}")
+    if seen is not None:
+        if label in seen:
+            raise SystemExit(f"{where}: label '{label}' repeats {seen[label]}")
 
 
 def main():
@@ -42,9 +73,13 @@ def main():
     parser.add_argument("--out", required=True, help="encrypted table JSON for `he-cli import --table`")
     parser.add_argument("--value-type", choices=["count", "signed", "decimal"], default="count")
     parser.add_argument("--scale", type=int, default=0, help="decimal places of --value-type decimal")
+    parser.add_argument("--max-value", type=int, default=10**9,
+                        help="largest absolute cell value, in table units (default 10^9); every cell is checked")
     args = parser.parse_args()
-    if (args.value_type == "decimal") != (args.scale > 0):
+    if (args.value_type == "decimal") != (1 <= args.scale <= 18):
         parser.error("--scale (1 to 18) goes with --value-type decimal, and only with it")
+    if args.max_value < 1:
+        parser.error("--max-value must be at least 1")
 
     with open(args.public_key) as f:
         jwk = json.load(f)
@@ -52,26 +87,52 @@ def main():
         raise SystemExit(f"{args.public_key}: not a phe public key (kty DAJ, alg PAI-GN1)")
     public_key = paillier.PaillierPublicKey(n=base64_to_int(jwk["n"]))
 
-    with open(args.table, newline="") as f:
-        rows = [r for r in csv.reader(f) if r]
-    if len(rows) < 2 or len(rows[0]) < 2:
+    # utf-8-sig: a byte-order mark (Excel's "CSV UTF-8") is not part of the first label, as in `he-cli encrypt`.
+    try:
+        with open(args.table, newline="", encoding="utf-8-sig") as f:
+            reader = csv.reader(f)
+            rows = [(reader.line_num, r) for r in reader if r]
+    except UnicodeDecodeError as error:
+        raise SystemExit(f"{args.table}: not UTF-8 text ({error}); save the table as CSV UTF-8")
+    if len(rows) < 2 or len(rows[0][1]) < 2:
         raise SystemExit(f"{args.table}: needs a header row with a label column and value columns, and data rows")
-    header, body = rows[0], rows[1:]
+    (header_line, header), body = rows[0], rows[1:]
+    if len(header[0].encode("utf-8")) > MAX_LABEL_BYTES:
+        raise SystemExit(f"{args.table}: line {header_line}, column 1: label column name longer than {MAX_LABEL_BYTES} bytes")
+    seen_columns = {}
+    for column, label in enumerate(header[1:], start=2):
+        check_label(label, f"{args.table}: line {header_line}, column {column}", seen_columns)
+        seen_columns[label] = f"column {column}"
     out = {"format": "he-toolkit phe table", "version": 1, "public_key": jwk, "row_header": header[0], "columns": header[1:],
-           "value_type": args.value_type, "rows": []}
+           "value_type": args.value_type, "max_value": args.max_value, "rows": []}
     if args.value_type == "decimal":
         out["scale"] = args.scale
-    for line, row in enumerate(body, start=2):
+    seen_rows = {}
+    for line, row in body:
         if len(row) != len(header):
             raise SystemExit(f"{args.table}: line {line}: {len(row)} fields, the header has {len(header)}")
+        check_label(row[0], f"{args.table}: line {line}, column 1", seen_rows)
+        seen_rows[row[0]] = f"the row on line {line}"
         values = []
         for column, cell in enumerate(row[1:], start=2):
-            number = public_key.encrypt(cell_value(cell, args.value_type, args.scale, f"{args.table}: line {line}, column {column}"))
+            where = f"{args.table}: line {line}, column {column} ({header[column - 1]})"
+            number = public_key.encrypt(cell_value(cell, args.value_type, args.scale, args.max_value, where))
             values.append({"v": str(number.ciphertext()), "e": number.exponent})
         out["rows"].append({"label": row[0], "values": values})
-    with open(args.out, "w") as f:
-        json.dump(out, f)
-        f.write("\n")
+    # Written beside the output and renamed into place: a failed run leaves no partial file.
+    directory = os.path.dirname(os.path.abspath(args.out))
+    fd, temporary = tempfile.mkstemp(prefix=".phe-table-", dir=directory)
+    try:
+        with os.fdopen(fd, "w") as f:
+            json.dump(out, f)
+            f.write("\n")
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, args.out)
+    except BaseException:
+        os.unlink(temporary)
+        raise
 
 
 if __name__ == "__main__":

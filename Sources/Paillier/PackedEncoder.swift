@@ -123,10 +123,14 @@ public struct PackedLayout: Sendable, Equatable, Hashable {
         return BigInt(littleEndianWords: words)
     }
 
+    /// What can make a packed plaintext fail to decode. Values encrypted by this module always fit their slots;
+    /// single ciphertexts packed under encryption (python-paillier imports) cannot be checked before decryption.
+    static let decodeFailureCauses = "wrong key, corrupted ciphertext, or a cell outside the declared bound in a table packed from python-paillier ciphertexts"
+
     /// The first `count` values of a packed plaintext whose contributions declared bounds adding up to `bound`.
     /// Every used slot must lie within the bound (0...bound unsigned, 0...2 bound stored signed), every unused
-    /// slot and every bit above the last slot must be zero: anything else means a wrong key or damaged data
-    /// and is reported, never decoded into plausible numbers.
+    /// slot and every bit above the last slot must be zero: anything else means a wrong key, damaged data or a
+    /// packed python-paillier cell outside its declared bound, and is reported, never decoded into plausible numbers.
     public func values(unpacking plaintext: BigInt, count: Int, bound: UInt64) throws -> [Int64] {
         guard count >= 0, count <= slotsPerCiphertext else {
             throw PaillierError.packedShapeMismatch("\(count) values asked from a ciphertext of \(slotsPerCiphertext) slots")
@@ -135,7 +139,7 @@ public struct PackedLayout: Sendable, Equatable, Hashable {
             throw PaillierError.packedSlotOverflow(bound: bound, capacity: slotCapacity)
         }
         guard plaintext.signum >= 0, plaintext.bitWidth <= slotsPerCiphertext * slotBits else {
-            throw PaillierError.packedDecodeFailed("plaintext has \(plaintext.bitWidth) bits, more than the \(slotsPerCiphertext * slotBits) the layout uses (wrong key or corrupted ciphertext)")
+            throw PaillierError.packedDecodeFailed("plaintext has \(plaintext.bitWidth) bits, more than the \(slotsPerCiphertext * slotBits) the layout uses (\(Self.decodeFailureCauses))")
         }
         let words = plaintext.littleEndianWords(count: wordsPerPlaintext + 1)!
         let w = slotBits
@@ -155,11 +159,11 @@ public struct PackedLayout: Sendable, Equatable, Hashable {
             v &= mask
             if j < count {
                 guard v <= limit else {
-                    throw PaillierError.packedDecodeFailed("slot \(j) holds \(v), above \(limit), the most the declared bounds allow (wrong key or corrupted ciphertext)")
+                    throw PaillierError.packedDecodeFailed("slot \(j) holds \(v), above \(limit), the most the declared bounds allow (\(Self.decodeFailureCauses))")
                 }
                 out.append(v >= offset ? Int64(v - offset) : -Int64(offset - v))
             } else if v != 0 {
-                throw PaillierError.packedDecodeFailed("unused slot \(j) is not zero (wrong key or corrupted ciphertext)")
+                throw PaillierError.packedDecodeFailed("unused slot \(j) is not zero (\(Self.decodeFailureCauses))")
             }
         }
         return out

@@ -403,7 +403,7 @@ private let optionCases: [BadInput] = [
     BadInput(name: "--max-value beyond the key's slots",
              args: ["encrypt", "--public-key", "pub.hekey", "--site", "z", "--in", "t.csv", "--out", "out.he",
                     "--max-value", "9223372036854775808"], code: 64,
-             message: ["--max-value 9223372036854775808 does not fit this key's slots"]),
+             message: ["--max-value: 9223372036854775808 does not fit this key's slots"]),
     BadInput(name: "--max-value 0",
              args: ["encrypt", "--public-key", "pub.hekey", "--site", "z", "--in", "t.csv", "--out", "out.he",
                     "--max-value", "0"], code: 64, message: ["--max-value must be at least 1"]),

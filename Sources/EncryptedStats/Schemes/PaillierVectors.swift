@@ -153,7 +153,8 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
     /// Packs already encrypted single values (for example python-paillier ciphertexts of integers v_j, each
     /// with |v_j| <= `bound`) into one packed ciphertext: Horner's rule
     /// C = (...(c_{k-1}^(2^w) c_{k-2})^(2^w) ...) c_0 gives sum_j v_j 2^(w j), then signed layouts add the
-    /// public offset sum_j bound 2^(w j) (no randomness is needed: the singles carry it).
+    /// public offset sum_j bound 2^(w j). The result is re-randomised: the singles' randomness cannot be relied
+    /// on (phe writes c = 1 + m n, readable by anyone, when asked for an unobfuscated ciphertext).
     public func pack(_ singles: ArraySlice<PaillierCiphertext>, bound: UInt64) throws(EncryptedStatsError) -> PaillierCiphertext {
         guard let last = singles.last, singles.count <= layout.slotsPerCiphertext else {
             throw .scheme(operation: "pack", reason: "between 1 and \(layout.slotsPerCiphertext) ciphertexts are needed")
@@ -168,6 +169,7 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
                 let offsets = [Int64](repeating: 0, count: singles.count)
                 acc = try encryptor.addPlain(acc, try packing.plaintext(packing: offsets[...], bound: bound))
             }
+            acc = encryptor.rerandomize(acc)
         } catch {
             throw .scheme(operation: "pack", reason: "\(error)")
         }

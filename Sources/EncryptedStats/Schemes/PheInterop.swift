@@ -8,11 +8,13 @@ import Paillier
 //    "public_key": {phe public key JWK: "kty", "alg", "n", ...},
 //    "row_header": "diagnosis", "columns": ["cases", "controls"],
 //    "value_type": "count" | "signed" | "decimal", "scale": 2,        (both optional; default count)
+//    "max_value": 1000000000,                  (optional: the site's declared largest |cell|, in table units)
 //    "rows": [{"label": "asthma", "values": [{"v": "<ciphertext, decimal>", "e": 0}, ...]}, ...]}
 //
 // Each value is one phe EncryptedNumber of an integer (exponent 0; decimals are scaled to integers by the site
 // before encryption). The singles are packed under encryption into the count-table packing of the value type,
-// signed values with the declared bound as offset (see `PaillierVectors.pack`).
+// signed values with the declared bound as offset (see `PaillierVectors.pack`), and every packed ciphertext is
+// re-randomised, so the file reveals nothing even when the Python site sent ciphertexts without obfuscation.
 // `scripts/phe_encrypt_table.py` writes this format from a CSV table.
 
 public enum PheInterop {
@@ -91,14 +93,26 @@ public enum PheInterop {
         var columns: [String]
         var value_type: String?
         var scale: Int?
+        var max_value: UInt64?
         var rows: [Row]
     }
 
+    /// The largest `--max-value` (table units) that fits `layout` under `encoding`, for messages.
+    public static func largestMaxValue(capacity: UInt64, encoding: ValueEncoding) -> UInt64 {
+        guard case let .fixedPoint(scale) = encoding else { return capacity }
+        var v = capacity
+        for _ in 0 ..< scale { v /= 10 }
+        return v
+    }
+
     /// Converts a Python site's encrypted table (phe ciphertexts, JSON above) into a packed site file.
-    /// The values cannot be checked here (they are encrypted): `bound` is the site's declared bound.
+    /// The values cannot be checked here (they are encrypted): the bound is the site's declaration, in table
+    /// units as for `he-cli encrypt --max-value`: the table's `max_value` (written by scripts/phe_encrypt_table.py,
+    /// which checks every cell against it), else `maxValue`, else the default of `he-cli encrypt`. When both the
+    /// table and `maxValue` give one, they must agree.
     @discardableResult
-    public static func importEncryptedTable(jsonPath: String, keys: SchemeKeys, keyPath: String, site: String, bound: UInt64,
-                                            to output: String) throws(EncryptedStatsError) -> ContainerHeader {
+    public static func importEncryptedTable(jsonPath: String, keys: SchemeKeys, keyPath: String, site: String,
+                                            maxValue: UInt64?, to output: String) throws(EncryptedStatsError) -> ContainerHeader {
         try paillierOnly(keys)
         try SiteID.validate(site)
         let bytes = try readWholeFile(jsonPath)
@@ -129,8 +143,28 @@ public enum PheInterop {
         case let other: throw bad("\"value_type\" is \"\(other)\", expected count, signed or decimal")
         }
         guard !table.columns.isEmpty, !table.rows.isEmpty else { throw bad("the table needs columns and rows") }
-        guard Set(table.columns).count == table.columns.count else { throw bad("column labels repeat") }
-        guard Set(table.rows.map(\.label)).count == table.rows.count else { throw bad("row labels repeat") }
+        // The same label rules as a CSV table read by `he-cli encrypt`.
+        func checkLabel(_ label: String, _ what: String) throws(EncryptedStatsError) {
+            guard !label.trimmingASCIISpaces.isEmpty else { throw bad("\(what) is empty") }
+            guard label.utf8.count <= ContainerFormat.maxLabelLength else {
+                throw bad("\(what) has \(label.utf8.count) bytes; labels are at most \(ContainerFormat.maxLabelLength)")
+            }
+        }
+        guard table.row_header.utf8.count <= ContainerFormat.maxLabelLength else {
+            throw bad("\"row_header\" has \(table.row_header.utf8.count) bytes; labels are at most \(ContainerFormat.maxLabelLength)")
+        }
+        var seenColumns: [String: Int] = [:]
+        for (j, label) in table.columns.enumerated() {
+            try checkLabel(label, "column label \(j + 1)")
+            if let first = seenColumns[label] { throw bad("column label \(j + 1) ('\(label)') repeats column \(first)") }
+            seenColumns[label] = j + 1
+        }
+        var seenRows: [String: Int] = [:]
+        for (i, row) in table.rows.enumerated() {
+            try checkLabel(row.label, "the label of row \(i + 1)")
+            if let first = seenRows[row.label] { throw bad("row \(i + 1) ('\(row.label)') repeats the label of row \(first)") }
+            seenRows[row.label] = i + 1
+        }
 
         let pk: PaillierPublicKey
         do { pk = try PaillierPublicKey(serialized: keys.publicKey) } catch { throw .scheme(operation: "load key", reason: "\(error)") }
@@ -163,8 +197,25 @@ public enum PheInterop {
             }
         }
         let scheme = try PaillierVectors(publicKey: pk, kind: .countTable, encoding: encoding)
-        guard bound >= 1, bound <= scheme.layout.slotCapacity else {
-            throw .scheme(operation: "import", reason: "the declared bound \(bound) is outside 1...\(scheme.layout.slotCapacity)")
+        let capacity = scheme.layout.slotCapacity
+        let declared: UInt64
+        switch (table.max_value, maxValue) {
+        case let (inTable?, given?) where inTable != given:
+            throw .incompatibleInputs(first: jsonPath, second: "--max-value \(given)",
+                                      reason: "the table declares \"max_value\": \(inTable), the bound its cells were checked against")
+        case let (inTable?, _):
+            guard inTable >= 1 else { throw bad("\"max_value\" must be at least 1") }
+            declared = inTable
+        case let (nil, given?):
+            declared = given
+        case (nil, nil):
+            declared = EncryptedTableFiles.defaultMaxValue(slotCapacity: capacity, encoding: encoding)
+        }
+        guard let bound = CountTableReader.storedBound(maxValue: declared, encoding: encoding), bound <= capacity else {
+            let largest = largestMaxValue(capacity: capacity, encoding: encoding)
+            let reason = "\(declared) does not fit this key's slots (at most \(largest) in table units)"
+            if table.max_value == nil, maxValue != nil { throw .invalidOption(option: "--max-value", reason: reason) }
+            throw bad("\"max_value\": \(reason); encrypt the table again with a smaller --max-value")
         }
         let per = scheme.layout.slotsPerCiphertext
         var chunks: [[UInt8]] = []

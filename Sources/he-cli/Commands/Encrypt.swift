@@ -72,10 +72,21 @@ struct Encrypt: ParsableCommand {
             let keys = try KeyFiles.readPublic(publicKey)
             let capacity = try SchemeRegistry.evaluator(scheme: keys.scheme, parameters: keys.parameters,
                                                         encoding: encoding).layout.slotCapacity
+            if self.maxValue == nil, case let .fixedPoint(scale) = encoding,
+               (CountTableReader.storedBound(maxValue: 1, encoding: encoding) ?? .max) > capacity {
+                // Even a largest value of 1 does not fit: the scale is what the key cannot hold.
+                let largest = (1 ... scale).last { s in
+                    (CountTableReader.storedBound(maxValue: 1, encoding: .fixedPoint(scale: s)) ?? .max) <= capacity
+                }
+                throw EncryptedStatsError.invalidOption(option: "--scale", reason: "\(scale) decimal places do not fit "
+                    + "this key's slots (at most \(capacity) in stored units); "
+                    + (largest.map { "use --scale \($0) or less" } ?? "round the data to whole numbers"))
+            }
             let maxValue = self.maxValue ?? EncryptedTableFiles.defaultMaxValue(slotCapacity: capacity, encoding: encoding)
             guard let bound = CountTableReader.storedBound(maxValue: maxValue, encoding: encoding), bound <= capacity else {
-                throw ValidationError("--max-value \(maxValue) does not fit this key's slots (at most \(capacity) "
-                                      + "in stored units\(encoding == .count || encoding == .signedInteger ? "" : ", including the decimal scale"))")
+                throw EncryptedStatsError.invalidOption(option: "--max-value", reason: "\(maxValue) does not fit this "
+                    + "key's slots (at most \(capacity) in stored units"
+                    + "\(encoding == .count || encoding == .signedInteger ? "" : ", including the decimal scale"))")
             }
             let table = try CountTableReader.read(path: input, encoding: encoding, maxValue: maxValue)
             let progress = Progress("encrypting", quiet: common.quiet)

@@ -53,7 +53,7 @@ struct Import: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Import python-paillier (phe) keys or a Python site's encrypted table.",
         discussion: """
-        Keys: a phe public JWK becomes a public key file, a phe private JWK a secret key file (0600). Tables: the JSON written by scripts/phe_encrypt_table.py (one phe ciphertext per cell) becomes a packed site file that aggregates with every other site file under the same key. The cells are encrypted, so --max-value is the Python site's declaration and cannot be checked here.
+        Keys: a phe public JWK becomes a public key file, a phe private JWK a secret key file (0600). Tables: the JSON written by scripts/phe_encrypt_table.py (one phe ciphertext per cell) becomes a packed site file that aggregates with every other site file under the same key. The cells are encrypted, so their bound is the Python site's declaration: the table's max_value (scripts/phe_encrypt_table.py --max-value, checked against every cell there), in table units like he-cli encrypt --max-value.
 
         Example:
           he-cli import --public-key public-phe.json --out keys/public.hekey
@@ -76,8 +76,9 @@ struct Import: ParsableCommand {
     @Option(help: "Site ID of the Python site (with --table).")
     var site: String?
 
-    @Option(name: .customLong("max-value"), help: "The Python site's declared largest absolute cell value (with --table).")
-    var maxValue: UInt64 = 1_000_000_000
+    @Option(name: .customLong("max-value"),
+            help: "With --table: the Python site's largest absolute cell value in table units, for a table without max_value (default as for he-cli encrypt); must equal max_value when the table has one.")
+    var maxValue: UInt64?
 
     @Option(help: "Output file.", completion: .file())
     var out: String
@@ -89,7 +90,10 @@ struct Import: ParsableCommand {
         guard given == 1 else { throw ValidationError("give exactly one of --public-key, --secret-key and --table") }
         if table != nil {
             guard key != nil, site != nil else { throw ValidationError("--table needs --key and --site") }
+        } else if maxValue != nil {
+            throw ValidationError("--max-value applies to --table only")
         }
+        if let maxValue, maxValue == 0 { throw ValidationError("--max-value must be at least 1") }
     }
 
     func run() throws {
@@ -97,23 +101,36 @@ struct Import: ParsableCommand {
             try refuseOutputsReplacingInputs(outputs: [out], inputs: [publicKey, secretKey, table, key].compactMap { $0 })
             if let publicKey {
                 let keys = try PheInterop.importPublicKey(json: try readText(publicKey), path: publicKey)
+                warnBelow128Bits(keys)
                 try KeyFiles.writePublic(keys, to: out)
                 if !common.quiet { print("imported public key \(keys.publicKeyFingerprint) into \(out)") }
             } else if let secretKey {
                 try SecretKeyFile.checkPermissions(secretKey)
                 let keys = try PheInterop.importSecretKey(json: try readText(secretKey), path: secretKey)
+                warnBelow128Bits(keys)
                 try KeyFiles.writeSecret(keys, to: out)
                 if !common.quiet { print("imported the secret key of \(keys.publicKeyFingerprint) into \(out) (mode 0600)") }
             } else if let table, let key, let site {
                 let keys = try KeyFiles.readPublic(key)
                 try requirePaillier(keys, key)
-                let header = try PheInterop.importEncryptedTable(jsonPath: table, keys: keys, keyPath: key, site: site, bound: maxValue, to: out)
+                let header = try PheInterop.importEncryptedTable(jsonPath: table, keys: keys, keyPath: key, site: site,
+                                                                 maxValue: maxValue, to: out)
                 if !common.quiet {
                     let s = header.schema!
                     print("imported \(s.rowLabels.count) rows x \(s.columnLabels.count) columns of site '\(site)' into \(out)")
                 }
             }
         }
+    }
+
+    /// The security warning `keygen` gives for a 2048-bit modulus, for an imported key of that size.
+    private func warnBelow128Bits(_ keys: SchemeKeys) {
+        guard !common.quiet, let scheme = try? PaillierVectors(parameters: keys.parameters),
+              let security = scheme.parameterSummary.first(where: { $0.0 == "security" })?.1, security != "128-bit"
+        else { return }
+        let size = scheme.parameterSummary[0].1.replacingOccurrences(of: " bits", with: "-bit")
+        Console.warning("the imported key has a \(size) modulus, \(security) security "
+                        + "(NIST SP 800-57); keys generated for new studies have 3072 bits (128-bit security)")
     }
 
     private func readText(_ path: String) throws -> String {
