@@ -3,6 +3,7 @@
 #define HE_TOOLKIT_CHTSLIB_SHIM_H
 
 #include <stdint.h>
+#include <htslib/bgzf.h>
 #include <htslib/hts.h>
 #include <htslib/vcf.h>
 
@@ -34,6 +35,12 @@ static inline int32_t he_bcf_int32_missing(void) { return bcf_int32_missing; }
 /// `bcf_unpack` levels.
 static inline int he_bcf_unpack_str(void) { return BCF_UN_STR; }
 static inline int he_bcf_unpack_fmt(void) { return BCF_UN_FMT; }
+
+/// Whether a BGZF-compressed file ends with the BGZF end-of-file block: 1 yes, 0 no (truncated), 2 cannot tell
+/// (not seekable, e.g. a pipe), -1 error (`bgzf_check_EOF` on the file's BGZF stream; -1 also when not BGZF).
+static inline int he_hts_bgzf_check_eof(htsFile *fp) {
+    return fp->is_bgzf ? bgzf_check_EOF(fp->fp.bgzf) : -1;
+}
 
 /// Allele `index` of an unpacked record (`rec->d.allele[index]`).
 static inline const char *he_bcf_allele(const bcf1_t *rec, int index) { return rec->d.allele[index]; }

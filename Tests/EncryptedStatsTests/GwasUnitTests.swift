@@ -26,7 +26,8 @@ struct GwasUnitTests {
         #expect(PlinkChromosome.code(for: "1") == 1)
         #expect(PlinkChromosome.code(for: "chr22") == 22)
         #expect(PlinkChromosome.code(for: "CHR7") == 7)
-        for name in ["X", "chrX", "Y", "MT", "chrM", "23", "0", "07", "chr", "chrUn_gl000220", ""] {
+        #expect(PlinkChromosome.code(for: "07") == 7 && PlinkChromosome.code(for: "chr01") == 1, "PLINK reads leading zeros")
+        for name in ["X", "chrX", "Y", "MT", "chrM", "23", "0", "00", "023", "chr", "chrUn_gl000220", ""] {
             #expect(PlinkChromosome.code(for: name) == nil, "\(name)")
         }
         let counts = VariantCounts(cases: GenotypeCounts(homRef: 5, het: 5, homAlt: 5))

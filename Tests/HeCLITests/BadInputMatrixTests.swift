@@ -565,7 +565,7 @@ private let gwasCases: [BadInput] = [
              "bad.tsv:2: field CHR: expected an autosome 1-22"),
     gwasCase("panel with a non-numeric POS", panel: "bad.tsv",
              setup: writes(panelHeader + "1\t100\trs1\tA\tG\n1\tabc\trs2\tT\tC\n", to: "bad.tsv"),
-             "bad.tsv:3: field POS: expected a positive integer, found 'abc'"),
+             "bad.tsv:3: field POS: expected a positive integer below 2^40, found 'abc'"),
     gwasCase("panel with REF equal to ALT", panel: "bad.tsv", setup: writes(panelHeader + "1\t100\trs1\tA\tA\n", to: "bad.tsv"),
              "bad.tsv:2: field ALT: expected an allele different from REF, found 'A'"),
     gwasCase("panel with a symbolic allele", panel: "bad.tsv",

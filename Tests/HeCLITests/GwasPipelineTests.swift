@@ -58,6 +58,16 @@ struct GwasPipelineTests {
             try compareFullPrecision(ours: dir.file(name + ".gwas.tsv"), expected: reference + "/expected_\(name).tsv",
                                      context: "\(context), \(name)")
         }
+        // plink1.9's --hardy midp and --cell 0 through the report's --hardy-midp and --cell.
+        let options = try dir.run(["gwas", "report", "--secret-key", keys.secretKey, "--in", agg, "--out", "midp_cell0",
+                                   "--assoc", "--model", "--hardy-midp", "--freq", "--cell", "0", "--quiet"])
+        try #require(options.status == 0, "\(context): \(options.stderr)")
+        try compareWithPlink(ours: dir.file("midp_cell0"), plink: reference + "/plink/midp_cell0",
+                             context: "\(context), --hardy midp --cell 0")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("midp_cell0.hwe")))
+            != Data(contentsOf: URL(fileURLWithPath: dir.file("default.hwe"))), "mid-p changes the HWE p-values")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file("midp_cell0.model")))
+            != Data(contentsOf: URL(fileURLWithPath: dir.file("default.model"))), "--cell 0 computes GENO/DOM/REC everywhere")
         // Default output set: .assoc, .frq and the full table.
         let r = try dir.run("gwas", "report", "--secret-key", keys.secretKey, "--in", agg, "--out", "plain", "--quiet")
         try #require(r.status == 0, "\(r.stderr)")

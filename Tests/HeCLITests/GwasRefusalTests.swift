@@ -106,7 +106,7 @@ struct GwasRefusalTests {
         try expectRefusal(dir, base + ["--vcf", "tiny.vcf", "--pheno", "strangers.pheno", "--panel", "panel.tsv"],
                           code: 65, message: ["tiny.vcf: no VCF sample has a line in strangers.pheno"])
         try expectRefusal(dir, base + ["--vcf", "tiny.vcf", "--pheno", "tiny.pheno", "--panel", "bad-panel.tsv"],
-                          code: 65, message: ["bad-panel.tsv:3: field POS: expected a positive integer, found 'abc'"])
+                          code: 65, message: ["bad-panel.tsv:3: field POS: expected a positive integer below 2^40, found 'abc'"])
         try expectRefusal(dir, base + ["--vcf", "missing.vcf", "--pheno", "tiny.pheno", "--panel", "panel.tsv"],
                           code: 66, message: ["missing.vcf"])
         try expectRefusal(dir, ["gwas", "encrypt", "--site", "no spaces", "--public-key", keys.publicKey, "--out", "n.he",

@@ -7,10 +7,12 @@ Given a directory written by simulate_cohort.py (panel.tsv, pooled.vcf.gz, poole
                                            --keep-allele-order, in panel order
   plink/default.*, plink/kao.*             plink1.9 --assoc/--hardy/--freq and --model on the pooled VCF
                                            (only with --plink)
+  plink/midp_cell0.*                       the same with --hardy midp and --model --cell 0
 
 The genotypes are read here from the pooled VCF independently of the Swift reader, with PLINK 1.9's import rules:
 a call with a missing allele (half-call), an allele outside the panel pair (multi-allelic records) or a ploidy
-above 2 is missing; a haploid call counts as homozygous. Alleles are oriented to the panel's REF/ALT.
+above 2 is missing (alleles after the second that are all '.' are dropped first: 0/1/. is 0/1); a haploid call
+counts as homozygous. Alleles are oriented to the panel's REF/ALT.
 """
 
 import argparse
@@ -52,6 +54,8 @@ def read_pheno(path, samples):
 
 def alt_count(call, ref_index, alt_index):
     alleles = call.replace("|", "/").split("/")
+    if len(alleles) > 2 and all(a == "." for a in alleles[2:]):
+        alleles = alleles[:2]  # PLINK 1.9 reads 0/1/. as 0/1
     if len(alleles) > 2 or "." in alleles:
         return MISSING
     if len(alleles) == 1:
@@ -97,12 +101,12 @@ def read_pooled(path, panel):
     return samples, variants
 
 
-def run_plink(plink, cohort, out, name, extra):
+def run_plink(plink, cohort, out, name, extra, hardy=("--hardy",), model=()):
     os.makedirs(os.path.join(out, "plink"), exist_ok=True)
     prefix = os.path.join(out, "plink", name)
     base = [plink, "--vcf", os.path.join(cohort, "pooled.vcf.gz"), "--double-id", "--vcf-half-call", "missing",
             "--pheno", os.path.join(cohort, "pooled.pheno"), "--allow-no-sex", "--threads", "1"] + extra
-    for flags in (["--assoc", "--hardy", "--freq"], ["--model"]):
+    for flags in (["--assoc", *hardy, "--freq"], ["--model", *model]):
         proc = subprocess.run(base + flags + ["--out", prefix], capture_output=True, text=True)
         if proc.returncode != 0:
             sys.stderr.write(proc.stdout + proc.stderr)
@@ -124,6 +128,7 @@ def main():
     if args.plink:
         run_plink(args.plink, args.cohort, args.out, "default", [])
         run_plink(args.plink, args.cohort, args.out, "kao", ["--keep-allele-order"])
+        run_plink(args.plink, args.cohort, args.out, "midp_cell0", [], hardy=("--hardy", "midp"), model=("--cell", "0"))
 
 
 if __name__ == "__main__":

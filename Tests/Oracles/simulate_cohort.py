@@ -12,7 +12,7 @@ Genotypes depend only on --seed; --split-seed only changes which samples go to w
 Planted variants (IDs in the manifest): ~30% and 100% missing calls, missingness only in cases, REF/ALT
 swapped at one site, a variant absent at one site, monomorphic REF-only and ALT-only variants, an exact 0.5
 frequency tie, ALT seen only in cases / only in controls, a very strong association, a multi-allelic record at
-one site, haploid calls, half-calls (0/.), triploid calls, a record without GT at one site, and a record with
+one site, haploid calls, half-calls (0/.), triploid calls (and 0/1/. padded ones), a record without GT at one site, and a record with
 ALT '.' at one site. Site 0 has no cases, site 1 uses phased calls and carries a sample without a phenotype
 line plus a phenotype line for a sample it does not have, site 2 names chromosomes 'chrN' and has a record
 outside the panel. All of that is invisible in the pooled files, which hold exactly what PLINK must count.
@@ -127,8 +127,9 @@ def simulate(a):
         verbatim[(sp["haploid"], j)] = {0: "0", 1: "1", 2: "1", 3: "."}[int(g[sp["haploid"], j])]
     for j in srng.choice(n, size=10, replace=False):
         verbatim[(sp["halfCall"], j)] = srng.choice(["0/.", "./1", ".|0"])
-    for j in srng.choice(n, size=6, replace=False):
-        verbatim[(sp["triploid"], j)] = srng.choice(["0/0/1", "1/1/1", "0/1/1"])
+    for k, j in enumerate(srng.choice(n, size=10, replace=False)):
+        # Six calls of ploidy 3 (missing for PLINK), four padded with '.' (PLINK reads 0/1/. as 0/1).
+        verbatim[(sp["triploid"], j)] = srng.choice(["0/0/1", "1/1/1", "0/1/1"] if k < 6 else ["0/1/.", "1/1/.", "0/0/."])
     # dotAlt: every sample of site 1 is hom-ref there, so site 1 writes ALT '.'.
     g[sp["dotAlt"], site == 1] = np.where(g[sp["dotAlt"], site == 1] == 3, 3, 0)
     # Absent at site 3, no GT at site 2: the pooled VCF shows those samples as missing.

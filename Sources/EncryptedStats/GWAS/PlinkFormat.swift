@@ -8,10 +8,10 @@ public enum PlinkChromosome {
     /// haploid or sex-dependent (it needs each sample's sex, which pooled counts do not carry), so such panels are
     /// refused rather than analysed differently from PLINK.
     public static func code(for name: String) -> Int? {
-        var body = Substring(name)
-        if body.count > 3, body.prefix(3).lowercased() == "chr" { body = body.dropFirst(3) }
-        guard !body.isEmpty, body.count <= 2, body.allSatisfy(\.isASCII), body.allSatisfy(\.isNumber),
-              body.first != "0", let value = Int(body), (1...22).contains(value) else { return nil }
+        // `chr` prefix in any case, and leading zeros (`01`, `chr07`), as PLINK reads chromosome names.
+        let body = VariantPanel.normalizedChromosome(name)
+        guard !body.isEmpty, body.count <= 2, body.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
+              let value = Int(body), (1...22).contains(value) else { return nil }
         return value
     }
 }

@@ -15,7 +15,8 @@ import Darwin
 ///   are both alleles of the record and one of them is the record's REF; or the record's ALT is `.` and its REF is
 ///   one of the panel's alleles. Counts are oriented to the panel, so a record with REF/ALT swapped is flipped.
 /// - Calls with an allele outside the panel pair (multi-allelic records), half-calls (`0/.`) and calls of ploidy
-///   above 2 count as missing; haploid calls count as homozygous.
+///   above 2 count as missing; haploid calls count as homozygous. A call whose alleles after the second are all
+///   missing (`0/1/.`) is the diploid call of its first two, as PLINK 1.9 reads it.
 /// - A panel variant with no record, or whose record has no GT field, counts every sample as missing: the site
 ///   did not genotype it, exactly as PLINK sees `./.` for those samples in a merged VCF.
 /// - Samples without a phenotype line are not counted at all.
@@ -490,9 +491,14 @@ private final class Tally {
             return classifyPair(gt[base], gt[base &+ 1], codes: codes, nAlleles: nAlleles, vectorEnd: vectorEnd,
                                 counted: counted)
         default:
-            var anyCalled = false
-            for k in 0..<present where (gt[base &+ k] >> 1) &- 1 >= 0 { anyCalled = true }
-            if anyCalled && counted { polyploidCalls += 1 }
+            // Alleles after the second that are all missing are padding: PLINK 1.9 reads `0/1/.` as the call 0/1.
+            var calledBeyondSecond = false
+            for k in 2..<present where (gt[base &+ k] >> 1) &- 1 >= 0 { calledBeyondSecond = true }
+            if !calledBeyondSecond {
+                return classifyPair(gt[base], gt[base &+ 1], codes: codes, nAlleles: nAlleles, vectorEnd: vectorEnd,
+                                    counted: counted)
+            }
+            if counted { polyploidCalls += 1 }
             return 3
         }
     }

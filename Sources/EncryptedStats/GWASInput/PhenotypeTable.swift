@@ -26,15 +26,18 @@ public enum Phenotype: Sendable, Hashable {
 /// - PLINK `--pheno` style: `FID IID PHENO`; further columns are ignored. A VCF sample is matched by `IID` (the
 ///   sample IDs of `plink1.9 --vcf --double-id`), or else by `FID_IID`: PLINK 1.9's default reading of VCF sample
 ///   IDs that contain one underscore splits them there into FID and IID, so a file written for that reading
-///   (`sample 1 2` for the VCF sample `sample_1`) names the same samples. A line that joins to the same `FID_IID`
-///   as another line matches no sample by `FID_IID`.
+///   (`sample 1 2` for the VCF sample `sample_1`) names the same samples. A sample is the pair (FID, IID), so IIDs
+///   may repeat across families (`famA 1`, `famB 1`, as PLINK allows); such an IID matches no VCF sample by
+///   itself, only through `FID_IID` (`famA_1`). A line that joins to the same `FID_IID` as another line matches no
+///   sample by `FID_IID`.
 /// - Two columns: `sample PHENO`.
 ///
 /// Fields are separated by tabs or spaces. The first line may be a header: it is recognised when its first field
 /// is `FID`, `IID`, `sample`, `sample_id` or `ID` (case-insensitive, an optional leading `#`) and its phenotype
 /// column holds no phenotype code (so `sample 1 2` is a data line of FID `sample`). Every other line must
 /// have the same number of columns as the first data line. Phenotypes: `2` case, `1` control, `0`, `-9` or `NA`
-/// missing; anything else is an error. A sample named twice is an error.
+/// missing; anything else is an error. A sample named twice (the same sample name, or the same FID and IID) is an
+/// error.
 public struct PhenotypeTable: Sendable {
     /// One phenotype line.
     struct Entry: Sendable {
@@ -52,6 +55,8 @@ public struct PhenotypeTable: Sendable {
     private var byName: [String: Int] = [:]
     /// Entry index by `FID_IID` (FID IID PHENO files only), for VCF sample IDs PLINK splits at the underscore.
     private var byJoinedID: [String: Int] = [:]
+    /// Line of each (FID, IID) pair (FID IID PHENO files only), for duplicate detection.
+    private var lineOfPair: [String: Int] = [:]
 
     /// Sample names (or IIDs) in file order.
     public var samples: [String] { entries.map(\.name) }
@@ -70,11 +75,23 @@ public struct PhenotypeTable: Sendable {
     }
 
     private mutating func add(_ entry: Entry, fid: String?, field: String) throws(EncryptedStatsError) {
-        if let first = byName[entry.name] {
-            throw .inputDuplicate(path: path, line: entry.line, firstLine: entries[first].line, field: field,
-                                  value: entry.name)
+        if let fid {
+            // FID IID PHENO: a sample is the pair (PLINK's IIDs need only be unique within a family, `famA 1` and
+            // `famB 1`). An IID in several families names no sample by itself; FID_IID still does.
+            let pair = fid + "\u{0}" + entry.name
+            if let first = lineOfPair[pair] {
+                throw .inputDuplicate(path: path, line: entry.line, firstLine: first, field: "FID IID",
+                                      value: fid + " " + entry.name)
+            }
+            lineOfPair[pair] = entry.line
+            byName[entry.name] = byName[entry.name] == nil ? entries.count : Self.ambiguous
+        } else {
+            if let first = byName[entry.name] {
+                throw .inputDuplicate(path: path, line: entry.line, firstLine: entries[first].line, field: field,
+                                      value: entry.name)
+            }
+            byName[entry.name] = entries.count
         }
-        byName[entry.name] = entries.count
         if let fid {
             // Different lines can join to the same FID_IID when the IDs themselves contain underscores (`a_b c`
             // and `a b_c`); such a name is ambiguous and matches no line by FID_IID.
@@ -131,7 +148,8 @@ public struct PhenotypeTable: Sendable {
     /// The line for VCF sample `sample`: by sample name or IID, else by `FID_IID` when exactly one line joins to
     /// it; nil when there is none. `entry` numbers the lines in file order (0-based), for ``samples``.
     public func match(_ sample: String) -> (phenotype: Phenotype, entry: Int)? {
-        guard let i = byName[sample] ?? byJoinedID[sample], i != Self.ambiguous else { return nil }
+        if let i = byName[sample], i != Self.ambiguous { return (entries[i].phenotype, i) }
+        guard let i = byJoinedID[sample], i != Self.ambiguous else { return nil }
         return (entries[i].phenotype, i)
     }
 

@@ -45,12 +45,23 @@ package final class VCFReader {
         }
         errno = 0
         guard let file = hts_open(path, "r") else {
+            // htslib reports content it cannot recognise (binary data that is not BGZF, gzip or BCF) as ENOEXEC.
+            if errno == ENOEXEC {
+                throw .vcfHeader(path: path, reason: "not a VCF or BCF file (expected VCF text, bgzipped VCF or BCF)")
+            }
             let reason = errno != 0 ? String(cString: strerror(errno)) : "htslib could not open the file"
             throw .inputUnreadable(path: path, reason: reason)
         }
         guard hts_get_format(file).pointee.category == variant_data else {
             hts_close(file)
             throw .vcfHeader(path: path, reason: "not a VCF or BCF file (expected VCF text, bgzipped VCF or BCF)")
+        }
+        // A BGZF file (bgzipped VCF, BCF) cut at a block boundary still decodes to whole records: only its missing
+        // end-of-file block shows that records are lost, which would otherwise be counted as absent variants.
+        if hts_get_format(file).pointee.compression == bgzf && he_hts_bgzf_check_eof(file) == 0 {
+            hts_close(file)
+            throw .vcfHeader(path: path, reason: "the BGZF end-of-file block is missing, so the file is truncated "
+                             + "(copy or download it again; a file written by bgzip, bcftools or htslib ends with it)")
         }
         if decompressionThreads > 0 { _ = hts_set_threads(file, Int32(decompressionThreads)) }
         guard let header = bcf_hdr_read(file) else {

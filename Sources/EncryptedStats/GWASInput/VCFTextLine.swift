@@ -94,7 +94,8 @@ package struct VCFTextLine {
 
     /// Decodes the GT of sample `s`, whose column starts at `i`, into two values in htslib's encoding (allele k as
     /// `(k + 1) << 1 | phased`, `.` as 0, a haploid call padded with `bcf_int32_vector_end`, a call of ploidy above
-    /// 2 as two ``polyploidMarker``s when any allele is called, else as missing), and moves `i` to the next column.
+    /// 2 as two ``polyploidMarker``s when an allele after the second is called, else as its first two values), and
+    /// moves `i` to the next column.
     package func decodeCall(_ line: UnsafeBufferPointer<UInt8>, at i: inout Int, sample s: Int,
                             gtIndex: Int) throws(Problem) -> (Int32, Int32) {
         let end = line.count
@@ -107,6 +108,7 @@ package struct VCFTextLine {
         var v0: Int32 = 0, v1: Int32 = 0
         var n = 0
         var anyCalled = false
+        var calledBeyondSecond = false
         if key == gtIndex {
             var phased: Int32 = 0
             while i < end {
@@ -125,6 +127,7 @@ package struct VCFTextLine {
                     }
                     value = (k &+ 1) << 1 | phased
                     anyCalled = true
+                    if n >= 2 { calledBeyondSecond = true }
                 } else if n == 0 && (c == UInt8(ascii: ":") || c == UInt8(ascii: "\t")) {
                     break  // empty GT: missing
                 } else {
@@ -153,6 +156,8 @@ package struct VCFTextLine {
         case 1: return (v0, he_bcf_int32_vector_end())
         case 2: return (v0, v1)
         default:
+            // Alleles after the second that are all `.` are padding: PLINK 1.9 reads `0/1/.` as the call 0/1.
+            if !calledBeyondSecond { return (v0, v1) }
             let v = anyCalled ? Self.polyploidMarker : 0
             return (v, v)
         }

@@ -37,11 +37,17 @@ public enum VariantPanel {
             }
             guard let pos = Int(fields[1]), pos > 0, pos < 1 << 40, fields[1].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 throw .inputField(path: path, line: line.number, field: "POS",
-                                  expected: "a positive integer", found: fields[1])
+                                  expected: "a positive integer below 2^40", found: fields[1])
             }
             for (name, allele) in [("REF", fields[3]), ("ALT", fields[4])] where !isSequenceAllele(allele) {
                 throw .inputField(path: path, line: line.number, field: name,
                                   expected: "a non-empty string of A, C, G, T, N", found: allele)
+            }
+            for (name, value) in [("ID", fields[2]), ("REF", fields[3]), ("ALT", fields[4])]
+            where value.utf8.count > ContainerFormat.maxLabelLength {
+                throw .inputField(path: path, line: line.number, field: name,
+                                  expected: "at most \(ContainerFormat.maxLabelLength) bytes (the site file's limit)",
+                                  found: "\(value.utf8.count) bytes: \(value.prefix(20))...")
             }
             let variant = PanelVariant(chrom: fields[0], pos: pos, id: fields[2],
                                        ref: fields[3].uppercased(), alt: fields[4].uppercased())
@@ -73,10 +79,15 @@ public enum VariantPanel {
         return panel
     }
 
-    /// Chromosome name without a leading `chr` (any case), so `chr7` and `7` name the same chromosome.
+    /// Chromosome name without a leading `chr` (any case) and, when it is a number, without leading zeros, so
+    /// `chr7`, `07` and `7` name the same chromosome (PLINK reads all three as 7).
     package static func normalizedChromosome<S: StringProtocol>(_ name: S) -> Substring {
-        let s = Substring(name)
-        if s.count > 3, s.prefix(3).lowercased() == "chr" { return s.dropFirst(3) }
+        var s = Substring(name)
+        if s.count > 3, s.prefix(3).lowercased() == "chr" { s = s.dropFirst(3) }
+        if s.count > 1, s.first == "0", s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            let trimmed = s.drop { $0 == "0" }
+            s = trimmed.isEmpty ? s.suffix(1) : trimmed
+        }
         return s
     }
 

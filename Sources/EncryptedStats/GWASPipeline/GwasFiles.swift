@@ -48,6 +48,9 @@ public enum GwasFiles {
         let (counts, summary) = try GenotypeCounter.count(vcfPath: vcf, phenotypes: pheno, panel: panel)
         let counted = UInt64(summary.cases + summary.controls + summary.unknownPhenotype)
         guard counted > 0 else { throw .gwasNoCountedSamples(vcf: vcf, phenotypes: phenotypes) }
+        guard summary.recordsMatched > 0 else {
+            throw .gwasNoPanelVariants(vcf: vcf, records: summary.records, panel: panelPath)
+        }
         // Records that match but carry no GT count as missing calls (a variant the site did not genotype); when no
         // matching record has GT at all, the file holds no genotypes (a sites-only VCF or one with only DS/GP).
         if summary.recordsMatched > 0 && summary.recordsWithoutGenotypes == summary.recordsMatched {

@@ -109,6 +109,7 @@ struct GwasReport: ParsableCommand {
         PLINK 1.9's layout, and PREFIX.gwas.tsv (--full) with every statistic at full precision. Without any of
         these flags: --assoc --freq --full. All files are written together or not at all. A1 is the pooled minor
         allele (ties keep ALT as A1) unless --keep-allele-order, which makes ALT the A1 allele everywhere.
+        --cell and --hardy-midp are plink1.9's --cell and --hardy midp (they apply to the full table too).
         The contributing sites are listed on standard error.
 
         Example:
@@ -139,6 +140,10 @@ struct GwasReport: ParsableCommand {
     var full = false
     @Flag(name: .customLong("keep-allele-order"), help: "A1 = the panel's ALT allele (plink1.9 --keep-allele-order).")
     var keepAlleleOrder = false
+    @Option(help: "GENO, DOM and REC tests of --model need every genotype cell at least this large (plink1.9 --cell).")
+    var cell: UInt64 = 5
+    @Flag(name: .customLong("hardy-midp"), help: "Mid-p Hardy-Weinberg p-values (plink1.9 --hardy midp); implies --hardy.")
+    var hardyMidP = false
 
     @OptionGroup var common: CommonOptions
 
@@ -146,7 +151,7 @@ struct GwasReport: ParsableCommand {
         var s = Set<PlinkReportFile>()
         if assoc { s.insert(.assoc) }
         if model { s.insert(.model) }
-        if hardy { s.insert(.hwe) }
+        if hardy || hardyMidP { s.insert(.hwe) }
         if freq { s.insert(.frq) }
         if full { s.insert(.full) }
         return s.isEmpty ? [.assoc, .frq, .full] : s
@@ -167,7 +172,8 @@ struct GwasReport: ParsableCommand {
             progress.finish()
             let decrypted = clock.now
             let reports = try Gwas.analyse(panel: pooled.panel, counts: pooled.counts,
-                                           options: GwasOptions(keepAlleleOrder: keepAlleleOrder))
+                                           options: GwasOptions(keepAlleleOrder: keepAlleleOrder, cellThreshold: cell,
+                                                                hardyMidP: hardyMidP))
             let written = try PlinkWriter.write(reports: reports, prefix: out, files: files)
             let done = clock.now
             Console.note("contributing sites (\(pooled.contributors.count)): "

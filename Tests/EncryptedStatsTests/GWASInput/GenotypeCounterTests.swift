@@ -168,20 +168,45 @@ struct GenotypeCounterTests {
         #expect(summary.recordsWithoutGenotypes == 1)
     }
 
-    @Test("haploid calls count as homozygous, half-calls and ploidy above 2 as missing (PLINK 1.9)")
+    @Test("haploid calls count as homozygous, half-calls and ploidy above 2 as missing, 0/1/. as 0/1 (PLINK 1.9)")
     func ploidy() throws {
         let site = try Site()
         let vcf = try site.vcf(["1 100 A G GT 0 1 . 0/1 1", "1 200 A G GT 0/. ./1 .|0 ./. 0/.",
-                                "1 300 A G GT 0/0/1 1/1/1 ./././. 0/1 1/1/1", "1 400 A G GT 1 0 1 0 1"])
-        let panel = [v("1", 100, "A", "G"), v("1", 200, "A", "G"), v("1", 300, "A", "G"), v("1", 400, "A", "G")]
+                                "1 300 A G GT 0/0/1 1/1/1 ./././. 0/1 1/1/1", "1 400 A G GT 1 0 1 0 1",
+                                "1 500 A G GT 0/1/. 1|1|. 0/0/./. ./1/. 0/0/1"])
+        let panel = [v("1", 100, "A", "G"), v("1", 200, "A", "G"), v("1", 300, "A", "G"), v("1", 400, "A", "G"),
+                     v("1", 500, "A", "G")]
         let (counts, summary) = try site.count(vcf, panel)
         #expect(counts[0] == VariantCounts(cases: g(1, 1, 0, 0), controls: g(0, 0, 1, 0), unknownPhenotype: g(0, 0, 0, 1)))
         #expect(counts[1].all == g(0, 0, 0, 4))
         #expect(counts[2] == VariantCounts(cases: g(0, 1, 0, 1), controls: g(0, 0, 0, 1), unknownPhenotype: g(0, 0, 0, 1)))
         #expect(counts[3] == VariantCounts(cases: g(1, 0, 1, 0), controls: g(1, 0, 0, 0), unknownPhenotype: g(0, 0, 1, 0)))
+        // Alleles after the second that are all '.' are padding (PLINK reads 0/1/. as 0/1); ./1/. is a half-call.
+        #expect(counts[4] == VariantCounts(cases: g(0, 1, 0, 1), controls: g(0, 0, 1, 0), unknownPhenotype: g(1, 0, 0, 0)))
         #expect(summary.haploidCalls == 2 + 4)
-        #expect(summary.halfCalls == 3)
+        #expect(summary.halfCalls == 3 + 1)
         #expect(summary.polyploidCalls == 2)
+    }
+
+    @Test("chromosome names match with or without chr and leading zeros; a VCF matching no panel variant is refused")
+    func chromosomeNames() throws {
+        let site = try Site()
+        let vcf = try site.vcf(["01 100 A G GT 0/0 0/1 1/1 ./. 1/1", "chr02 7 C T GT 0/1 0/1 0/1 0/1 0/1"],
+                               contigs: ["01", "chr02"])
+        let (counts, summary) = try site.count(vcf, [v("1", 100, "A", "G"), v("chr2", 7, "C", "T")])
+        #expect(summary.recordsMatched == 2)
+        #expect(counts[0] == VariantCounts(cases: g(1, 0, 0, 1), controls: g(0, 1, 0, 0), unknownPhenotype: g(0, 0, 1, 0)))
+        #expect(PlinkChromosome.code(for: "chr07") == 7 && PlinkChromosome.code(for: "007") == 7)
+        #expect(PlinkChromosome.code(for: "0") == nil && PlinkChromosome.code(for: "23") == nil)
+
+        // Another naming (RefSeq accessions) matches nothing: refused, not sent as all-absent counts.
+        let other = try site.vcf(["NC_000001.11 100 A G GT 0/0 0/1 1/1 ./. 1/1"], contigs: ["NC_000001.11"], name: "refseq.vcf")
+        let panel = try site.dir.write("panel.tsv", "CHR POS ID REF ALT\n1 100 rs1 A G\n")
+        let pheno = try site.dir.write("p.tsv", "a\t2\nb\t1\n")
+        #expect(throws: EncryptedStatsError.gwasNoPanelVariants(vcf: other, records: 1, panel: panel)) {
+            try GwasFiles.count(vcf: other, phenotypes: pheno, panel: panel)
+        }
+        #expect(try GwasFiles.count(vcf: vcf, phenotypes: pheno, panel: panel).summary.recordsMatched == 1)
     }
 
     @Test("a second record for the same panel variant is an error naming both")
@@ -233,6 +258,16 @@ struct GenotypeCounterTests {
             path: text, reason: "not a VCF or BCF file (expected VCF text, bgzipped VCF or BCF)")) {
             try site.count(text, panel)
         }
+        // Binary content htslib does not recognise (an image, a container file) is not a VCF either.
+        for (name, bytes) in [("image.png", [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A] + [UInt8](repeating: 0, count: 64)),
+                              ("site.he", ContainerFormat.magic + [UInt8](repeating: 7, count: 64))] as [(String, [UInt8])] {
+            let path = site.dir.path + "/" + name
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            #expect(throws: EncryptedStatsError.vcfHeader(
+                path: path, reason: "not a VCF or BCF file (expected VCF text, bgzipped VCF or BCF)")) {
+                try site.count(path, panel)
+            }
+        }
         let missing = site.dir.path + "/missing.vcf.gz"
         #expect(throws: EncryptedStatsError.inputUnreadable(path: missing, reason: "No such file or directory")) {
             try site.count(missing, panel)
@@ -260,10 +295,11 @@ struct GenotypeCounterTests {
         let vcf = try site.vcf(["1 100 A G GT 0/0 0/1 1/1 ./. 1/1", "1 200 C T,G GT 0|2 1|1 0/0 1/0 0/.",
                                 "2 5 T C GT 1 1/1 0/0/1 0/1 0/0", "2 7 C T GT:DP 1/0:3 ./1:4 0|1:5 1/1:6 ./1:7",
                                 "2 8 A . GT 0/0 0 ./. 0/0 0/0", "2 9 A C DP 3 4 5 6 7", "2 10 A C GT 0/1 0/1 0/1 0/1 0/1",
-                                "2 11 A C GT 0/1 0/1 0/1 0/1 0/1", "2 12 G T DP:GT 3:0/1 4:1/1 5:0/0/0 6:. 7:1"])
+                                "2 11 A C GT 0/1 0/1 0/1 0/1 0/1", "2 12 G T DP:GT 3:0/1 4:1/1 5:0/0/0 6:. 7:1",
+                                "2 13 A C GT 0/1/. 1/1/. ./1/. 0/0/. 0/0/1"])
         let panel = [v("1", 100, "A", "G"), v("1", 200, "C", "G"), v("2", 5, "T", "C"), v("2", 6, "T", "C"),
                      v("2", 7, "T", "C"), v("2", 8, "A", "T"), v("2", 9, "A", "C"), v("2", 10, "A", "T"),
-                     v("2", 12, "G", "T")]
+                     v("2", 12, "G", "T"), v("2", 13, "A", "C")]
         let gz = site.dir.path + "/site.vcf.gz", bcf = site.dir.path + "/site.bcf"
         try GWASOracles.run(GWASOracles.bcftools, ["view", "-Oz", "-o", gz, vcf], name: "bcftools")
         try GWASOracles.run(GWASOracles.bcftools, ["view", "-Ob", "-o", bcf, vcf], name: "bcftools")
@@ -272,10 +308,11 @@ struct GenotypeCounterTests {
         #expect(plain.0[4] == VariantCounts(cases: g(1, 1, 0, 0), controls: g(0, 0, 0, 1), unknownPhenotype: g(0, 1, 0, 0)))
         #expect(plain.0[8] == VariantCounts(cases: g(0, 1, 0, 1), controls: g(0, 0, 1, 0), unknownPhenotype: g(0, 0, 0, 1)))
         let s = plain.1
-        #expect([s.records, s.recordsMatched, s.recordsNotInPanel, s.recordsWithOtherAlleles] == [9, 7, 1, 1] as [Int])
+        #expect(plain.0[9] == VariantCounts(cases: g(1, 1, 0, 0), controls: g(0, 0, 1, 0), unknownPhenotype: g(0, 0, 0, 1)))
+        #expect([s.records, s.recordsMatched, s.recordsNotInPanel, s.recordsWithOtherAlleles] == [10, 8, 1, 1] as [Int])
         #expect([s.multiAllelicRecordsMatched, s.monomorphicRecordsMatched, s.recordsWithoutGenotypes,
                   s.panelVariantsAbsent] == [1, 1, 1, 2] as [Int])
-        #expect([s.halfCalls, s.haploidCalls, s.polyploidCalls, s.callsWithOtherAlleles] == [1, 2, 2, 2] as [Int])
+        #expect([s.halfCalls, s.haploidCalls, s.polyploidCalls, s.callsWithOtherAlleles] == [1 + 1, 2, 2, 2] as [Int])
         for path in [gz, bcf] {
             let other = try site.count(path, panel)
             #expect(other.0 == plain.0, "\(path)")
@@ -290,5 +327,15 @@ struct GenotypeCounterTests {
         try Data(bytes[0..<(bytes.count * 2 / 3)]).write(to: URL(fileURLWithPath: truncated))
         let error = #expect(throws: EncryptedStatsError.self) { try site.count(truncated, panel) }
         #expect(error?.description.hasPrefix("\(truncated): ") == true, "\(String(describing: error))")
+        // Cut at a BGZF block boundary (here: without the 28-byte end-of-file block) every record left is whole;
+        // the missing end-of-file block still shows the truncation.
+        for path in [gz, bcf] {
+            let whole = try Array(Data(contentsOf: URL(fileURLWithPath: path)))
+            let cut = path + ".cut"
+            try Data(whole.dropLast(28)).write(to: URL(fileURLWithPath: cut))
+            #expect(throws: EncryptedStatsError.vcfHeader(
+                path: cut, reason: "the BGZF end-of-file block is missing, so the file is truncated (copy or download "
+                    + "it again; a file written by bgzip, bcftools or htslib ends with it)")) { try site.count(cut, panel) }
+        }
     }
 }

@@ -81,6 +81,23 @@ struct PhenotypeTableTests {
         let error = #expect(throws: EncryptedStatsError.self) { try PhenotypeTable.read(path: path) }
         #expect(error == .inputDuplicate(path: path, line: 3, firstLine: 1, field: "sample", value: "a"))
         #expect(error?.description == "\(path):3: field sample: 'a' already appears on line 1; expected each sample once")
+        // FID IID PHENO: the pair names the sample.
+        let pairs = try dir.write("pairs.pheno", "f a 1\ng b 2\nf a 2\n")
+        #expect(throws: EncryptedStatsError.inputDuplicate(path: pairs, line: 3, firstLine: 1, field: "FID IID",
+                                                           value: "f a")) { try PhenotypeTable.read(path: pairs) }
+    }
+
+    @Test("IIDs repeated across families (PLINK's family files) match VCF samples FID_IID, not the bare IID")
+    func familyIIDs() throws {
+        let dir = try GWASTemporaryDirectory()
+        let path = try dir.write("fam.pheno", "famA 1 2\nfamA 2 1\nfamB 1 1\nfamB 2 2\nfamC 3 0\n")
+        let table = try PhenotypeTable.read(path: path)
+        #expect(table.count == 5)
+        #expect(table["famA_1"] == .affected && table["famA_2"] == .unaffected)
+        #expect(table["famB_1"] == .unaffected && table["famB_2"] == .affected)
+        #expect(table["1"] == nil && table["2"] == nil, "an IID in two families names neither sample")
+        #expect(table["3"] == .missing && table["famC_3"] == .missing)
+        #expect(table.match("famB_2")?.entry == 3)
     }
 
     @Test("lines with a different number of columns are an error")

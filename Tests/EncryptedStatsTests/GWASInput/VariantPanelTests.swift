@@ -29,18 +29,22 @@ struct VariantPanelTests {
         var field: String
         var expected: String
         var found: String
-        var testDescription: String { line }
+        var testDescription: String { line.count > 60 ? line.prefix(60) + "..." : line }
     }
 
     @Test("malformed lines are errors naming line, field and expectation", arguments: [
         BadLine(line: "1 100 rs1 A", field: "columns", expected: "5 columns CHR POS ID REF ALT", found: "4 columns"),
-        BadLine(line: "1 0 rs1 A G", field: "POS", expected: "a positive integer", found: "0"),
-        BadLine(line: "1 +5 rs1 A G", field: "POS", expected: "a positive integer", found: "+5"),
-        BadLine(line: "1 1e3 rs1 A G", field: "POS", expected: "a positive integer", found: "1e3"),
+        BadLine(line: "1 0 rs1 A G", field: "POS", expected: "a positive integer below 2^40", found: "0"),
+        BadLine(line: "1 +5 rs1 A G", field: "POS", expected: "a positive integer below 2^40", found: "+5"),
+        BadLine(line: "1 1e3 rs1 A G", field: "POS", expected: "a positive integer below 2^40", found: "1e3"),
         BadLine(line: "1 10 rs1 A <DEL>", field: "ALT", expected: "a non-empty string of A, C, G, T, N", found: "<DEL>"),
         BadLine(line: "1 10 rs1 . G", field: "REF", expected: "a non-empty string of A, C, G, T, N", found: "."),
         BadLine(line: "1 10 rs1 A G,T", field: "ALT", expected: "a non-empty string of A, C, G, T, N", found: "G,T"),
         BadLine(line: "1 10 rs1 A a", field: "ALT", expected: "an allele different from REF", found: "a"),
+        BadLine(line: "1 10 rs1 A \(String(repeating: "AC", count: 2049))", field: "ALT",
+                expected: "at most 4096 bytes (the site file's limit)", found: "4098 bytes: ACACACACACACACACACAC..."),
+        BadLine(line: "1 10 \(String(repeating: "r", count: 4097)) A G", field: "ID",
+                expected: "at most 4096 bytes (the site file's limit)", found: "4097 bytes: rrrrrrrrrrrrrrrrrrrr..."),
     ])
     func bad(_ bad: BadLine) throws {
         let dir = try GWASTemporaryDirectory()
