@@ -1,4 +1,5 @@
 import ArgumentParser
+import EncryptedStats
 
 struct HeCLI: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -25,7 +26,7 @@ struct HeCLI: ParsableCommand {
 
         Shell completion: he-cli --generate-completion-script bash|zsh|fish
         """,
-        version: "he-cli 0.1.0 (container format 1)",
+        version: "he-cli 0.1.0 (container format \(ContainerFormat.version))",
         subcommands: [Keygen.self, Encrypt.self, Aggregate.self, Decrypt.self, Inspect.self, Demo.self,
                       Import.self, Export.self, Chi2.self, SummaryCommand.self, GwasCommand.self]
     )

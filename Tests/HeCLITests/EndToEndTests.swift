@@ -101,6 +101,9 @@ struct EndToEndTests {
         #expect(keyInfo.stdout.contains("(not shown)"))
         let fingerprint = try dir.run("inspect", keys.publicKey).stdout
         #expect(fingerprint.contains("a public key"))
+        // --labels N shows N labels (at least one) and counts the others.
+        let one = try dir.run("inspect", "--labels", "0", "t.he").stdout
+        #expect(one.contains("'cases', ... (1 more)") && one.contains("'asthma', ... (1 more)"), "\(one)")
     }
 
     @Test("keygen writes the secret key 0600 and refuses to overwrite existing keys")
@@ -147,5 +150,9 @@ struct EndToEndTests {
         }
         let usage = try dir.run("encrypt", "--site", "x")
         #expect(usage.status == 64)
+        // Defaults and the version are shown by name and number, as written.
+        let keygen = try dir.run("keygen", "--help").stdout
+        #expect(keygen.contains("paillier (the default) or bfv") && !keygen.contains("(default: 1)"), "\(keygen)")
+        #expect(try dir.run("--version").stdout.contains("container format \(ContainerFormat.version)"))
     }
 }

@@ -116,10 +116,37 @@ struct StatisticsCommandTests {
         #expect(explicit.stdout == r.stdout)
         let text = try dir.run("summary", "--in", "t.csv")
         #expect(text.status == 0 && text.stdout.split(separator: "\n").count == 3, "\(text.stdout)")
+        // Other columns are not read: neither their text nor their decimal places change anything.
+        let totals = try String(contentsOfFile: dir.file("t.csv"), encoding: .utf8)
+        var extra = ""
+        for line in totals.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("#") || line.isEmpty { extra += line + "\n"; continue }
+            extra += line + (line.hasPrefix("variable,") ? ",unit,weight\n" : ",mm Hg,0.12345678\n")
+        }
+        dir.write(extra, to: "extra.csv")
+        let withExtra = try dir.run("summary", "--in", "extra.csv", "--format", "json")
+        #expect(withExtra.status == 0, "\(withExtra.stderr)")
+        #expect(withExtra.stdout == r.stdout)
     }
 
     private func decimal(_ v: Int, _ scale: Int) -> String {
         formatValue(Int64(v), encoding: .fixedPoint(scale: scale))
+    }
+
+    @Test("chi2 prints a p-value below the smallest double as a bound with its log10")
+    func underflowingPValue() throws {
+        let dir = Scratch()
+        dir.write("g,a,b\nx,1000000,0\ny,0,1000000\n", to: "t.csv")
+        let text = try dir.run("chi2", "--in", "t.csv")
+        #expect(text.status == 0, "\(text.stderr)")
+        // chi2 = 2e6 on 1 df: p = erfc(z), z = sqrt(x / 2); ln erfc(z) = -z^2 - ln(z sqrt(pi)) - 1 / (2 z^2) + ...
+        // gives log10 p = -434297.7305 (scipy.stats.chi2.logsf underflows to -inf here).
+        #expect(text.stdout.contains("p-value    < 4.9e-324 (log10 p = -434297.73)"), "\(text.stdout)")
+        let json = try dir.run("chi2", "--in", "t.csv", "--format", "json")
+        #expect(json.stdout.contains("\"pValue\": 0"), "\(json.stdout)")
+        dir.write("g,a,b\nx,5,5\ny,5,5\n", to: "even.csv")
+        let even = try dir.run("chi2", "--in", "even.csv", "--format", "json")
+        #expect(even.stdout.contains("\"logPValue\": 0.0,") && !even.stdout.contains("-0.0"), "\(even.stdout)")
     }
 
     @Test("chi2 and summary refusals name the file and the reason")
@@ -129,12 +156,16 @@ struct StatisticsCommandTests {
         dir.write("g,a,b\nx,1,2\ny,2,3\nz,4,4\n", to: "three.csv")
         dir.write("g,a,b\nx,1,2\ny,2.5,3\n", to: "decimal.csv")
         dir.write("v,count,sum\nbmi,3,75\n", to: "nosq.csv")
+        dir.write("g,a,b\nx,99999999999999999999,2\ny,2,3\n", to: "huge.csv")
         dir.write("v,count,sum,sum_squares\nbmi,3,75,10\n", to: "inconsistent.csv")
         dir.write("v,count,sum,sum_squares\nbmi,2.50,5.00,12.50\n", to: "fraction.csv")
         let cases: [([String], Int32, String)] = [
             (["chi2", "--in", "zero.csv"], 65, "zero.csv: column 2 of the table sums to 0"),
             (["chi2", "--in", "three.csv", "--yates"], 65, "2 x 2 tables only"),
-            (["chi2", "--in", "decimal.csv"], 65, "decimal.csv: line 3, column 2 ('a'): found '2.5'"),
+            (["chi2", "--in", "decimal.csv"], 65,
+             "decimal.csv: line 3, column 2 ('a'): found '2.5', expected a non-negative integer count (chi2 tests counts; a decimal table is not one)"),
+            (["chi2", "--in", "huge.csv"], 65,
+             "huge.csv: line 2, column 2 ('a'): found '99999999999999999999', expected a non-negative integer count of at most 9223372036854775807 in absolute value\n"),
             (["chi2", "--in", "absent.csv"], 66, "absent.csv"),
             (["summary", "--in", "nosq.csv"], 65, "nosq.csv: no column 'sum_squares'"),
             (["summary", "--in", "inconsistent.csv"], 65, "inconsistent.csv: row 'bmi': no 3 real values have this sum and sum of squares"),

@@ -86,6 +86,7 @@ struct Inspect: ParsableCommand {
 
     private func elide(_ list: [String]) -> String {
         let shown = list.prefix(max(labels, 1)).map { "'\($0)'" }.joined(separator: ", ")
-        return list.count > labels ? shown + ", ... (\(list.count - labels) more)" : shown
+        let count = max(labels, 1)
+        return list.count > count ? shown + ", ... (\(list.count - count) more)" : shown
     }
 }

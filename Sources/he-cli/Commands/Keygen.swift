@@ -18,8 +18,11 @@ struct Keygen: ParsableCommand {
         """
     )
 
-    @Option(help: "Encryption scheme: paillier or bfv.")
-    var scheme: SchemeID = .paillier
+    @Option(name: .customLong("scheme"), help: "Encryption scheme: paillier (the default) or bfv.")
+    var schemeOption: SchemeID?
+
+    /// `--scheme`, Paillier when not given (an optional keeps ArgumentParser from printing the raw value as default).
+    var scheme: SchemeID { schemeOption ?? .paillier }
 
     @Option(help: "Paillier modulus size in bits: 2048 (112-bit security), 3072 (default, 128-bit) or 4096.")
     var bits: Int?

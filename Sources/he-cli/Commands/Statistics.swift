@@ -52,7 +52,9 @@ struct Chi2: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            let table = try CountTableReader.read(path: input, encoding: .count, maxValue: UInt64(Int64.max))
+            let hints = ValueHints(maxValueOption: nil, decimals: "chi2 tests counts; a decimal table is not one",
+                                   negative: "chi2 tests counts, which are never negative")
+            let table = try CountTableReader.read(path: input, encoding: .count, maxValue: UInt64(Int64.max), hints: hints)
             let width = table.columnLabels.count
             let rows = (0 ..< table.rowLabels.count).map { r in
                 (0 ..< width).map { c in UInt64(table.value(row: r, column: c)) }
@@ -69,7 +71,13 @@ struct Chi2: ParsableCommand {
                       + (result.yatesCorrected ? ", Yates-corrected" : ""))
                 print("statistic  \(number(result.statistic))")
                 print("df         \(result.degreesOfFreedom)")
-                print("p-value    \(number(result.pValue))")
+                if result.pValue == 0 && result.logPValue.isFinite {
+                    // Below the smallest double: the natural log still holds the value.
+                    let log10p = result.logPValue / M_LN10
+                    print("p-value    < 4.9e-324 (log10 p = \(String(format: "%.2f", log10p)))")
+                } else {
+                    print("p-value    \(number(result.pValue))")
+                }
                 print("expected counts:")
                 print(([table.rowHeader] + table.columnLabels).joined(separator: "\t"))
                 for (r, label) in table.rowLabels.enumerated() {
@@ -80,7 +88,7 @@ struct Chi2: ParsableCommand {
                 out += "  \"statistic\": \(jsonNumber(result.statistic)),\n"
                 out += "  \"df\": \(result.degreesOfFreedom),\n"
                 out += "  \"pValue\": \(jsonNumber(result.pValue)),\n"
-                out += "  \"logPValue\": \(jsonNumber(result.logPValue)),\n"
+                out += "  \"logPValue\": \(jsonNumber(result.logPValue == 0 ? 0 : result.logPValue)),\n"  // no -0.0
                 out += "  \"yates\": \(result.yatesCorrected),\n"
                 out += "  \"rows\": [\(table.rowLabels.map(jsonString).joined(separator: ", "))],\n"
                 out += "  \"columns\": [\(table.columnLabels.map(jsonString).joined(separator: ", "))],\n"
@@ -140,8 +148,13 @@ struct SummaryCommand: ParsableCommand {
             let encoding: ValueEncoding = scale == 0 ? .signedInteger : .fixedPoint(scale: scale)
             var unit: Int64 = 1
             for _ in 0 ..< scale { unit *= 10 }
+            let hints = ValueHints(maxValueOption: nil,
+                                   decimals: "decimals need --scale, or no --scale to read it from the table",
+                                   negative: "")
+            // Only the three columns are read: other columns (units, notes) may hold anything.
             let table = try CountTableReader.parse(bytes, path: input, encoding: encoding,
-                                                   maxValue: UInt64(Int64.max / unit))
+                                                   maxValue: UInt64(Int64.max / unit), hints: hints,
+                                                   onlyColumns: Self.columns)
             func column(_ name: String) throws(EncryptedStatsError) -> Int {
                 guard let i = table.columnLabels.firstIndex(of: name) else {
                     throw .statisticsInput(path: input, line: nil, reason: "no column '\(name)' (the header row needs "
@@ -185,15 +198,23 @@ struct SummaryCommand: ParsableCommand {
         }
     }
 
+    /// The columns `summary` reads.
+    static let columns: Set<String> = ["count", "sum", "sum_squares"]
+
     /// The scale of a decimal table: `he-cli decrypt` writes exactly `scale` decimals in every cell, so the
-    /// largest number of decimal places of any value cell (0 for an integer table).
+    /// largest number of decimal places of any cell of the three columns read (0 for an integer table).
     static func inferScale(_ bytes: [UInt8], path: String) throws(EncryptedStatsError) -> Int {
-        let records = try CSVParser.parse(bytes, path: path).filter { r in
-            !(r.fields.first.map { !$0.quoted && $0.text.hasPrefix("#") } ?? false)
+        // Comment lines as CountTableReader skips them: one unquoted field starting with #, before the header.
+        var records = try CSVParser.parse(bytes, path: path)[...]
+        while let first = records.first, first.fields.count == 1, let f = first.fields.first, !f.quoted,
+              f.text.hasPrefix("#") {
+            records = records.dropFirst()
         }
+        guard let header = records.first else { return 0 }
+        let read = header.fields.indices.dropFirst().filter { columns.contains(header.fields[$0].text) }
         var scale = 0
         for record in records.dropFirst() {
-            for field in record.fields.dropFirst() {
+            for field in read.compactMap({ $0 < record.fields.count ? record.fields[$0] : nil }) {
                 if let dot = field.text.firstIndex(of: ".") {
                     scale = max(scale, field.text.distance(from: dot, to: field.text.endIndex) - 1)
                 }
