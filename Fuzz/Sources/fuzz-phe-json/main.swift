@@ -50,16 +50,20 @@ public func fuzzPheJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let header: ContainerHeader
         do {
             header = try PheInterop.importEncryptedTable(jsonPath: path, keys: testPublicKey, keyPath: testPublicKeyPath,
-                                                         site: "python-site", bound: bound, to: out)
+                                                         site: "python-site", maxValue: bound, to: out)
         } catch {
             return 0
         }
         check(header.kind == .siteTable && header.contributors == ["python-site"], "imported header \(header)")
-        check(header.valueBound == bound, "declared bound \(bound) became \(header.valueBound)")
+        // The bound is in table units (the table's max_value may only repeat it): stored units scale decimals.
+        let stored = CountTableReader.storedBound(maxValue: bound, encoding: header.schema!.encoding)
+        check(header.valueBound == stored, "declared bound \(bound) became \(header.valueBound)")
         do {
             let totals = try EncryptedTableFiles.decrypt(out, keys: testKey.keys, keyPath: testKey.path)
             check(totals.values.count == header.schema!.valueCount, "decrypted \(totals.values.count) values")
-            for v in totals.values { check(v.magnitude <= bound, "decrypted value \(v) outside the bound \(bound)") }
+            for v in totals.values {
+                check(v.magnitude <= header.valueBound, "decrypted value \(v) outside the bound \(header.valueBound)")
+            }
         } catch {
             return 0
         }
