@@ -96,7 +96,7 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case panelCountMismatch(panelVariants: Int, countedVariants: Int)
     /// A pooled count larger than any real cohort (usually a decryption with the wrong key or a corrupt file).
     case implausibleCount(variant: String, value: UInt64, limit: UInt64)
-    /// A chromosome name that PLINK 1.9 would not map to an autosome (1-22, optionally prefixed `chr`).
+    /// A chromosome that is not analysed: anything but an autosome 1-22, X or XY (optionally prefixed `chr`).
     case unsupportedChromosome(variant: String, chromosome: String)
     /// `.assoc` and `.model` need at least two samples with a case/control phenotype (PLINK skips them otherwise).
     case notEnoughPhenotypes(found: UInt64)
@@ -237,8 +237,8 @@ extension EncryptedStatsError: CustomStringConvertible {
             return "variant \(variant): count \(value) exceeds \(limit), which no real cohort reaches; the aggregate "
                 + "is corrupt or was decrypted with the wrong key"
         case let .unsupportedChromosome(variant, chromosome):
-            return "variant \(variant) is on chromosome '\(chromosome)'; only autosomes 1-22 (optionally 'chr'-"
-                + "prefixed) are analysed, because PLINK's X/Y/MT rules need each sample's sex"
+            return "variant \(variant) is on chromosome '\(chromosome)'; only autosomes 1-22, X and XY (optionally "
+                + "'chr'-prefixed) are analysed, because PLINK's rules for Y and MT need each sample's sex"
         case let .notEnoughPhenotypes(found):
             return ".assoc and .model need at least 2 samples with a case/control phenotype; found \(found)"
         case let .invalidOption(option, reason):

@@ -21,18 +21,21 @@ struct GwasUnitTests {
         }
     }
 
-    @Test("chromosome names map to PLINK's autosome codes; others are refused")
+    @Test("chromosome names map to PLINK's codes for the autosomes, X and XY; others are refused")
     func chromosomes() throws {
         #expect(PlinkChromosome.code(for: "1") == 1)
         #expect(PlinkChromosome.code(for: "chr22") == 22)
         #expect(PlinkChromosome.code(for: "CHR7") == 7)
         #expect(PlinkChromosome.code(for: "07") == 7 && PlinkChromosome.code(for: "chr01") == 1, "PLINK reads leading zeros")
-        for name in ["X", "chrX", "Y", "MT", "chrM", "23", "0", "00", "023", "chr", "chrUn_gl000220", ""] {
+        for (name, code) in [("X", 23), ("chrX", 23), ("x", 23), ("23", 23), ("XY", 25), ("chrXY", 25), ("25", 25)] {
+            #expect(PlinkChromosome.code(for: name) == code, "\(name)")
+        }
+        for name in ["Y", "chrY", "24", "MT", "chrM", "M", "26", "0", "00", "024", "chr", "chrUn_gl000220", ""] {
             #expect(PlinkChromosome.code(for: name) == nil, "\(name)")
         }
         let counts = VariantCounts(cases: GenotypeCounts(homRef: 5, het: 5, homAlt: 5))
-        #expect(throws: EncryptedStatsError.unsupportedChromosome(variant: "x1", chromosome: "chrX")) {
-            try Gwas.analyse(variant: PanelVariant(chrom: "chrX", pos: 1, id: "x1", ref: "A", alt: "C"), counts: counts)
+        #expect(throws: EncryptedStatsError.unsupportedChromosome(variant: "y1", chromosome: "chrY")) {
+            try Gwas.analyse(variant: PanelVariant(chrom: "chrY", pos: 1, id: "y1", ref: "A", alt: "C"), counts: counts)
         }
     }
 

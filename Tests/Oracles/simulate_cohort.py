@@ -12,8 +12,9 @@ Genotypes depend only on --seed; --split-seed only changes which samples go to w
 Planted variants (IDs in the manifest): ~30% and 100% missing calls, missingness only in cases, REF/ALT
 swapped at one site, a variant absent at one site, monomorphic REF-only and ALT-only variants, an exact 0.5
 frequency tie, ALT seen only in cases / only in controls, a very strong association, a multi-allelic record at
-one site, haploid calls, half-calls (0/.), triploid calls (and 0/1/. padded ones), a record without GT at one site, and a record with
-ALT '.' at one site. Site 0 has no cases, site 1 uses phased calls and carries a sample without a phenotype
+one site, haploid calls, half-calls (0/.), triploid calls (and 0/1/. padded ones), a record without GT at one
+site, and a record with ALT '.' at one site. With 150 variants or more the last block of variants is on
+chromosome X. Site 0 has no cases, site 1 uses phased calls and carries a sample without a phenotype
 line plus a phenotype line for a sample it does not have, site 2 names chromosomes 'chrN' and has a record
 outside the panel. All of that is invisible in the pooled files, which hold exactly what PLINK must count.
 
@@ -99,6 +100,9 @@ def simulate(a):
     for c in range(1, nchrom + 1):
         idx = np.flatnonzero(chrom == c)
         pos[idx] = 10_000 + np.cumsum(rng.integers(50, 500, size=len(idx)))
+    # The last block is chromosome X (PLINK's 23): without sex information PLINK analyses it like an autosome.
+    if nchrom >= 3:
+        chrom[chrom == nchrom] = 23
     ref_i = rng.integers(0, 4, size=m)
     alt_i = (ref_i + rng.integers(1, 4, size=m)) % 4
     ref, alt = BASES[ref_i], BASES[alt_i]
@@ -145,6 +149,11 @@ def open_bgzip(path, threads):
     return proc, out
 
 
+def chrom_name(code):
+    """The name written for PLINK chromosome code `code` (23 is X)."""
+    return "X" if int(code) == 23 else str(int(code))
+
+
 def write_vcf(path, d, samples, variant_rows, bgzip_threads, chrom_prefix="", phased=False,
               site_index=None, extra_sample=None, extra_record=False):
     """variant_rows: indices of variants to write. Writes bgzipped VCF at path."""
@@ -155,9 +164,8 @@ def write_vcf(path, d, samples, variant_rows, bgzip_threads, chrom_prefix="", ph
     proc, out = open_bgzip(path, bgzip_threads)
     w = proc.stdin
     names = ["s%06d" % j for j in samples] + ([extra_sample] if extra_sample else [])
-    nchrom = int(d["chrom"].max())
     head = ["##fileformat=VCFv4.2"]
-    head += ["##contig=<ID=%s%d>" % (chrom_prefix, c) for c in range(1, nchrom + 1)]
+    head += ["##contig=<ID=%s%s>" % (chrom_prefix, chrom_name(c)) for c in sorted(set(d["chrom"].tolist()))]
     head += ['##FORMAT=<ID=GT,Number=1,Type=String,Description="Genotype">',
              '##FORMAT=<ID=DP,Number=1,Type=Integer,Description="Read depth">',
              "\t".join(["#CHROM", "POS", "ID", "REF", "ALT", "QUAL", "FILTER", "INFO", "FORMAT"] + names)]
@@ -198,12 +206,12 @@ def write_vcf(path, d, samples, variant_rows, bgzip_threads, chrom_prefix="", ph
                     body = "\t".join(parts)
                 else:
                     body = cells[:-1].tobytes().decode()
-            prefix = "%s%d\t%d\t%s\t%s\t%s\t.\t.\t.\t%s\t" % (chrom_prefix, d["chrom"][v], d["pos"][v], d["ids"][v],
-                                                         ref, alt, fmt)
+            prefix = "%s%s\t%d\t%s\t%s\t%s\t.\t.\t.\t%s\t" % (chrom_prefix, chrom_name(d["chrom"][v]), d["pos"][v],
+                                                         d["ids"][v], ref, alt, fmt)
             lines.append(prefix + body)
             if extra_record and v == rows[0] and start == 0:
-                lines.append("%s%d\t%d\tnot_in_panel\tA\tC\t.\t.\t.\tGT\t%s" % (
-                    chrom_prefix, d["chrom"][v], d["pos"][v] + 1,
+                lines.append("%s%s\t%d\tnot_in_panel\tA\tC\t.\t.\t.\tGT\t%s" % (
+                    chrom_prefix, chrom_name(d["chrom"][v]), d["pos"][v] + 1,
                     "\t".join(["0/1"] * codes.shape[1])))
         w.write(("\n".join(lines) + "\n").encode())
     w.close()
@@ -226,7 +234,7 @@ def main():
     with open(os.path.join(a.out, "panel.tsv"), "w") as f:
         f.write("CHR\tPOS\tID\tREF\tALT\n")
         for v in range(m):
-            f.write("%d\t%d\t%s\t%s\t%s\n" % (d["chrom"][v], d["pos"][v], d["ids"][v], d["ref"][v], d["alt"][v]))
+            f.write("%s\t%d\t%s\t%s\t%s\n" % (chrom_name(d["chrom"][v]), d["pos"][v], d["ids"][v], d["ref"][v], d["alt"][v]))
     all_rows = np.arange(m)
     everyone = np.arange(d["n"])
     write_vcf(os.path.join(a.out, "pooled.vcf.gz"), d, everyone, all_rows, a.bgzip_threads)

@@ -1,17 +1,20 @@
 // PLINK 1.9's text conventions: chromosome codes, right-aligned fixed-width columns and its 4-significant-digit
 // number style, reproduced so that our report files read the same as PLINK's, byte for byte where the values agree.
 
-/// PLINK's chromosome codes for the human autosomes.
+/// PLINK's chromosome codes for the chromosomes analysed: the autosomes, X and XY.
 public enum PlinkChromosome {
-    /// The code PLINK prints in its CHR column for an autosome: `1`..`22`, with an optional `chr` prefix in any
-    /// case (`chr7` -> 7). Sex chromosomes, mitochondria and other contigs return nil: PLINK treats X, Y and MT as
-    /// haploid or sex-dependent (it needs each sample's sex, which pooled counts do not carry), so such panels are
-    /// refused rather than analysed differently from PLINK.
+    /// The code PLINK prints in its CHR column: `1`..`22`, `X` or `23` -> 23, `XY` or `25` -> 25, with an
+    /// optional `chr` prefix and letters in any case, and leading zeros (`chr07` -> 7). Y, MT and other contigs
+    /// return nil.
+    ///
+    /// X and XY follow PLINK 1.9 without sex information, which is what pooled counts carry: every sample's sex is
+    /// ambiguous, and PLINK then analyses X and XY exactly like an autosome (haploid calls read as homozygous).
+    /// On Y and MT PLINK's results differ (Y is missing for every sample not known to be male, MT calls are
+    /// haploid), so such panels are refused rather than analysed differently from PLINK.
     public static func code(for name: String) -> Int? {
-        // `chr` prefix in any case, and leading zeros (`01`, `chr07`), as PLINK reads chromosome names.
         let body = VariantPanel.normalizedChromosome(name)
         guard !body.isEmpty, body.count <= 2, body.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }),
-              let value = Int(body), (1...22).contains(value) else { return nil }
+              let value = Int(body), (1...23).contains(value) || value == 25 else { return nil }
         return value
     }
 }

@@ -3,7 +3,8 @@
 /// Reading and indexing the shared variant panel.
 ///
 /// Format (see docs/GWAS-INPUT.md): one variant per line, five fields `CHR POS ID REF ALT` separated by tabs or
-/// spaces. `CHR` is an autosome `1`-`22`, optionally `chr`-prefixed (the analysis refuses other chromosomes).
+/// spaces. `CHR` is an autosome `1`-`22`, `X` or `XY` (PLINK's 23 and 25), optionally `chr`-prefixed (the
+/// analysis refuses other chromosomes).
 /// Lines whose first field starts with `#` are comments; the first line may also be the header `CHR POS ID REF ALT`
 /// (first field `CHR` or `CHROM`, any case). `POS` is a positive 1-based integer; `REF` and `ALT` are different,
 /// non-empty strings of `A C G T N` (either case, stored upper-case). No two lines may share an `ID`, and no two may
@@ -32,8 +33,9 @@ public enum VariantPanel {
             guard PlinkChromosome.code(for: fields[0]) != nil else {
                 // The key holder's report refuses such variants; failing here tells the site before it sends a file.
                 throw .inputField(path: path, line: line.number, field: "CHR",
-                                  expected: "an autosome 1-22 (optionally 'chr'-prefixed; X, Y and MT need each "
-                                      + "sample's sex and are not analysed)", found: fields[0])
+                                  expected: "an autosome 1-22, X or XY (optionally 'chr'-prefixed; Y and MT are not "
+                                      + "analysed: without each sample's sex PLINK's results there cannot be reproduced)",
+                                  found: fields[0])
             }
             guard let pos = Int(fields[1]), pos > 0, pos < 1 << 40, fields[1].utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
                 throw .inputField(path: path, line: line.number, field: "POS",
@@ -79,11 +81,21 @@ public enum VariantPanel {
         return panel
     }
 
-    /// Chromosome name without a leading `chr` (any case) and, when it is a number, without leading zeros, so
-    /// `chr7`, `07` and `7` name the same chromosome (PLINK reads all three as 7).
+    /// Chromosome name without a leading `chr` (any case) and, when it is a number, without leading zeros; the
+    /// sex chromosomes and mitochondria by PLINK's numbers (`X` 23, `Y` 24, `XY` 25, `MT` or `M` 26, any case). So
+    /// `chr7`, `07` and `7` name the same chromosome, and `chrX`, `x` and `23` another, as PLINK reads them.
     package static func normalizedChromosome<S: StringProtocol>(_ name: S) -> Substring {
         var s = Substring(name)
         if s.count > 3, s.prefix(3).lowercased() == "chr" { s = s.dropFirst(3) }
+        if s.count <= 2, s.utf8.allSatisfy({ ($0 | 0x20) >= 0x61 && ($0 | 0x20) <= 0x7A }) {
+            switch s.lowercased() {
+            case "x": return "23"
+            case "y": return "24"
+            case "xy": return "25"
+            case "mt", "m": return "26"
+            default: break
+            }
+        }
         if s.count > 1, s.first == "0", s.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
             let trimmed = s.drop { $0 == "0" }
             s = trimmed.isEmpty ? s.suffix(1) : trimmed

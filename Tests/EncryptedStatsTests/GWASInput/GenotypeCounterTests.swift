@@ -197,7 +197,7 @@ struct GenotypeCounterTests {
         #expect(summary.recordsMatched == 2)
         #expect(counts[0] == VariantCounts(cases: g(1, 0, 0, 1), controls: g(0, 1, 0, 0), unknownPhenotype: g(0, 0, 1, 0)))
         #expect(PlinkChromosome.code(for: "chr07") == 7 && PlinkChromosome.code(for: "007") == 7)
-        #expect(PlinkChromosome.code(for: "0") == nil && PlinkChromosome.code(for: "23") == nil)
+        #expect(PlinkChromosome.code(for: "0") == nil && PlinkChromosome.code(for: "24") == nil && PlinkChromosome.code(for: "chrX") == 23)
 
         // Another naming (RefSeq accessions) matches nothing: refused, not sent as all-absent counts.
         let other = try site.vcf(["NC_000001.11 100 A G GT 0/0 0/1 1/1 ./. 1/1"], contigs: ["NC_000001.11"], name: "refseq.vcf")
