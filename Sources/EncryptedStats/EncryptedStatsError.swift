@@ -250,9 +250,9 @@ extension EncryptedStatsError: CustomStringConvertible {
         case let .inputUnreadable(path, reason):
             return "\(path): cannot read: \(reason)"
         case let .inputField(path, line, field, expected, found):
-            return "\(path):\(line): field \(field): expected \(expected), found '\(found)'"
+            return "\(path):\(line): field \(field): expected \(expected), found '\(excerpt(found))'"
         case let .inputDuplicate(path, line, firstLine, field, value):
-            return "\(path):\(line): field \(field): '\(value)' already appears on line \(firstLine); expected each \(field) once"
+            return "\(path):\(line): field \(field): '\(excerpt(value))' already appears on line \(firstLine); expected each \(field) once"
         case let .vcfHeader(path, reason):
             return "\(path): VCF/BCF header: \(reason)"
         case let .vcfRecord(path, chrom, pos, field, reason):
@@ -291,4 +291,11 @@ package func shellQuoted(_ path: String) -> String {
 public enum TableAxis: String, Sendable, Equatable {
     case row
     case column
+}
+
+/// At most `limit` characters of a value quoted in a message, marked when cut: a line of junk (a binary file read
+/// as text) must not become a megabyte of standard error.
+package func excerpt(_ value: String, limit: Int = 80) -> String {
+    guard value.count > limit else { return value }
+    return String(value.prefix(limit)) + "... (\(value.utf8.count) bytes)"
 }

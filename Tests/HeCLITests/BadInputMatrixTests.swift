@@ -635,7 +635,7 @@ private let interopCases: [BadInput] = [
     BadInput(name: "chi2 of a table with an empty row",
              setup: writes("exposure,cases,controls\nsmoker,0,0\nnon-smoker,300,420\n", to: "totals.csv"),
              args: ["chi2", "--in", "totals.csv"], code: 65,
-             message: ["totals.csv: row 1 of the table sums to 0, so its expected counts are 0"]),
+             message: ["totals.csv: row 'smoker' sums to 0, so its expected counts are 0"]),
     BadInput(name: "chi2 of a one-column table", setup: writes("exposure,cases\nsmoker,1\nnon-smoker,2\n", to: "totals.csv"),
              args: ["chi2", "--in", "totals.csv"], code: 65,
              message: ["totals.csv: a contingency table needs at least 2 rows and 2 columns"]),

@@ -101,6 +101,17 @@ struct EndToEndTests {
         #expect(keyInfo.stdout.contains("(not shown)"))
         let fingerprint = try dir.run("inspect", keys.publicKey).stdout
         #expect(fingerprint.contains("a public key"))
+        // A secret key file others may read is shown (nothing secret is printed) with a warning.
+        try FileManager.default.copyItem(atPath: keys.secretKey, toPath: dir.file("loose.hekey"))
+        chmod(dir.file("loose.hekey"), 0o644)
+        let loose = try dir.run("inspect", "loose.hekey")
+        #expect(loose.status == 0 && loose.stderr.contains("loose.hekey is readable or writable by other users"), "\(loose.stderr)")
+        // Labels are other people's text: control characters are shown escaped, never sent to the terminal.
+        dir.write("diagnosis,cases\n\"red\u{1b}[31m\",1\nok,2\n", to: "esc.csv")
+        try #require(try dir.run("encrypt", "--public-key", keys.publicKey, "--site", "st-marys", "--in", "esc.csv",
+                                 "--out", "esc.he", "--quiet").status == 0)
+        let escaped = try dir.run("inspect", "esc.he").stdout
+        #expect(!escaped.contains("\u{1b}") && escaped.contains("'red\\u{1b}[31m'"), "\(escaped)")
         // --labels N shows N labels (at least one) and counts the others.
         let one = try dir.run("inspect", "--labels", "0", "t.he").stdout
         #expect(one.contains("'cases', ... (1 more)") && one.contains("'asthma', ... (1 more)"), "\(one)")

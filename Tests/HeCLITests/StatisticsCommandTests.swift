@@ -160,7 +160,7 @@ struct StatisticsCommandTests {
         dir.write("v,count,sum,sum_squares\nbmi,3,75,10\n", to: "inconsistent.csv")
         dir.write("v,count,sum,sum_squares\nbmi,2.50,5.00,12.50\n", to: "fraction.csv")
         let cases: [([String], Int32, String)] = [
-            (["chi2", "--in", "zero.csv"], 65, "zero.csv: column 2 of the table sums to 0"),
+            (["chi2", "--in", "zero.csv"], 65, "zero.csv: column 'b' sums to 0, so its expected counts are 0"),
             (["chi2", "--in", "three.csv", "--yates"], 65, "2 x 2 tables only"),
             (["chi2", "--in", "decimal.csv"], 65,
              "decimal.csv: line 3, column 2 ('a'): found '2.5', expected a non-negative integer count (chi2 tests counts; a decimal table is not one)"),

@@ -176,6 +176,6 @@ package struct VCFTextLine {
         var start = i
         while start > 0 && line[start - 1] != UInt8(ascii: "\t") { start -= 1 }
         let end = tab(line, from: i)
-        return String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self)
+        return excerpt(String(decoding: UnsafeBufferPointer(rebasing: line[start..<end]), as: UTF8.self))
     }
 }

@@ -49,6 +49,13 @@ struct Inspect: ParsableCommand {
             case .secretKey:
                 lines.append(("public key", "\(chunkBytes[0]) bytes"))
                 lines.append(("secret key", "\(chunkBytes[1]) bytes (not shown)"))
+                // inspect shows nothing secret, so it reads the file; the commands that use the key would refuse it.
+                do throws(EncryptedStatsError) {
+                    try SecretKeyFile.checkPermissions(file)
+                } catch .secretKeyPermissions {
+                    Console.warning("\(file) is readable or writable by other users; decrypt and gwas report refuse "
+                                    + "it until you run: chmod 600 \(file)")
+                } catch {}
             case .siteTable, .aggregate:
                 let s = h.schema!
                 lines.append(("table kind", s.kind.description))
@@ -80,7 +87,7 @@ struct Inspect: ParsableCommand {
             }
             lines.append(("file size", byteCount(reader.fileSize)))
             let width = lines.map(\.0.count).max() ?? 0
-            for (k, v) in lines { print(k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + v) }
+            for (k, v) in lines { print(k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + terminalSafe(v)) }
         }
     }
 

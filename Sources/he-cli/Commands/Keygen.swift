@@ -50,13 +50,19 @@ struct Keygen: ParsableCommand {
     func run() throws {
         try reportingErrors {
             var isDirectory: ObjCBool = false
+            var created = false
             if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
                 guard isDirectory.boolValue else {
                     throw EncryptedStatsError.fileUnwritable(path: out, reason: "exists and is not a directory")
                 }
             } else if mkdir(out, 0o700) != 0 {
                 throw EncryptedStatsError.fileUnwritable(path: out, reason: String(cString: strerror(errno)))
+            } else {
+                created = true
             }
+            // A failed run leaves nothing behind, not even the folder it made (rmdir removes only an empty one).
+            var succeeded = false
+            defer { if created && !succeeded { rmdir(out) } }
             let publicPath = (out as NSString).appendingPathComponent(KeyFiles.publicKeyName)
             let secretPath = (out as NSString).appendingPathComponent(KeyFiles.secretKeyName)
             for path in [publicPath, secretPath] where FileManager.default.fileExists(atPath: path) {
@@ -72,6 +78,7 @@ struct Keygen: ParsableCommand {
                 unlink(secretPath)
                 throw error
             }
+            succeeded = true
             if common.quiet {
                 print(keys.publicKeyFingerprint.hex)
             } else {

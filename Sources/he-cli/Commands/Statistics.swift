@@ -62,6 +62,12 @@ struct Chi2: ParsableCommand {
             let result: ChiSquareResult
             do {
                 result = try ChiSquareTest.independence(table: rows, yates: yates)
+            } catch let EncryptedStatsError.zeroMarginal(axis, index) {
+                // Name the row or column by its label, as the user's table does.
+                let label = axis == .row ? table.rowLabels[index] : table.columnLabels[index]
+                throw EncryptedStatsError.statisticsInput(path: input, line: nil, reason:
+                    "\(axis.rawValue) '\(label)' sums to 0, so its expected counts are 0 and the chi-square statistic "
+                    + "is undefined; remove that \(axis.rawValue)")
             } catch let error as EncryptedStatsError {
                 throw EncryptedStatsError.statisticsInput(path: input, line: nil, reason: error.description)
             }
@@ -79,9 +85,9 @@ struct Chi2: ParsableCommand {
                     print("p-value    \(number(result.pValue))")
                 }
                 print("expected counts:")
-                print(([table.rowHeader] + table.columnLabels).joined(separator: "\t"))
+                print(([table.rowHeader] + table.columnLabels).map { terminalSafe($0) }.joined(separator: "\t"))
                 for (r, label) in table.rowLabels.enumerated() {
-                    print(([label] + result.expected[r].map { number($0) }).joined(separator: "\t"))
+                    print(([terminalSafe(label)] + result.expected[r].map { number($0) }).joined(separator: "\t"))
                 }
             case .json:
                 var out = "{\n"
@@ -185,7 +191,7 @@ struct SummaryCommand: ParsableCommand {
             case .text:
                 print(["variable", "n", "mean", "variance", "sd"].joined(separator: "\t"))
                 for (label, s) in results {
-                    print([label, String(s.count), number(s.mean), number(s.variance), number(s.standardDeviation)]
+                    print([terminalSafe(label), String(s.count), number(s.mean), number(s.variance), number(s.standardDeviation)]
                         .joined(separator: "\t"))
                 }
             case .json:

@@ -100,6 +100,20 @@ struct PhenotypeTableTests {
         #expect(table.match("famB_2")?.entry == 3)
     }
 
+    @Test("a value quoted in a message is cut after 80 characters")
+    func longValuesAreCut() throws {
+        let dir = try GWASTemporaryDirectory()
+        let junk = String(repeating: "x", count: 5000)
+        let path = try dir.write("junk.pheno", "a 2\n\(junk) 3\n")
+        let error = #expect(throws: EncryptedStatsError.self) { try PhenotypeTable.read(path: path) }
+        let text = error?.description ?? ""
+        #expect(text == "\(path):2: field PHENO: expected 2 (case), 1 (control), or 0, -9, NA (missing), found '3'", "\(text)")
+        let dup = try dir.write("dup.pheno", "\(junk) 2\n\(junk) 1\n")
+        let message = (#expect(throws: EncryptedStatsError.self) { try PhenotypeTable.read(path: dup) })?.description ?? ""
+        #expect(message.contains("'\(String(repeating: "x", count: 80))... (5000 bytes)' already appears on line 1"), "\(message.prefix(300))")
+        #expect(message.utf8.count < 400)
+    }
+
     @Test("lines with a different number of columns are an error")
     func ragged() throws {
         let dir = try GWASTemporaryDirectory()
