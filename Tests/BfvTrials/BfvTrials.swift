@@ -100,8 +100,8 @@ public enum BfvTrials {
             if multiplied.count != counts.multiplied { v.append("\(multiplied.count) products, \(counts.multiplied) planned") }
             let logT = 64 - parameters.plaintextModulus.leadingZeroBitCount
             let logN = parameters.degree.trailingZeroBitCount
-            // Fresh budget: at least log2(Q) - log2(t) - log2(N) - 10.
-            let freshBound = Int(parameters.logQ) - logT - logN - 10
+            // Fresh budget: at least log2(Q) - log2(t) - log2(N) - 10 (a whole number of bits, so the ceiling).
+            let freshBound = Int((parameters.logQ - Double(logT + logN + 10)).rounded(.up))
             if let low = fresh.first, low < freshBound { v.append("fresh budget \(low) below \(freshBound)") }
             // The aggregate capacity must be backed by the measured budget of switched ciphertexts: a sum of k
             // ciphertexts with budget b each decrypts while k < 2^(b - 1).

@@ -28,7 +28,7 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         let q0 = bfv.coefficientModuli[0]
         return [("ring degree N", "\(bfv.degree) (slots per ciphertext)"),
                 ("plaintext modulus t", "\(bfv.plaintextModulus)"),
-                ("coefficient primes", "\(bfv.coefficientModuli.count), log2 Q = \(Int(bfv.logQ.rounded(.down))) bits"
+                ("coefficient primes", "\(bfv.coefficientModuli.count), log2 Q = \(Int(bfv.logQ.rounded())) bits"
                     + (bfv.specialModulus.map { " + special key-switching prime of \(64 - $0.leadingZeroBitCount) bits" } ?? "")
                     + (bfv.preset.map { " (preset \($0.rawValue), 128-bit security)" } ?? "")),
                 ("written at", "first prime only, \(64 - q0.leadingZeroBitCount) bits"),

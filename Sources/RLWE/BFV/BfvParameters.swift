@@ -221,13 +221,17 @@ public final class BfvParameters: Sendable, CustomStringConvertible {
 
     public var description: String {
         let name = preset.map { "\($0.rawValue): " } ?? ""
-        let special = specialModulus.map { ", P=\($0) (log2 QP = \(Int(logQP.rounded(.down))))" } ?? ""
-        return "\(name)N=\(degree), t=\(plaintextModulus), q=\(coefficientModuli) (log2 Q = \(Int(logQ.rounded(.down))))\(special)"
+        let special = specialModulus.map { ", P=\($0) (log2 QP = \(Int(logQP.rounded()))))" } ?? ""
+        return "\(name)N=\(degree), t=\(plaintextModulus), q=\(coefficientModuli) (log2 Q = \(Int(logQ.rounded()))))\(special)"
     }
 
     /// Largest number of ciphertexts switched down to `limbCount` primes (the first prime only by default)
     /// that can be summed with decryption still correct, from the documented bound on the noise of each
     /// (see docs/RLWE.md). The plaintext values must also sum to less than t (or within ±(t-1)/2 signed).
+    /// The bound assumes ciphertexts switched down from the full modulus, whose noise is then the switch's
+    /// rounding; fresh ciphertexts never switched carry more noise than that (about 3 bits at the full modulus,
+    /// where the figure exceeds Int.max for every preset anyway). Site files and aggregates always hold
+    /// switched ciphertexts.
     public func aggregateCapacity(limbCount: Int = 1) -> Int {
         level(limbCount).aggregateCapacity(degree: degree, t: plaintextModulus)
     }

@@ -4,7 +4,8 @@
 ///   modulo Q by the CRT;
 /// - ternary: each coefficient uniform in {-1, 0, 1} (rejection of bytes >= 255, then byte mod 3);
 /// - error: centred binomial with parameter 21, e = popcount(a) - popcount(b) for two 21-bit words:
-///   mean 0, variance 21/2 (sigma ≈ 3.24, the HE standard's 3.2 rounded to a sampleable distribution),
+///   mean 0, variance 21/2 (sigma ≈ 3.24, the smallest centred binomial whose sigma is at least the HE
+///   standard's 3.2),
 ///   support exactly [-21, 21], so |e| <= 21 always (6.5 sigma). Constant time in the output value.
 public enum Samplers {
     public static let errorBound = 21
