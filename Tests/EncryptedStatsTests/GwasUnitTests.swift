@@ -39,6 +39,30 @@ struct GwasUnitTests {
         }
     }
 
+    @Test("1-df p-values PLINK's dcdflib cannot represent print as 0 in the report files, not in the full table")
+    func subnormalChiSquareP() throws {
+        // Pooled counts of two variants of a 1,500 / 1,500 cohort; plink1.9 1.90b6.26 on the pooled VCF prints
+        // CHISQ 1411 P 8.828e-309 and CHISQ 1417 P 0 in .assoc (and the same P for ALLELIC in .model).
+        func report(_ id: String, caseHet: UInt64) throws -> VariantReport {
+            let counts = VariantCounts(cases: GenotypeCounts(homRef: 1500 - caseHet, het: caseHet, homAlt: 0),
+                                       controls: GenotypeCounts(homRef: 1450, het: 50, homAlt: 0))
+            return try Gwas.analyse(variant: PanelVariant(chrom: "1", pos: 100, id: id, ref: "A", alt: "G"), counts: counts)
+        }
+        let below = try report("v500", caseHet: 1248), above = try report("v600", caseHet: 1252)
+        // P is column 9 of .assoc (before OR) and the last column of .model.
+        let pColumn = { (r: VariantReport, file: PlinkReportFile, test: String) -> String? in
+            let line = PlinkWriterProbe.render(file, [r]).split(separator: "\n").dropFirst()
+                .first { test.isEmpty || $0.contains(" \(test) ") }
+            let fields = line?.split(separator: " ").map(String.init) ?? []
+            return file == .assoc ? (fields.count > 8 ? fields[8] : nil) : fields.last
+        }
+        #expect(pColumn(below, .assoc, "") == "8.828e-309")
+        #expect(pColumn(above, .assoc, "") == "0")
+        #expect(pColumn(above, .model, "ALLELIC") == "0")
+        #expect(above.assoc.p.map { $0 > 3.81e-310 && $0 < 3.82e-310 } == true, "the computed value is kept")
+        #expect(PlinkWriterProbe.render(.full, [above]).contains("\t3.8130369039241e-310\t"))
+    }
+
     @Test("mismatched or implausible inputs are refused")
     func inputErrors() {
         #expect(throws: EncryptedStatsError.panelCountMismatch(panelVariants: 1, countedVariants: 0)) {

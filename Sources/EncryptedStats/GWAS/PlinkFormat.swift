@@ -21,6 +21,20 @@ public enum PlinkChromosome {
 
 /// PLINK's number and column formatting.
 enum PlinkFormat {
+    /// The chi-square p-value as PLINK 1.9 prints it in `.assoc` and `.model`. PLINK computes the tail with
+    /// dcdflib's `cdfchi`; for 1 df its incomplete gamma ratio takes the erfc branch, which returns 0 once
+    /// (chisq / 2) exceeds -exparg(1) = 0.99999 * 1022 ln 2 (about 708.389, where exp(-x^2) for x^2 = chisq / 2
+    /// would fall below the smallest normal double). So PLINK prints 0 for 1-df statistics above about 1416.78,
+    /// whose p-values (subnormal, below 2e-308) this code computes; the report files print PLINK's 0 there, and
+    /// the full-precision table keeps the value. With 2 df PLINK's tail is exp(-chisq / 2) down to the subnormal
+    /// range, as here (tested against plink1.9 on both sides of the boundary).
+    static func printedChiSquareP(_ p: Double, chiSquare: Double, degreesOfFreedom: Int) -> Double {
+        degreesOfFreedom == 1 && chiSquare / 2 > dcdflibUnderflowArgument ? 0 : p
+    }
+
+    /// -exparg(1) of dcdflib for IEEE doubles: 0.99999 * (1022 ln 2).
+    static let dcdflibUnderflowArgument = 0.99999 * 1022 * 0.69314718055994530942
+
     /// A number the way PLINK's 4-significant-digit writer prints it (a `%g` relative): fixed notation from
     /// 0.0001 to 9999, otherwise d.ddde-XX / d.ddde+XX (three exponent digits from 1e100); trailing zeros dropped;
     /// "nan", "inf"; rounding half to even with PLINK's 5e-11 tolerance, after the same power-of-ten scaling, so

@@ -114,7 +114,7 @@ public enum PlinkWriter {
             if let chi = a.chiSquare, let p = a.p {
                 out.g4(chi, 12)
                 out.append(" ")
-                out.g4(p, 12)
+                out.g4(PlinkFormat.printedChiSquareP(p, chiSquare: chi, degreesOfFreedom: 1), 12)
             } else {
                 out.append("          NA           NA")
             }
@@ -148,7 +148,7 @@ public enum PlinkWriter {
                 if let chi = test.chiSquare, let df = test.degreesOfFreedom, let p = test.p {
                     out.g4(chi, 12)
                     out.append("    \(df) ")
-                    out.g4(p, 12)
+                    out.g4(PlinkFormat.printedChiSquareP(p, chiSquare: chi, degreesOfFreedom: df), 12)
                     out.append("\n")
                 } else {
                     out.append("          NA   NA           NA\n")
