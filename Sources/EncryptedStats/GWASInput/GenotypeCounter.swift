@@ -74,6 +74,7 @@ public enum GenotypeCounter {
         summary.recordsWithOtherAlleles = state.recordsWithOtherAlleles
         summary.multiAllelicRecordsMatched = state.multiAllelicRecordsMatched
         summary.monomorphicRecordsMatched = state.monomorphicRecordsMatched
+        summary.swappedRecordsMatched = state.swappedRecordsMatched
         summary.recordsWithoutGenotypes = state.recordsWithoutGenotypes
         summary.halfCalls = state.tally.halfCalls
         summary.haploidCalls = state.tally.haploidCalls
@@ -198,6 +199,7 @@ private final class CountingState {
     var codes = [UInt8](repeating: Tally.other, count: 16)
     var records = 0, recordsMatched = 0, recordsNotInPanel = 0, recordsWithOtherAlleles = 0
     var multiAllelicRecordsMatched = 0, monomorphicRecordsMatched = 0, recordsWithoutGenotypes = 0
+    var swappedRecordsMatched = 0
 
     init(panel: [PanelVariant], index: PanelIndex, groupOf: [UInt8], groupSize: [UInt64], path: String) {
         self.panel = panel
@@ -220,9 +222,11 @@ private final class CountingState {
         if codes.count < alleles.count { codes = [UInt8](repeating: Tally.other, count: alleles.count) }
         var matchedAny = false
         var withoutGT = false
+        var swapped = false
         for variant in candidates {
             guard orient(alleles: alleles, variant: index.alleles[variant]) else { continue }
             matchedAny = true
+            if codes[0] == 1 { swapped = true }  // the record's REF is the panel's ALT
             if let first = matchedAt[variant] {
                 throw .vcfRecord(path: path, chrom: chrom, pos: pos, field: "CHROM/POS/REF/ALT",
                                  reason: "second record for panel variant \(panel[variant].id) (first at \(first)); "
@@ -251,6 +255,7 @@ private final class CountingState {
         if withoutGT { recordsWithoutGenotypes += 1 }
         if alleles.count > 2 { multiAllelicRecordsMatched += 1 }
         if alleles.count == 1 { monomorphicRecordsMatched += 1 }
+        if swapped { swappedRecordsMatched += 1 }
     }
 
     /// Sets `codes[k]` to 0 for the record allele equal to the panel REF, 1 for the panel ALT (others stay

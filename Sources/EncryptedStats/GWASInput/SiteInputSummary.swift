@@ -25,6 +25,8 @@ public struct SiteInputSummary: Sendable, Hashable, CustomStringConvertible {
     public var multiAllelicRecordsMatched = 0
     /// Matched records with ALT `.` (monomorphic at the site), oriented by their REF.
     public var monomorphicRecordsMatched = 0
+    /// Matched records whose REF is the panel's ALT: counts flipped to the panel's orientation.
+    public var swappedRecordsMatched = 0
     /// Matched records without a GT field: all samples counted missing.
     public var recordsWithoutGenotypes = 0
     /// Panel variants with no record at the site: all samples counted missing.
@@ -59,6 +61,7 @@ public struct SiteInputSummary: Sendable, Hashable, CustomStringConvertible {
         note(recordsWithOtherAlleles, "records at panel positions with other alleles, ignored")
         note(multiAllelicRecordsMatched, "multi-allelic records matched (other alleles counted missing)")
         note(monomorphicRecordsMatched, "records with ALT '.' matched by REF")
+        note(swappedRecordsMatched, "records with REF and ALT swapped against the panel, counts flipped")
         note(recordsWithoutGenotypes, "matched records without GT (all samples missing)")
         note(panelVariantsAbsent, "panel variants absent from the VCF (all samples missing)")
         note(halfCalls, "half-calls counted missing")

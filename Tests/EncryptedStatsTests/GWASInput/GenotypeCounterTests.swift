@@ -93,8 +93,10 @@ struct GenotypeCounterTests {
     func swapped() throws {
         let site = try Site()
         let vcf = try site.vcf(["1 100 G A GT 0/0 0/1 1/1 ./. 0/0"])
-        let (counts, _) = try site.count(vcf, [v("1", 100, "A", "G")])
+        let (counts, summary) = try site.count(vcf, [v("1", 100, "A", "G")])
         #expect(counts[0] == VariantCounts(cases: g(0, 0, 1, 1), controls: g(0, 1, 0, 0), unknownPhenotype: g(1, 0, 0, 0)))
+        #expect(summary.swappedRecordsMatched == 1)
+        #expect(summary.description.contains("records with REF and ALT swapped against the panel, counts flipped: 1"))
     }
 
     @Test("a panel variant absent at the site counts every counted sample as missing, in panel order")
@@ -313,6 +315,7 @@ struct GenotypeCounterTests {
         #expect([s.multiAllelicRecordsMatched, s.monomorphicRecordsMatched, s.recordsWithoutGenotypes,
                   s.panelVariantsAbsent] == [1, 1, 1, 2] as [Int])
         #expect([s.halfCalls, s.haploidCalls, s.polyploidCalls, s.callsWithOtherAlleles] == [1 + 1, 2, 2, 2] as [Int])
+        #expect(s.swappedRecordsMatched == 1)
         for path in [gz, bcf] {
             let other = try site.count(path, panel)
             #expect(other.0 == plain.0, "\(path)")
