@@ -80,8 +80,18 @@ public enum GenotypeCounter {
         summary.haploidCalls = state.tally.haploidCalls
         summary.polyploidCalls = state.tally.polyploidCalls
         summary.callsWithOtherAlleles = state.tally.otherAlleleCalls
-        let result = state.counts.map { entry -> VariantCounts in
+        let result = state.counts.enumerated().map { (variant, entry) -> VariantCounts in
             if let entry { return entry }
+            // No record carries the panel pair, but exactly one SNP record has the panel's REF with other bases
+            // only (A>C at a panel A>G): its REF/REF calls are hom-ref, as in a bcftools-merged A>G,C record.
+            if let f = state.fallback[variant], f.records == 1 {
+                summary.panelVariantsCountedByReference += 1
+                summary.halfCalls += f.calls.half
+                summary.haploidCalls += f.calls.haploid
+                summary.polyploidCalls += f.calls.polyploid
+                summary.callsWithOtherAlleles += f.calls.other
+                return f.withoutGT ? state.allMissing : f.counts
+            }
             summary.panelVariantsAbsent += 1
             return state.allMissing
         }
@@ -200,6 +210,15 @@ private final class CountingState {
     var records = 0, recordsMatched = 0, recordsNotInPanel = 0, recordsWithOtherAlleles = 0
     var multiAllelicRecordsMatched = 0, monomorphicRecordsMatched = 0, recordsWithoutGenotypes = 0
     var swappedRecordsMatched = 0
+    /// Per panel SNP, the counts of SNP records with its REF and only other bases (used when no record carries
+    /// the panel pair), with the call conversions they made and how many such records there were.
+    struct Fallback {
+        var counts: VariantCounts
+        var withoutGT: Bool
+        var calls: (half: Int, haploid: Int, polyploid: Int, other: Int)
+        var records: Int
+    }
+    var fallback: [Int: Fallback] = [:]
 
     init(panel: [PanelVariant], index: PanelIndex, groupOf: [UInt8], groupSize: [UInt64], path: String) {
         self.panel = panel
@@ -223,9 +242,11 @@ private final class CountingState {
         var matchedAny = false
         var withoutGT = false
         var swapped = false
+        var matchedHere: [Int] = []
         for variant in candidates {
             guard orient(alleles: alleles, variant: index.alleles[variant]) else { continue }
             matchedAny = true
+            matchedHere.append(variant)
             if codes[0] == 1 { swapped = true }  // the record's REF is the panel's ALT
             if let first = matchedAt[variant] {
                 throw .vcfRecord(path: path, chrom: chrom, pos: pos, field: "CHROM/POS/REF/ALT",
@@ -247,6 +268,8 @@ private final class CountingState {
             }
         }
         for k in 0..<alleles.count { codes[k] = Tally.other }
+        try fallbackCounts(candidates: candidates.filter { !matchedHere.contains($0) }, alleles: alleles,
+                           tallyCalls: tallyCalls)
         guard matchedAny else {
             recordsWithOtherAlleles += 1
             return
@@ -256,6 +279,49 @@ private final class CountingState {
         if alleles.count > 2 { multiAllelicRecordsMatched += 1 }
         if alleles.count == 1 { monomorphicRecordsMatched += 1 }
         if swapped { swappedRecordsMatched += 1 }
+    }
+
+    /// For each panel SNP at the record's position that the record does not carry but whose REF is the record's
+    /// REF, when all the record's alleles are single bases: the record's counts with REF/REF as hom-ref and every
+    /// other base outside the pair (so missing), kept aside in `fallback` and used at the end only if no record
+    /// carries that SNP's pair (a site that wrote `A>C`, or `A>C` split from `A>C,T`, for a panel `A>G`).
+    private func fallbackCounts(candidates: [Int], alleles: [UnsafeBufferPointer<UInt8>],
+                                tallyCalls: (Tally, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws(EncryptedStatsError) -> Bool)
+        throws(EncryptedStatsError) {
+        guard alleles.count >= 2, alleles.allSatisfy({ $0.count == 1 && Self.isBase($0[0]) }) else { return }
+        let snps = candidates.filter { variant in
+            let pair = index.alleles[variant]
+            return pair.ref.count == 1 && pair.alt.count == 1 && Self.equalsUppercased(alleles[0], pair.ref)
+        }
+        for variant in snps {
+            if var seen = fallback[variant] {
+                seen.records += 1  // two such records (A>C and A>T): their REF/REF calls may overlap; none is used
+                fallback[variant] = seen
+                continue
+            }
+            codes[0] = 0
+            let before = (tally.halfCalls, tally.haploidCalls, tally.polyploidCalls, tally.otherAlleleCalls)
+            tally.reset()
+            let hasGT = try codes.withUnsafeBufferPointer { codes throws(EncryptedStatsError) in
+                try groupOf.withUnsafeBufferPointer { groups throws(EncryptedStatsError) in
+                    try tallyCalls(tally, codes, groups)
+                }
+            }
+            codes[0] = Tally.other
+            // The conversions are reported only if this record is used; take them back out of the running tally.
+            let calls = (tally.halfCalls - before.0, tally.haploidCalls - before.1, tally.polyploidCalls - before.2,
+                         tally.otherAlleleCalls - before.3)
+            (tally.halfCalls, tally.haploidCalls, tally.polyploidCalls, tally.otherAlleleCalls) = before
+            fallback[variant] = Fallback(counts: tally.variantCounts, withoutGT: !hasGT, calls: calls, records: 1)
+        }
+    }
+
+    /// A, C, G, T or N in either case.
+    private static func isBase(_ c: UInt8) -> Bool {
+        switch c | 0x20 {
+        case UInt8(ascii: "a"), UInt8(ascii: "c"), UInt8(ascii: "g"), UInt8(ascii: "t"), UInt8(ascii: "n"): true
+        default: false
+        }
     }
 
     /// Sets `codes[k]` to 0 for the record allele equal to the panel REF, 1 for the panel ALT (others stay

@@ -27,6 +27,9 @@ public struct SiteInputSummary: Sendable, Hashable, CustomStringConvertible {
     public var monomorphicRecordsMatched = 0
     /// Matched records whose REF is the panel's ALT: counts flipped to the panel's orientation.
     public var swappedRecordsMatched = 0
+    /// Panel SNPs no record carries, counted from a SNP record with their REF and other bases (`A>C` at a panel
+    /// `A>G`): REF/REF calls hom-ref, the other bases missing.
+    public var panelVariantsCountedByReference = 0
     /// Matched records without a GT field: all samples counted missing.
     public var recordsWithoutGenotypes = 0
     /// Panel variants with no record at the site: all samples counted missing.
@@ -62,6 +65,7 @@ public struct SiteInputSummary: Sendable, Hashable, CustomStringConvertible {
         note(multiAllelicRecordsMatched, "multi-allelic records matched (other alleles counted missing)")
         note(monomorphicRecordsMatched, "records with ALT '.' matched by REF")
         note(swappedRecordsMatched, "records with REF and ALT swapped against the panel, counts flipped")
+        note(panelVariantsCountedByReference, "panel SNPs counted from a record with their REF and other bases (REF/REF hom-ref, others missing)")
         note(recordsWithoutGenotypes, "matched records without GT (all samples missing)")
         note(panelVariantsAbsent, "panel variants absent from the VCF (all samples missing)")
         note(halfCalls, "half-calls counted missing")
