@@ -18,6 +18,8 @@ import csv
 import json
 import os
 import re
+import signal
+import stat
 import sys
 import tempfile
 from decimal import Decimal
@@ -49,7 +51,7 @@ def cell_value(text, value_type, scale, max_value, where):
         value = int(Decimal(text).scaleb(scale))
     else:
         value = int(text)
-    if value_type == "count" and value < 0:
+    if value_type == "count" and text.startswith("-"):
         raise SystemExit(f"{where}: '{text}' is negative; use --value-type signed")
     if abs(value) > max_value * 10 ** scale:
         raise SystemExit(f"{where}: '{text}' is above --max-value {max_value} in absolute value")
@@ -87,13 +89,25 @@ def main():
         raise SystemExit(f"{args.public_key}: not a phe public key (kty DAJ, alg PAI-GN1)")
     public_key = paillier.PaillierPublicKey(n=base64_to_int(jwk["n"]))
 
+    # The output replaces a regular file only, never the input (it is written beside and renamed into place).
+    if os.path.exists(args.out) and os.path.samefile(args.out, args.table):
+        raise SystemExit(f"{args.out}: is the input table; choose another --out")
+    if os.path.lexists(args.out) and not stat.S_ISREG(os.lstat(args.out).st_mode):
+        raise SystemExit(f"{args.out}: exists and is not a regular file (a folder, link, pipe or device); "
+                         "give the path of a regular file")
     # utf-8-sig: a byte-order mark (Excel's "CSV UTF-8") is not part of the first label, as in `he-cli encrypt`.
+    # strict: a quote inside an unquoted field, or text after a closing quote, is an error there too.
     try:
         with open(args.table, newline="", encoding="utf-8-sig") as f:
-            reader = csv.reader(f)
+            reader = csv.reader(f, strict=True)
             rows = [(reader.line_num, r) for r in reader if r]
     except UnicodeDecodeError as error:
         raise SystemExit(f"{args.table}: not UTF-8 text ({error}); save the table as CSV UTF-8")
+    except csv.Error as error:
+        raise SystemExit(f"{args.table}: line {reader.line_num}: {error}")
+    # Comment lines before the header, as `he-cli encrypt` skips them: one field starting with '#'.
+    while rows and len(rows[0][1]) == 1 and rows[0][1][0].startswith("#"):
+        rows.pop(0)
     if len(rows) < 2 or len(rows[0][1]) < 2:
         raise SystemExit(f"{args.table}: needs a header row with a label column and value columns, and data rows")
     (header_line, header), body = rows[0], rows[1:]
@@ -122,6 +136,11 @@ def main():
     # Written beside the output and renamed into place: a failed run leaves no partial file.
     directory = os.path.dirname(os.path.abspath(args.out))
     fd, temporary = tempfile.mkstemp(prefix=".phe-table-", dir=directory)
+
+    def interrupted(signum, frame):
+        raise KeyboardInterrupt
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, interrupted)
     try:
         with os.fdopen(fd, "w") as f:
             json.dump(out, f)

@@ -16,7 +16,7 @@ struct HeCLI: ParsableCommand {
 
         Exit codes:
           0   success
-          64  usage error (unknown option, missing argument, invalid option value, an output that is an input)
+          64  usage error (unknown option, missing argument, invalid option value, an output that is an input or not a regular file)
           65  input data error (bad table cell, damaged, truncated or incompatible file, refused aggregation)
           66  an input file cannot be opened
           73  an output that must not be replaced (a key file) already exists

@@ -72,12 +72,19 @@ struct PheInteropTests {
             ("k,a\n ,1\n", [], "in.csv: line 2, column 1: empty label"),
             ("k,a,a\nr1,1,2\n", [], "in.csv: line 1, column 3: label 'a' repeats column 2"),
             ("k,a\nr1,1.255\n", ["--value-type", "decimal", "--scale", "2"], "'1.255' has 3 decimal places"),
+            ("k,a\nr1,-0\n", [], "line 2, column 2 (a): '-0' is negative; use --value-type signed"),
+            ("k,a\nr1,\"1\"2\n", [], "in.csv: line 2: ',' expected after '\"'"),
+            ("k,a\nr1,1\n", ["--out", "in.csv"], "in.csv: is the input table; choose another --out"),
         ]
         for (csv, extra, message) in refusals {
             let r = try script(csv, extra)
             #expect(r.status != 0 && r.stderr.contains(message), "\(csv): \(r.stderr)")
             #expect(!dir.exists("out.json"))
+            #expect(try String(contentsOfFile: dir.file("in.csv"), encoding: .utf8) == csv, "the input is never replaced")
         }
+        // A decrypted totals file's comment line is skipped, as by he-cli encrypt.
+        #expect(try script("# contributors (2): a b\nk,a\nr1,1\n").status == 0)
+        try FileManager.default.removeItem(atPath: dir.file("out.json"))
 
         // A byte-order mark (Excel's CSV UTF-8) is not part of the first label, as with he-cli encrypt, and a
         // decimal bound is in table units on both paths: the two sites aggregate and decrypt.

@@ -157,6 +157,7 @@ struct StatisticsCommandTests {
         dir.write("g,a,b\nx,1,2\ny,2.5,3\n", to: "decimal.csv")
         dir.write("v,count,sum\nbmi,3,75\n", to: "nosq.csv")
         dir.write("g,a,b\nx,99999999999999999999,2\ny,2,3\n", to: "huge.csv")
+        dir.write("g,a,b\n\"all checks\npassed\",0,0\ny,2,3\n", to: "forged.csv")
         dir.write("v,count,sum,sum_squares\nbmi,3,75,10\n", to: "inconsistent.csv")
         dir.write("v,count,sum,sum_squares\nbmi,2.50,5.00,12.50\n", to: "fraction.csv")
         let cases: [([String], Int32, String)] = [
@@ -164,6 +165,7 @@ struct StatisticsCommandTests {
             (["chi2", "--in", "three.csv", "--yates"], 65, "2 x 2 tables only"),
             (["chi2", "--in", "decimal.csv"], 65,
              "decimal.csv: line 3, column 2 ('a'): found '2.5', expected a non-negative integer count (chi2 tests counts; a decimal table is not one)"),
+            (["chi2", "--in", "forged.csv"], 65, "forged.csv: row 'all checks\\u{a}passed' sums to 0"),
             (["chi2", "--in", "huge.csv"], 65,
              "huge.csv: line 2, column 2 ('a'): found '99999999999999999999', expected a non-negative integer count of at most 9223372036854775807 in absolute value\n"),
             (["chi2", "--in", "absent.csv"], 66, "absent.csv"),

@@ -16,6 +16,8 @@ nonisolated(unsafe) private let pendingTemporaries: UnsafeMutablePointer<UnsafeM
     return p
 }()
 nonisolated(unsafe) private var cleanupInstalled = false
+/// An empty folder a command created for its outputs, removed (if still empty) on interruption.
+nonisolated(unsafe) private var pendingDirectory: UnsafeMutablePointer<CChar>?
 
 /// Removes the temporary output files when the process receives SIGINT, SIGTERM or SIGHUP, then lets the signal
 /// terminate the process as usual. For single-threaded programs; a command writes a few outputs at most (the
@@ -32,6 +34,7 @@ package enum InterruptCleanup {
                 for i in 0 ..< InterruptCleanup.capacity {
                     if let p = pendingTemporaries[i] { unlink(p) }
                 }
+                if let d = pendingDirectory { rmdir(d) }
                 signal(s, SIG_DFL)
                 raise(s)
             }
@@ -54,9 +57,18 @@ package enum InterruptCleanup {
         free(p)
     }
 
+    /// Registers (or, with nil, forgets) a folder the command created, to be removed on interruption if it is
+    /// still empty (rmdir removes nothing else).
+    package static func removeOnInterrupt(directory: String?) {
+        guard cleanupInstalled else { return }
+        let old = pendingDirectory
+        pendingDirectory = directory.map { strdup($0) }
+        free(old)
+    }
+
     /// Runs `body` with the cleanup signals held back, so a group of renames is not cut in the middle; a signal
     /// that arrives meanwhile is delivered when `body` returns.
-    fileprivate static func deferringSignals<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+    package static func deferringSignals<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
         var block = sigset_t()
         var previous = sigset_t()
         sigemptyset(&block)
@@ -94,7 +106,9 @@ package final class AtomicFileWriter {
         for _ in 0 ..< 16 {
             var g = SystemRandomNumberGenerator()
             let suffix = String(g.next() as UInt64, radix: 36)
-            path = (dir.isEmpty ? "" : dir + "/") + ".\(base).tmp-\(suffix)"
+            // The temporary name adds up to 19 bytes; a destination name near NAME_MAX (255) gets a short one.
+            let stem = base.utf8.count <= 200 ? base : "he-cli-output"
+            path = (dir.isEmpty ? "" : dir + "/") + ".\(stem).tmp-\(suffix)"
             fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
             if fd >= 0 || errno != EEXIST { break }
         }
@@ -162,8 +176,8 @@ package final class AtomicFileWriter {
     /// Publishes several files together: all are written and synced first, then renamed into place with the
     /// interrupt signals held back. If one rename fails, the files already renamed are put back as they were (an
     /// earlier version restored from a hard link taken just before, a new file removed), so either every
-    /// destination holds its new file or none changed. (On a file system without hard links the earlier versions
-    /// cannot be kept for the rollback; the new files are then removed.)
+    /// destination holds its new file or none changed. (Where an earlier version cannot be linked aside, as on
+    /// a file system without hard links, its new version is kept: it is never deleted.)
     package static func commitAll(_ writers: [AtomicFileWriter]) throws(EncryptedStatsError) {
         for w in writers {
             guard w.replaceExisting else { preconditionFailure("commitAll replaces files; keys are committed alone") }
@@ -171,16 +185,25 @@ package final class AtomicFileWriter {
         }
         try InterruptCleanup.deferringSignals { () throws(EncryptedStatsError) in
             var backups: [String?] = []
+            var existed: [Bool] = []
             var renamed = 0
             func rollBack() {
                 for i in (0 ..< renamed).reversed() {
-                    if let b = backups[i] { rename(b, writers[i].destination) } else { unlink(writers[i].destination) }
+                    if let b = backups[i] {
+                        rename(b, writers[i].destination)
+                    } else if !existed[i] {
+                        unlink(writers[i].destination)
+                    }
+                    // An earlier file that could not be linked aside is gone; its new version stays rather than
+                    // nothing at all.
                 }
                 for b in backups.dropFirst(renamed) { if let b { unlink(b) } }
             }
             for w in writers {
+                var st = stat()
+                existed.append(lstat(w.destination, &st) == 0)
                 let backup = w.temporaryPath + ".previous"
-                backups.append(link(w.destination, backup) == 0 ? backup : nil)
+                backups.append(existed.last! && link(w.destination, backup) == 0 ? backup : nil)
             }
             for w in writers {
                 guard rename(w.temporaryPath, w.destination) == 0 else {

@@ -221,7 +221,8 @@ struct BufferedFile: ~Copyable {
 
     init(path: String) throws(EncryptedStatsError) {
         self.path = path
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        // O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below like any non-file.
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .fileUnreadable(path: path, reason: errnoDescription()) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
@@ -239,6 +240,7 @@ struct BufferedFile: ~Copyable {
             throw .fileUnreadable(path: path, reason: "is not a regular file (a pipe or a device); containers are read "
                                   + "from files, so save it to a file first")
         }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         self.fd = fd
         self.size = UInt64(st.st_size)
     }

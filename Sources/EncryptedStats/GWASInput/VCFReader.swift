@@ -37,9 +37,12 @@ package final class VCFReader {
         var st = stat()
         guard stat(path, &st) == 0 else { throw .inputUnreadable(path: path, reason: String(cString: strerror(errno))) }
         if (st.st_mode & S_IFMT) == S_IFDIR { throw .inputUnreadable(path: path, reason: "is a directory") }
-        let probe = open(path, O_RDONLY | O_CLOEXEC)
-        guard probe >= 0 else { throw .inputUnreadable(path: path, reason: String(cString: strerror(errno))) }
-        close(probe)
+        // A named pipe is opened once, by htslib: a second open would consume the writer.
+        if (st.st_mode & S_IFMT) != S_IFIFO {
+            let probe = open(path, O_RDONLY | O_CLOEXEC)
+            guard probe >= 0 else { throw .inputUnreadable(path: path, reason: String(cString: strerror(errno))) }
+            close(probe)
+        }
         if (st.st_mode & S_IFMT) == S_IFREG && st.st_size == 0 {
             throw .emptyFile(path: path, expected: "a VCF or BCF file (VCF text, bgzipped VCF or BCF)")
         }
@@ -58,10 +61,20 @@ package final class VCFReader {
         }
         // A BGZF file (bgzipped VCF, BCF) cut at a block boundary still decodes to whole records: only its missing
         // end-of-file block shows that records are lost, which would otherwise be counted as absent variants.
-        if hts_get_format(file).pointee.compression == bgzf && he_hts_bgzf_check_eof(file) == 0 {
-            hts_close(file)
-            throw .vcfHeader(path: path, reason: "the BGZF end-of-file block is missing, so the file is truncated "
-                             + "(copy or download it again; a file written by bgzip, bcftools or htslib ends with it)")
+        if hts_get_format(file).pointee.compression == bgzf {
+            switch he_hts_bgzf_check_eof(file) {
+            case 0:
+                hts_close(file)
+                throw .vcfHeader(path: path, reason: "the BGZF end-of-file block is missing, so the file is truncated "
+                                 + "(copy or download it again; a file written by bgzip, bcftools or htslib ends with it)")
+            case 1:
+                break
+            default:
+                // A pipe cannot be searched for the end-of-file block, so a truncated stream would pass unnoticed.
+                hts_close(file)
+                throw .vcfHeader(path: path, reason: "a bgzipped VCF or BCF read from a pipe cannot be checked for "
+                                 + "truncation (its end-of-file block); give the file itself, or pipe uncompressed VCF")
+            }
         }
         if decompressionThreads > 0 { _ = hts_set_threads(file, Int32(decompressionThreads)) }
         guard let header = bcf_hdr_read(file) else {

@@ -110,7 +110,9 @@ package func jsonString(_ s: String) -> String {
         case "\r": out += "\\r"
         case "\t": out += "\\t"
         default:
-            if u.value < 0x20 {
+            // C0 controls must be escaped in JSON; DEL and C1 controls may be, and are, so that printing the JSON
+            // on a terminal cannot start an escape sequence (U+009B is a control sequence introducer).
+            if u.value < 0x20 || (0x7F ... 0x9F).contains(u.value) {
                 out += "\\u" + String(u.value, radix: 16).leftPadded(to: 4)
             } else {
                 out.unicodeScalars.append(u)

@@ -60,9 +60,14 @@ struct Keygen: ParsableCommand {
             } else {
                 created = true
             }
-            // A failed run leaves nothing behind, not even the folder it made (rmdir removes only an empty one).
+            // A failed or interrupted run leaves nothing behind, not even the folder it made (rmdir removes only an
+            // empty one).
             var succeeded = false
-            defer { if created && !succeeded { rmdir(out) } }
+            if created { InterruptCleanup.removeOnInterrupt(directory: out) }
+            defer {
+                if created && !succeeded { rmdir(out) }
+                InterruptCleanup.removeOnInterrupt(directory: nil)
+            }
             let publicPath = (out as NSString).appendingPathComponent(KeyFiles.publicKeyName)
             let secretPath = (out as NSString).appendingPathComponent(KeyFiles.secretKeyName)
             for path in [publicPath, secretPath] where FileManager.default.fileExists(atPath: path) {
@@ -71,12 +76,15 @@ struct Keygen: ParsableCommand {
             Console.note("generating a \(scheme) key pair...", quiet: common.quiet)
             let keys = try SchemeRegistry.generateKeys(
                 scheme: scheme, options: KeyGenerationOptions(modulusBits: bits, preset: preset, warn: !common.quiet))
-            try KeyFiles.writeSecret(keys, to: secretPath)
-            do {
-                try KeyFiles.writePublic(keys, to: publicPath)
-            } catch {
-                unlink(secretPath)
-                throw error
+            // The two files are written with Ctrl-C held back, so an interruption never leaves one without the other.
+            try InterruptCleanup.deferringSignals { () throws(EncryptedStatsError) in
+                try KeyFiles.writeSecret(keys, to: secretPath)
+                do throws(EncryptedStatsError) {
+                    try KeyFiles.writePublic(keys, to: publicPath)
+                } catch {
+                    unlink(secretPath)
+                    throw error
+                }
             }
             succeeded = true
             if common.quiet {

@@ -33,15 +33,15 @@ enum ExitCodes {
 /// Standard error output; nothing secret is ever passed to it.
 enum Console {
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data("he-cli: error: \(terminalSafe(message, keepingLineBreaks: true))\n".utf8))
+        FileHandle.standardError.write(Data("he-cli: error: \(terminalSafe(message))\n".utf8))
     }
 
     static func warning(_ message: String) {
-        FileHandle.standardError.write(Data("he-cli: warning: \(terminalSafe(message, keepingLineBreaks: true))\n".utf8))
+        FileHandle.standardError.write(Data("he-cli: warning: \(terminalSafe(message))\n".utf8))
     }
 
     static func note(_ message: String, quiet: Bool) {
-        if !quiet { FileHandle.standardError.write(Data("\(terminalSafe(message, keepingLineBreaks: true))\n".utf8)) }
+        if !quiet { FileHandle.standardError.write(Data("\(terminalSafe(message))\n".utf8)) }
     }
 
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
@@ -49,11 +49,9 @@ enum Console {
 
 /// `text` with control characters written as `\u{1b}`-style escapes. Labels and file names come from files other
 /// people wrote (a site's table, an aggregate); printed raw, an escape sequence in one could rewrite what the
-/// key holder's terminal shows. With `keepingLineBreaks`, line feeds stay (messages of several lines).
-func terminalSafe(_ text: String, keepingLineBreaks: Bool = false) -> String {
-    func unsafe(_ u: Unicode.Scalar) -> Bool {
-        u.properties.generalCategory == .control && !(keepingLineBreaks && u == "\n")
-    }
+/// key holder's terminal shows, and a line feed could forge a line of output.
+func terminalSafe(_ text: String) -> String {
+    func unsafe(_ u: Unicode.Scalar) -> Bool { u.properties.generalCategory == .control }
     guard text.unicodeScalars.contains(where: unsafe) else { return text }
     var out = String.UnicodeScalarView()
     for u in text.unicodeScalars {

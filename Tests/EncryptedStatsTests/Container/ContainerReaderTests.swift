@@ -148,6 +148,16 @@ struct ContainerReaderTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() == ["a.txt", "b.txt", "c.txt", "new.txt"])
     }
 
+    @Test("a destination name near the 255-byte limit is written through a shorter temporary name")
+    func longDestinationName() throws {
+        let dir = ScratchDirectory()
+        let path = dir.file(String(repeating: "n", count: 250) + ".he")
+        try AtomicFileWriter.write(Array("content".utf8), to: path)
+        #expect(try String(contentsOfFile: path, encoding: .utf8) == "content")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).count == 1)
+        #expect(jsonString("tab\there \u{1b}[31m \u{9b}31m \u{7f}") == "\"tab\\there \\u001b[31m \\u009b31m \\u007f\"")
+    }
+
     @Test("readers sharing a schema cache decode a repeated schema once and still see a different one")
     func schemaCache() throws {
         let dir = ScratchDirectory()
