@@ -242,11 +242,11 @@ private final class CountingState {
         var matchedAny = false
         var withoutGT = false
         var swapped = false
-        var matchedHere: [Int] = []
+        var matchedHere = 0  // how many candidates this record carries (usually its only one)
         for variant in candidates {
             guard orient(alleles: alleles, variant: index.alleles[variant]) else { continue }
             matchedAny = true
-            matchedHere.append(variant)
+            matchedHere += 1
             if codes[0] == 1 { swapped = true }  // the record's REF is the panel's ALT
             if let first = matchedAt[variant] {
                 throw .vcfRecord(path: path, chrom: chrom, pos: pos, field: "CHROM/POS/REF/ALT",
@@ -268,8 +268,9 @@ private final class CountingState {
             }
         }
         for k in 0..<alleles.count { codes[k] = Tally.other }
-        try fallbackCounts(candidates: candidates.filter { !matchedHere.contains($0) }, alleles: alleles,
-                           tallyCalls: tallyCalls)
+        if matchedHere < candidates.count {
+            try fallbackCounts(candidates: candidates, alleles: alleles, tallyCalls: tallyCalls)
+        }
         guard matchedAny else {
             recordsWithOtherAlleles += 1
             return
@@ -289,11 +290,11 @@ private final class CountingState {
                                 tallyCalls: (Tally, UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws(EncryptedStatsError) -> Bool)
         throws(EncryptedStatsError) {
         guard alleles.count >= 2, alleles.allSatisfy({ $0.count == 1 && Self.isBase($0[0]) }) else { return }
-        let snps = candidates.filter { variant in
+        for variant in candidates {
             let pair = index.alleles[variant]
-            return pair.ref.count == 1 && pair.alt.count == 1 && Self.equalsUppercased(alleles[0], pair.ref)
-        }
-        for variant in snps {
+            // A panel SNP with the record's REF whose ALT the record does not carry (one it carries matched above).
+            guard pair.ref.count == 1, pair.alt.count == 1, Self.equalsUppercased(alleles[0], pair.ref),
+                  !alleles.dropFirst().contains(where: { Self.equalsUppercased($0, pair.alt) }) else { continue }
             if var seen = fallback[variant] {
                 seen.records += 1  // two such records (A>C and A>T): their REF/REF calls may overlap; none is used
                 fallback[variant] = seen
