@@ -15,12 +15,14 @@ var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
 ]
 
-// MARK: - Test support (oracle locations shared by the test targets)
-targets += [
-    .target(name: "HETestSupport", path: "Sources/HETestSupport", swiftSettings: swiftSettings),
-]
+// Targets only when asked for, so that `swift build` compiles the product and nothing else:
+//   HE_TEST_TARGETS=1  the NTL polynomial oracle and the BFV decryption trials (scripts/test.sh, scripts/sanitize.sh)
+//   HE_BENCHMARKS=1    the benchmark programs (Benchmarks/run-*.sh)
+//   HE_FUZZ=1          the libFuzzer targets (scripts/fuzz.sh, scripts/test.sh)
+let testTargets = Context.environment["HE_TEST_TARGETS"] == "1"
+let benchmarks = Context.environment["HE_BENCHMARKS"] == "1"
 
-// MARK: - Paillier
+// MARK: - Schemes: Paillier on GMP, RLWE/BFV in Swift
 
 targets += [
     .systemLibrary(
@@ -47,6 +49,76 @@ targets += [
         path: "Sources/Paillier",
         swiftSettings: swiftSettings
     ),
+    .target(
+        name: "RLWE",
+        dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+        swiftSettings: swiftSettings
+    ),
+]
+products += [
+    .library(name: "Paillier", targets: ["Paillier"]),
+    .library(name: "RLWE", targets: ["RLWE"]),
+]
+
+// MARK: - Files, encrypted statistics, GWAS, the command-line tool (each imports only what is above it here)
+targets += [
+    // The container format, key and output files, site IDs and the table model; knows no scheme and no statistic.
+    .target(
+        name: "HEFiles",
+        dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+        path: "Sources/HEFiles",
+        swiftSettings: swiftSettings
+    ),
+    // The scheme seam, count tables, the aggregation rule, key files and the statistics.
+    .target(
+        name: "EncryptedStats",
+        dependencies: [
+            "HEFiles",
+            "Paillier",
+            "RLWE",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ],
+        path: "Sources/EncryptedStats",
+        swiftSettings: swiftSettings
+    ),
+    .systemLibrary(
+        name: "CHTSlib",
+        path: "Sources/CHTSlib",
+        pkgConfig: "htslib",
+        providers: [.apt(["libhts-dev"])]
+    ),
+    // Site input (VCF/BCF through htslib, phenotypes, panel), genotype counts and the PLINK-style reports.
+    .target(
+        name: "GWAS",
+        dependencies: ["CHTSlib", "EncryptedStats", "HEFiles"],
+        path: "Sources/GWAS",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "he-cli",
+        dependencies: [
+            "GWAS",
+            "EncryptedStats",
+            "HEFiles",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ],
+        path: "Sources/he-cli",
+        swiftSettings: swiftSettings
+    ),
+]
+products += [
+    .executable(name: "he-cli", targets: ["he-cli"]),
+]
+
+// MARK: - Tests (Tests/<Target>Tests mirror the sources; HeCLITests run the built he-cli binary)
+targets += [
+    // Oracle locations, child processes, scratch folders and the scheme seam's properties, shared by the tests.
+    .target(
+        name: "HETestSupport",
+        dependencies: ["EncryptedStats", "HEFiles"],
+        path: "Sources/HETestSupport",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "PaillierTests",
         dependencies: [
@@ -60,118 +132,89 @@ targets += [
         resources: [.copy("Resources")],
         swiftSettings: swiftSettings
     ),
-    .executableTarget(
-        name: "PaillierBenchmark",
-        dependencies: ["Paillier"],
-        path: "Benchmarks/PaillierBenchmark",
-        swiftSettings: swiftSettings
-    ),
-]
-products += [
-    .library(name: "Paillier", targets: ["Paillier"]),
-]
-
-// MARK: - EncryptedStats (statistics, GWAS site input)
-targets += [
-    .systemLibrary(
-        name: "CHTSlib",
-        path: "Sources/CHTSlib",
-        pkgConfig: "htslib",
-        providers: [.apt(["libhts-dev"])]
-    ),
-    .executableTarget(
-        name: "GwasCountBenchmark",
-        dependencies: ["EncryptedStats"],
-        path: "Benchmarks/gwas/GwasCountBenchmark",
-        swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-        name: "GwasStatsBenchmark",
-        dependencies: ["EncryptedStats"],
-        path: "Benchmarks/GwasStatsBenchmark",
-        swiftSettings: swiftSettings
-    ),
-]
-// MARK: - RLWE
-targets += [
-    .target(
-        name: "RLWE",
-        dependencies: [.product(name: "Crypto", package: "swift-crypto")],
-        swiftSettings: swiftSettings
-    ),
-    // NTL-backed negacyclic polynomial product: an independent oracle for tests and benchmarks only.
-    .target(
-        name: "CNTLOracle",
-        linkerSettings: [.linkedLibrary("ntl"), .linkedLibrary("gmp")]
-    ),
-    // Decryption-failure trials: a few hundred per preset in RLWETests (sanitized suite), 10,000 per preset in
-    // `bfv-trials`, which scripts/test.sh builds in plain release mode and runs (docs/RLWE.md).
-    .target(
-        name: "BfvTrials",
-        dependencies: ["RLWE"],
-        path: "Tests/BfvTrials",
-        swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-        name: "bfv-trials",
-        dependencies: ["BfvTrials", "RLWE"],
-        path: "Tests/bfv-trials",
+    .testTarget(
+        name: "RLWETests",
+        dependencies: ["RLWE"] + (testTargets ? ["CNTLOracle", "BfvTrials"] : []),
         swiftSettings: swiftSettings
     ),
     .testTarget(
-        name: "RLWETests",
-        dependencies: ["RLWE", "CNTLOracle", "BfvTrials"],
-        swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-        name: "RLWEBenchmark",
-        dependencies: ["RLWE", "CNTLOracle"],
-        path: "Benchmarks/RLWEBenchmark",
-        swiftSettings: swiftSettings
-    ),
-]
-products += [.library(name: "RLWE", targets: ["RLWE"])]
-
-// MARK: - CLI and container
-// The scheme-agnostic layer (`Schemes/`), the container format (`Container/`) and count tables (`Tables/`) live in
-// `EncryptedStats`; `he-cli` is the command-line front end. HeCLITests run the built `he-cli` binary.
-targets += [
-    .target(
-        name: "EncryptedStats",
-        dependencies: [
-            "CHTSlib",
-            "Paillier",
-            "RLWE",
-            .product(name: "Crypto", package: "swift-crypto"),
-        ],
-        path: "Sources/EncryptedStats",
-        swiftSettings: swiftSettings
-    ),
-    .executableTarget(
-        name: "he-cli",
-        dependencies: [
-            "EncryptedStats",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ],
-        path: "Sources/he-cli",
+        name: "HEFilesTests",
+        dependencies: ["HEFiles", "HETestSupport"],
+        path: "Tests/HEFilesTests",
         swiftSettings: swiftSettings
     ),
     .testTarget(
         name: "EncryptedStatsTests",
-        dependencies: ["EncryptedStats", "HETestSupport"],
+        dependencies: ["EncryptedStats", "HEFiles", "HETestSupport"],
         path: "Tests/EncryptedStatsTests",
         swiftSettings: swiftSettings
     ),
     .testTarget(
+        name: "GWASTests",
+        dependencies: ["GWAS", "EncryptedStats", "HEFiles", "HETestSupport"],
+        path: "Tests/GWASTests",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
         name: "HeCLITests",
-        dependencies: ["EncryptedStats", "he-cli", "HETestSupport"],
+        dependencies: ["GWAS", "EncryptedStats", "HEFiles", "he-cli", "HETestSupport"],
         path: "Tests/HeCLITests",
         swiftSettings: swiftSettings
     ),
 ]
-products += [
-    .executable(name: "he-cli", targets: ["he-cli"]),
-]
+if testTargets || benchmarks {
+    // NTL-backed negacyclic polynomial product: an independent oracle for tests and benchmarks only.
+    targets.append(.target(
+        name: "CNTLOracle",
+        linkerSettings: [.linkedLibrary("ntl"), .linkedLibrary("gmp")]
+    ))
+}
+if testTargets {
+    // Decryption-failure trials: a few hundred per preset in RLWETests (sanitized suite), 10,000 per preset in
+    // `bfv-trials`, which scripts/test.sh builds in plain release mode and runs (docs/RLWE.md).
+    targets += [
+        .target(
+            name: "BfvTrials",
+            dependencies: ["RLWE"],
+            path: "Tests/BfvTrials",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "bfv-trials",
+            dependencies: ["BfvTrials", "RLWE"],
+            path: "Tests/bfv-trials",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
+if benchmarks {
+    targets += [
+        .executableTarget(
+            name: "PaillierBenchmark",
+            dependencies: ["Paillier"],
+            path: "Benchmarks/PaillierBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "RLWEBenchmark",
+            dependencies: ["RLWE", "CNTLOracle"],
+            path: "Benchmarks/RLWEBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "GwasCountBenchmark",
+            dependencies: ["GWAS", "EncryptedStats", "HEFiles"],
+            path: "Benchmarks/gwas/GwasCountBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "GwasStatsBenchmark",
+            dependencies: ["GWAS", "EncryptedStats"],
+            path: "Benchmarks/GwasStatsBenchmark",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}
 
 // MARK: - Fuzz targets (only with HE_FUZZ=1; scripts/fuzz.sh and scripts/test.sh build them with coverage
 // instrumentation and AddressSanitizer). One executable per reader of outside bytes (docs/FUZZING.md); left out of
@@ -180,14 +223,14 @@ if Context.environment["HE_FUZZ"] == "1" {
     targets.append(.target(name: "CLibFuzzer", path: "Fuzz/Sources/CLibFuzzer"))
     targets.append(.target(
         name: "FuzzSupport",
-        dependencies: ["CLibFuzzer", "EncryptedStats"],
+        dependencies: ["CLibFuzzer", "GWAS", "EncryptedStats", "HEFiles"],
         path: "Fuzz/Sources/FuzzSupport",
         swiftSettings: swiftSettings
     ))
     for name in ["container", "keyfile", "ciphertext", "phe-json", "csv", "phenotype", "panel", "vcf", "bfv-serialization"] {
         targets.append(.executableTarget(
             name: "fuzz-\(name)",
-            dependencies: ["FuzzSupport", "EncryptedStats", "RLWE", "CHTSlib"],
+            dependencies: ["FuzzSupport", "GWAS", "EncryptedStats", "HEFiles", "RLWE", "CHTSlib"],
             path: "Fuzz/Sources/fuzz-\(name)",
             swiftSettings: swiftSettings,
             // libFuzzer for these executables only, so that one build can carry both the tests and the fuzz

@@ -8,6 +8,8 @@
 # RUNS (default 5) sets the number of timed runs.
 # Needs a Python with numpy (HE_TEST_PYTHON, else .venv-test/bin/python), plink1.9, bgzip and bcftools.
 set -euo pipefail
+# Benchmark programs are declared only when asked for (Package.swift).
+export HE_BENCHMARKS=1
 cd "$(dirname "$0")/.."
 
 variants=${1:-100000}

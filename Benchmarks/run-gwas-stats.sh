@@ -5,6 +5,8 @@
 #
 #   Benchmarks/run-gwas-stats.sh [variants] [samples]     (needs python3 with numpy, plink1.9, hyperfine)
 set -euo pipefail
+# Benchmark programs are declared only when asked for (Package.swift).
+export HE_BENCHMARKS=1
 cd "$(dirname "$0")/.."
 variants=${1:-100000}
 samples=${2:-2000}

@@ -10,6 +10,8 @@
 # Python: $HE_BENCH_PYTHON, else $HE_TEST_PYTHON, else python3; it needs phe, gmpy2 and pypaillier
 # (pip install phe gmpy2 pypaillier). Raw outputs go to bench-out/paillier/.
 set -euo pipefail
+# Benchmark programs are declared only when asked for (Package.swift).
+export HE_BENCHMARKS=1
 
 ITERATIONS="${1:-30}"
 ROUNDS="${2:-3}"

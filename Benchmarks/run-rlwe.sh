@@ -10,6 +10,8 @@
 # default, which keeps freed buffers in the process as SEAL's memory pool does).
 # Python: $HE_TEST_PYTHON, else .venv-test/bin/python, else python3 (needs the `seal` module).
 set -euo pipefail
+# Benchmark programs are declared only when asked for (Package.swift).
+export HE_BENCHMARKS=1
 cd "$(dirname "$0")/.."
 degrees="${1:-4096,4096p,8192,16384}"
 reps="${2:-21}"

@@ -6,6 +6,7 @@
 // VariantCounts slots in wire order). Benchmarks/run-gwas-stats.sh runs it beside plink1.9 on the same cohort.
 
 import EncryptedStats
+import GWAS
 import Foundation
 
 func fail(_ message: String) -> Never {
@@ -64,13 +65,13 @@ let parsed = clock.now
 let reports: [VariantReport]
 do {
     reports = try Gwas.analyse(panel: panel, counts: counts)
-} catch let error as EncryptedStatsError {
+} catch {
     fail(error.description)
 }
 let analysed = clock.now
 do {
     try PlinkWriter.write(reports: reports, prefix: arguments[2], files: files)
-} catch let error as EncryptedStatsError {
+} catch {
     fail(error.description)
 }
 let written = clock.now

@@ -1,3 +1,4 @@
+import HEFiles
 import Paillier
 
 /// The thread limit of the parallel loops (packed Paillier encryption and sums, batch decryption, the CRT halves

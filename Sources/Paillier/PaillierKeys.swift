@@ -253,15 +253,12 @@ public struct PaillierSecretKey: Sendable, CustomStringConvertible, CustomDebugS
 public enum PaillierKeyPair {
     /// Generates a key pair with |n| = `bits` (2048, 3072 or 4096): p and q random probable primes of
     /// `bits / 2` bits with their top two bits set (so |n| is exact), p != q, gcd(n, (p-1)(q-1)) = 1, and
-    /// |p - q| > 2^(bits/2 - 100). All candidates come from the OS CSPRNG. For 2048 bits a warning
-    /// (112-bit security) is written to standard error; see ``PaillierKeySize/warning(forModulusBits:)``.
-    public static func generate(bits: Int = PaillierKeySize.defaultBits, warn: Bool = true) throws -> (
+    /// |p - q| > 2^(bits/2 - 100). All candidates come from the OS CSPRNG. A caller that lets people choose
+    /// 2048 bits shows them ``PaillierKeySize/warning(forModulusBits:)`` (112-bit security).
+    public static func generate(bits: Int = PaillierKeySize.defaultBits) throws -> (
         publicKey: PaillierPublicKey, secretKey: PaillierSecretKey
     ) {
         try PaillierKeySize.check(bits)
-        if warn, let message = PaillierKeySize.warning(forModulusBits: bits) {
-            writeToStandardError(message + "\n")
-        }
         let half = bits / 2
         let minimumGap = BigInt(1) << (half - 100)
         while true {
@@ -298,16 +295,4 @@ func decodeHeader(_ data: [UInt8], magic: [UInt8], version: UInt8, what: String)
 func hex2(_ byte: UInt8) -> String {
     let digits = Array("0123456789abcdef")
     return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-}
-
-func writeToStandardError(_ text: String) {
-    var bytes = Array(text.utf8)
-    bytes.withUnsafeMutableBytes { raw in
-        var offset = 0
-        while offset < raw.count {
-            let written = write(2, raw.baseAddress! + offset, raw.count - offset)
-            if written <= 0 { return }
-            offset += written
-        }
-    }
 }

@@ -41,6 +41,8 @@ public enum RlweError: Error, Equatable, Sendable, CustomStringConvertible {
     case trailingBytes(expectedBytes: Int, actualBytes: Int)
     /// A serialised field has an impossible value.
     case invalidField(name: String, value: Int, expected: String)
+    /// A parameters field (`BfvParameters(parametersField:)`) is malformed at `field`.
+    case malformedParameters(field: String, reason: String)
     /// A serialised coefficient is not reduced modulo its prime.
     case coefficientOutOfRange(limb: Int, index: Int, value: UInt64, modulus: UInt64)
 
@@ -70,6 +72,7 @@ public enum RlweError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .trailingBytes(expectedBytes, actualBytes):
             "trailing bytes: expected \(expectedBytes) bytes, got \(actualBytes)"
         case let .invalidField(name, value, expected): "invalid \(name) \(value): expected \(expected)"
+        case let .malformedParameters(field, reason): "\(field): \(reason)"
         case let .coefficientOutOfRange(limb, index, value, modulus):
             "coefficient \(index) of limb \(limb) is \(value), not below its modulus \(modulus)"
         }

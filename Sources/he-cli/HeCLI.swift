@@ -1,5 +1,7 @@
 import ArgumentParser
 import EncryptedStats
+import GWAS
+import HEFiles
 
 struct HeCLI: ParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,4 +1,6 @@
 import EncryptedStats
+import GWAS
+import HEFiles
 
 #if canImport(Glibc)
 import Glibc

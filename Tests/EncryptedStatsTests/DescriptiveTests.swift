@@ -1,5 +1,7 @@
 import EncryptedStats
 import Foundation
+import HEFiles
+import HETestSupport
 import Testing
 
 @Suite("Mean and variance from pooled moments")

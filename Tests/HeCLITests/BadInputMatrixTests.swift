@@ -1,5 +1,8 @@
 import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
+import HETestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -10,6 +13,7 @@ import Glibc
 // key holder can hand to `he-cli`, run against the built binary. Each case checks the message (file and reason,
 // and line or field where there is one), the documented exit code, and, through `expectRefusal`, that the scratch
 // directory is unchanged afterwards: no output, no temporary file, every input and existing output byte-identical.
+// It is one file of some 750 lines on purpose: one table of cases over one set of fixtures, read as a whole.
 
 /// One bad input: how to prepare it in a copy of the template directory, the command, and what must be reported.
 struct BadInput: Sendable, CustomTestStringConvertible {

@@ -1,6 +1,8 @@
 import Crypto
 import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
 import HETestSupport
 import Testing
 

@@ -1,5 +1,8 @@
 import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
+import HETestSupport
 import Testing
 
 /// `HE_THREADS=1` against all cores through the built `he-cli`: aggregates are byte-identical, and site files

@@ -1,5 +1,8 @@
 import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
+import HETestSupport
 import Testing
 
 /// The encrypted GWAS pipeline through the built binary: keygen -> gwas encrypt per site -> aggregate ->

@@ -1,5 +1,8 @@
 import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
+import HETestSupport
 import Testing
 
 /// A four-sample site written by hand: expected counts are known without any oracle.
@@ -57,7 +60,7 @@ struct GwasRefusalTests {
         let d = try dir.run("decrypt", "--secret-key", keys.secretKey, "--in", "pooled.he", "--out", "pooled.csv", "--quiet")
         try #require(d.status == 0, "\(d.stderr)")
         let csv = try String(contentsOfFile: dir.file("pooled.csv"), encoding: .utf8).split(separator: "\n")
-        #expect(csv[1] == "SNP,CHR,POS,REF,ALT," + CountTable.gwasColumnLabels.joined(separator: ","))
+        #expect(csv[1] == "SNP,CHR,POS,REF,ALT," + TableShape.gwasColumnLabels.joined(separator: ","))
         // rs1 (A/G): cases a 0/0, c 1/1; controls b 0/1, d ./. -> doubled by the two sites.
         #expect(csv[2] == "rs1,1,100,A,G,2,0,2,0,0,2,0,2,0,0,0,0")
         // rs2: panel REF C = VCF ALT, so counts are flipped: a 0/1 (het), c 0/0 (VCF REF = panel hom-ALT).

@@ -2,7 +2,10 @@
 // plink1.9 on PATH. Without them the tests are disabled with a reason, unless HE_REQUIRE_ORACLES=1: then they run
 // and fail, so CI cannot skip them silently.
 
+import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
 import HETestSupport
 import Testing
 

@@ -1,5 +1,7 @@
 import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
 import HETestSupport
 import Testing
 

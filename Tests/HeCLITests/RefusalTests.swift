@@ -1,6 +1,9 @@
 import Crypto
 import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
+import HETestSupport
 import Testing
 
 /// Every refusal: the message names the files and the reason, the exit code is the documented one, and no

@@ -1,5 +1,8 @@
 import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
+import HETestSupport
 import Testing
 
 /// `he-cli chi2` and `he-cli summary` on decrypted totals, against scipy / numpy (Tests/Oracles/scipy_stats.py).

@@ -7,7 +7,7 @@ import Testing
 struct KeyGenerationTests {
     @Test("fresh keys have exact size, distinct equal-length primes and work end to end", arguments: [2048, 3072])
     func generate(bits: Int) throws {
-        let (publicKey, secretKey) = try PaillierKeyPair.generate(bits: bits, warn: false)
+        let (publicKey, secretKey) = try PaillierKeyPair.generate(bits: bits)
         #expect(publicKey.bits == bits)
         #expect(publicKey.n.bitWidth == bits)
         let (p, q) = secretKey.primes

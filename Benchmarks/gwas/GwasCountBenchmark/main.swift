@@ -3,6 +3,7 @@
 // Prints the elapsed seconds and the counting summary to stderr, a checksum of the counts to stdout.
 
 import EncryptedStats
+import GWAS
 
 #if canImport(Glibc)
 import Glibc

@@ -7,6 +7,8 @@ import Darwin
 #endif
 import CLibFuzzer
 import EncryptedStats
+import HEFiles
+import GWAS
 
 /// Stops the run with a message: an invariant of a successfully parsed input does not hold.
 public func invariantFailure(_ message: String, file: StaticString = #fileID, line: UInt = #line) -> Never {
@@ -191,7 +193,7 @@ public func withContainerDigestsFixed(_ bytes: [UInt8]) -> [UInt8]? {
 }
 
 /// Header and chunks of a container file that reads completely, or the error.
-public func readContainer(_ path: String) throws(EncryptedStatsError)
+public func readContainer(_ path: String) throws(HEFilesError)
     -> (header: ContainerHeader, chunks: [[UInt8]], version: UInt16)
 {
     let reader = try ContainerReader(path: path)

@@ -8,6 +8,8 @@
 // Invariants: decrypted values lie within the declared bound (counts non-negative); aggregating the file alone and
 // decrypting the result gives the same totals.
 import EncryptedStats
+import HEFiles
+import GWAS
 import FuzzSupport
 
 let keys = [TestKeys.secret(.paillier), TestKeys.secret(.bfv)]
@@ -36,10 +38,11 @@ public func fuzzCiphertext(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         var variants = chunks.count * per / k - shortfall % max(1, per / k)
         if variants < 1 || layout.ciphertextCount(forValues: variants * k) != chunks.count { variants = chunks.count * per / k }
         guard variants >= 1, layout.ciphertextCount(forValues: variants * k) == chunks.count else { return 0 }
-        schema = TableSchema(kind: .gwasGenotypeCounts, rowHeader: "SNP", rowLabels: (0 ..< variants).map { "rs\($0 + 1)" },
-                             columnLabels: CountTable.gwasColumnLabels, metadataFields: ContainerFormat.gwasMetadataFields,
-                             rowMetadata: (0 ..< variants).map { ["\(1 + $0 % 22)", "\(100 + $0)", "A", "G"] },
-                             encoding: .count, layout: layout)
+        let shape = TableShape(kind: .gwasGenotypeCounts, rowHeader: "SNP", rowLabels: (0 ..< variants).map { "rs\($0 + 1)" },
+                               columnLabels: TableShape.gwasColumnLabels, metadataFields: TableShape.gwasMetadataFields,
+                               rowMetadata: (0 ..< variants).map { ["\(1 + $0 % 22)", "\(100 + $0)", "A", "G"] },
+                               encoding: .count)
+        schema = TableSchema(shape: shape, layout: layout)
     } else {
         let rows = chunks.count * per - shortfall % per
         let encoding: ValueEncoding = switch (selector >> 3) % 4 {
@@ -47,8 +50,9 @@ public func fuzzCiphertext(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         case 2: .fixedPoint(scale: 2)
         default: .count
         }
-        schema = TableSchema(rowHeader: "row", rowLabels: (0 ..< rows).map { "r\($0)" }, columnLabels: ["value"],
-                             encoding: encoding, layout: layout)
+        schema = TableSchema(shape: TableShape(rowHeader: "row", rowLabels: (0 ..< rows).map { "r\($0)" },
+                                               columnLabels: ["value"], encoding: encoding),
+                             layout: layout)
     }
     let header = ContainerHeader(scheme: key.scheme, kind: aggregate ? .aggregate : .siteTable,
                                  parameters: key.parameters, publicKeyFingerprint: key.publicKeyFingerprint,

@@ -11,11 +11,13 @@
 // re-encodes to the same bytes;
 // aggregating it alone gives a file with its schema, contributors and bound; decrypted values lie within the bound.
 import EncryptedStats
+import HEFiles
+import GWAS
 import FuzzSupport
 
 let testKeys = [TestKeys.secret(.paillier), TestKeys.secret(.bfv)]
 
-func exercise(_ bytes: [UInt8]) -> EncryptedStatsError? {
+func exercise(_ bytes: [UInt8]) -> HEFilesError? {
     let path = Scratch.write("input.he", bytes)
     let header: ContainerHeader, chunks: [[UInt8]], version: UInt16
     do {

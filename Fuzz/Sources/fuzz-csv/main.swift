@@ -1,11 +1,15 @@
-// Count tables (CSV) as `he-cli encrypt` reads them: CountTableReader.read(path:encoding:maxValue:).
+// Count tables (CSV) as `he-cli encrypt` reads them: CountTableReader.read(path:encoding:maxValue:hints:).
 // Input: one selector byte (value encoding, scale and --max-value), then the CSV file.
 // Invariants of a table that parses: rows x columns values, labels unique, every value within the stored bound
 // (non-negative for counts), and writing the table back as CSV parses to the same table.
 import EncryptedStats
+import HEFiles
+import GWAS
 import FuzzSupport
 
-let maxValues: [UInt64] = [CountTableReader.defaultMaxValue, 1, 999, 1 << 62, UInt64(Int64.max), UInt64.max]
+/// The hints of a site's encryption (the messages do not matter here).
+let hints = ValueHints(maxValue: "--max-value", decimals: "", negative: "")
+let maxValues: [UInt64] = [ValueBounds.defaultMaxValueCap, 1, 999, 1 << 62, UInt64(Int64.max), UInt64.max]
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
@@ -18,11 +22,11 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     let maxValue = maxValues[Int(selector >> 5) % maxValues.count]
     // he-cli refuses a --max-value whose stored bound does not fit before it reads the table.
-    guard let bound = CountTableReader.storedBound(maxValue: maxValue, encoding: encoding) else { return 0 }
+    guard let bound = encoding.storedBound(maxValue: maxValue) else { return 0 }
     let path = Scratch.write("table.csv", input.rest())
     let table: CountTable
     do {
-        table = try CountTableReader.read(path: path, encoding: encoding, maxValue: maxValue)
+        table = try CountTableReader.read(path: path, encoding: encoding, maxValue: maxValue, hints: hints)
     } catch {
         return 0
     }
@@ -44,7 +48,7 @@ public func fuzzCSV(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     let again = Scratch.write("table-again.csv", Array(text.utf8))
     do {
-        let reread = try CountTableReader.read(path: again, encoding: encoding, maxValue: maxValue)
+        let reread = try CountTableReader.read(path: again, encoding: encoding, maxValue: maxValue, hints: hints)
         check(reread == table, "the table written back as CSV parses to a different table")
     } catch {
         invariantFailure("the table written back as CSV does not parse: \(error)")

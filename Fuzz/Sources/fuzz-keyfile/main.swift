@@ -5,6 +5,8 @@
 //   | secret key (the rest; secret key files only)
 // Invariant: a key that loads encrypts, and a secret key decrypts what it encrypts.
 import EncryptedStats
+import HEFiles
+import GWAS
 import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -2,6 +2,8 @@
 // Invariants of a panel that parses: IDs unique, positions positive, REF != ALT, alleles upper-case A/C/G/T/N,
 // and the panel written back (with its header line) parses to the same variants in the same order.
 import EncryptedStats
+import HEFiles
+import GWAS
 import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")

@@ -6,6 +6,8 @@
 // Invariants: an imported key exports to JSON that imports to the same key; an imported table is a site file whose
 // header reads back, and decrypting it either fails with an error or gives values within the declared bound.
 import EncryptedStats
+import HEFiles
+import GWAS
 import FuzzSupport
 
 let testKey = TestKeys.secret(.paillier)
@@ -56,7 +58,7 @@ public func fuzzPheJSON(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
         check(header.kind == .siteTable && header.contributors == ["python-site"], "imported header \(header)")
         // The bound is in table units (the table's max_value may only repeat it): stored units scale decimals.
-        let stored = CountTableReader.storedBound(maxValue: bound, encoding: header.schema!.encoding)
+        let stored = header.schema!.encoding.storedBound(maxValue: bound)
         check(header.valueBound == stored, "declared bound \(bound) became \(header.valueBound)")
         do {
             let totals = try EncryptedTableFiles.decrypt(out, keys: testKey.keys, keyPath: testKey.path)

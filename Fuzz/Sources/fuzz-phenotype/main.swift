@@ -3,6 +3,8 @@
 // unique, each is non-empty and has a phenotype, and the table written back as two-column `sample PHENO` lines
 // parses to the same samples and phenotypes.
 import EncryptedStats
+import HEFiles
+import GWAS
 import FuzzSupport
 
 @_cdecl("LLVMFuzzerTestOneInput")

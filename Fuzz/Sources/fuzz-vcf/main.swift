@@ -4,6 +4,8 @@
 // Invariants of a file that counts: one VariantCounts per panel variant, and for every variant and phenotype group
 // the called plus missing genotypes equal the number of that group's samples in the VCF.
 import EncryptedStats
+import HEFiles
+import GWAS
 import FuzzSupport
 
 let panelPath = Scratch.write("panel.tsv", Array("""

@@ -1,3 +1,5 @@
+import HEFiles
+
 // The scheme-agnostic layer: additively homomorphic vectors of integers. Code above this file (containers,
 // tables, the CLI, statistics) works with `any AdditiveVectorScheme` and never learns which scheme it runs on.
 
@@ -66,7 +68,7 @@ extension AdditiveVectorScheme {
     /// and that `bound` fits a slot.
     public func encrypt(_ values: [Int64], bound: UInt64, site: String,
                         progress: ((Int, Int) -> Void)? = nil) throws(EncryptedStatsError) -> EncryptedVector<Self> {
-        try SiteID.validate(site)
+        try files { () throws(HEFilesError) in try SiteID.validate(site) }
         guard !values.isEmpty else { throw .scheme(operation: "encrypt", reason: "the vector is empty") }
         guard bound >= 1, bound <= layout.slotCapacity else {
             throw .scheme(operation: "encrypt",
@@ -104,38 +106,20 @@ extension AdditiveVectorScheme {
         return try encrypt(values.map { Int64($0) }, bound: bound, site: site)
     }
 
-    /// Checks that two encrypted vectors may be summed: same length, disjoint contributors, and a combined bound
-    /// that still fits a slot. Returns the combined bound.
-    public func checkSum(count a: Int, contributors ca: [String], bound ba: UInt64,
-                         count b: Int, contributors cb: [String], bound bb: UInt64,
-                         names: (String, String)) throws(EncryptedStatsError) -> UInt64 {
-        guard a == b else {
-            throw .incompatibleInputs(first: names.0, second: names.1, reason: "vector lengths differ (\(a) vs \(b))")
-        }
-        let seen = Set(ca)
-        if let dup = cb.first(where: { seen.contains($0) }) {
-            throw .duplicateContributor(site: dup, first: names.0, second: names.1)
-        }
-        guard layout.allows(contributions: ca.count + cb.count) else {
-            throw .tooManyContributions(files: [names.0, names.1], count: ca.count + cb.count, limit: layout.maxContributions)
-        }
-        let (sum, overflow) = ba.addingReportingOverflow(bb)
-        guard !overflow, sum <= layout.slotCapacity else {
-            throw .slotOverflow(files: [names.0, names.1], bound: overflow ? .max : sum, capacity: layout.slotCapacity)
-        }
-        return sum
-    }
-
-    /// The slot-wise sum of two encrypted vectors; refuses double-counted sites and possible overflow.
+    /// The slot-wise sum of two encrypted vectors of the same length, under the aggregation rule (no site twice,
+    /// bounds within a slot, contributions within the noise bound).
     public func add(_ a: EncryptedVector<Self>, _ b: EncryptedVector<Self>) throws(EncryptedStatsError) -> EncryptedVector<Self> {
-        let bound = try checkSum(count: a.count, contributors: a.contributors, bound: a.valueBound,
-                                 count: b.count, contributors: b.contributors, bound: b.valueBound,
-                                 names: ("the first vector", "the second vector"))
+        let names = ("the first vector", "the second vector")
+        guard a.count == b.count else {
+            throw .incompatibleInputs(first: names.0, second: names.1, reason: "vector lengths differ (\(a.count) vs \(b.count))")
+        }
+        var rule = AggregationRule(layout: layout)
+        try rule.admit(contributors: a.contributors, bound: a.valueBound, source: names.0)
+        try rule.admit(contributors: b.contributors, bound: b.valueBound, source: names.1)
         var out: [Ciphertext] = []
         out.reserveCapacity(a.ciphertexts.count)
         for (x, y) in zip(a.ciphertexts, b.ciphertexts) { out.append(try add(x, y)) }
-        return EncryptedVector(ciphertexts: out, count: a.count, valueBound: bound,
-                               contributors: a.contributors + b.contributors)
+        return EncryptedVector(ciphertexts: out, count: a.count, valueBound: rule.bound, contributors: rule.contributors)
     }
 
     /// Serialised size of one ciphertext divided by the number of values it carries.

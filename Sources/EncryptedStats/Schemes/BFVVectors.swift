@@ -1,12 +1,10 @@
+import HEFiles
 import RLWE
 
 // BFV conformance of the scheme-agnostic layer: one value per batching slot (N per ciphertext), signed values
 // centred modulo t. Ciphertexts are switched down to the first coefficient prime before writing (the smallest
 // modulus at which the documented noise bound still allows `maxContributions` sums), so a site file costs
-// 2 x ceil(log2 q_0) bits per slot.
-//
-// Parameters field (docs/FORMAT.md), little-endian: u32 N | u64 t | u8 k | k x u64 q_i [| u64 P], the last
-// field only for parameters with a special key-switching prime P.
+// 2 x ceil(log2 q_0) bits per slot. The parameters field is RLWE's `BfvParameters.parametersField`.
 
 /// Additively homomorphic vectors with batched BFV.
 public struct BFVVectors: AdditiveVectorDecryptor {
@@ -47,39 +45,12 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         self.parameters = Self.encode(bfv)
     }
 
-    /// The parameters field of a container.
-    public static func encode(_ p: BfvParameters) -> [UInt8] {
-        var w = ByteWriter()
-        w.u32(UInt32(p.degree))
-        w.u64(p.plaintextModulus)
-        w.u8(UInt8(p.coefficientModuli.count))
-        for q in p.coefficientModuli { w.u64(q) }
-        if let special = p.specialModulus { w.u64(special) }
-        return w.bytes
-    }
+    /// The parameters field of a container (docs/FORMAT.md; the codec is `BfvParameters.parametersField`).
+    public static func encode(_ p: BfvParameters) -> [UInt8] { p.parametersField }
 
     /// Parameters from a container's parameters field, validated against the 128-bit security table.
     public static func decodeParameters(_ bytes: [UInt8]) throws(EncryptedStatsError) -> BfvParameters {
-        var r = ByteReader(bytes) { field, reason in .scheme(operation: "bfv parameters", reason: "\(field): \(reason)") }
-        let n = Int(try r.u32("degree"))
-        let t = try r.u64("plaintext modulus")
-        let k = Int(try r.u8("prime count"))
-        var moduli: [UInt64] = []
-        for i in 0 ..< k { moduli.append(try r.u64("prime \(i + 1)")) }
-        let special: UInt64? = r.isAtEnd ? nil : try r.u64("special prime")
-        guard r.isAtEnd else { throw r.error("length", "\(r.remaining) bytes after the special prime") }
-        if let preset = BfvPreset.allCases.first(where: { p in
-            let candidate = BfvParameters.preset(p)
-            return candidate.degree == n && candidate.plaintextModulus == t && candidate.coefficientModuli == moduli
-                && candidate.specialModulus == special
-        }) {
-            return BfvParameters.preset(preset)
-        }
-        do {
-            return try BfvParameters(degree: n, plaintextModulus: t, coefficientModuli: moduli, specialModulus: special)
-        } catch {
-            throw .scheme(operation: "bfv parameters", reason: "\(error)")
-        }
+        try rlwe("bfv parameters") { () throws(RlweError) in try BfvParameters.decoding(parametersField: bytes) }
     }
 
     /// A fresh key pair for `preset`.
@@ -102,13 +73,11 @@ public struct BFVVectors: AdditiveVectorDecryptor {
     /// An instance from key material.
     public init(keys: SchemeKeys) throws(EncryptedStatsError) {
         let bfv = try Self.decodeParameters(keys.parameters)
-        do {
-            let pk = try PublicKey(serialized: keys.publicKey, parameters: bfv)
-            let sk = try keys.secretKey.map { (bytes) throws(RlweError) in try SecretKey(serialized: bytes, parameters: bfv) }
-            self.init(parameters: bfv, publicKey: pk, secretKey: sk)
-        } catch {
-            throw .scheme(operation: "load key", reason: "\(error)")
+        let (pk, sk) = try rlwe("load key") { () throws(RlweError) in
+            (try PublicKey(serialized: keys.publicKey, parameters: bfv),
+             try keys.secretKey.map { (bytes) throws(RlweError) in try SecretKey(serialized: bytes, parameters: bfv) })
         }
+        self.init(parameters: bfv, publicKey: pk, secretKey: sk)
     }
 
     /// Refuses a secret key that does not belong to the public key: a known vector encrypted under the public key
@@ -132,40 +101,24 @@ public struct BFVVectors: AdditiveVectorDecryptor {
     /// Encrypts the values in batching slots; BFV's slots are centred modulo t, so `bound` needs no offset.
     public func encrypt(slots: ArraySlice<Int64>, bound: UInt64) throws(EncryptedStatsError) -> Ciphertext {
         guard let publicKey else { throw .scheme(operation: "encrypt", reason: "no public key is loaded") }
-        do {
-            let plaintext = try encoder.encode(Array(slots))
-            return try Encryptor(publicKey: publicKey).encrypt(plaintext)
-        } catch {
-            throw .scheme(operation: "encrypt", reason: "\(error)")
+        return try rlwe("encrypt") { () throws(RlweError) in
+            try Encryptor(publicKey: publicKey).encrypt(try encoder.encode(Array(slots)))
         }
     }
 
     public func add(_ a: Ciphertext, _ b: Ciphertext) throws(EncryptedStatsError) -> Ciphertext {
-        do {
-            return try evaluator.add(a, b)
-        } catch {
-            throw .scheme(operation: "add", reason: "\(error)")
-        }
+        try rlwe("add") { () throws(RlweError) in try evaluator.add(a, b) }
     }
 
     public func compact(_ c: Ciphertext) throws(EncryptedStatsError) -> Ciphertext {
         guard c.limbCount > 1 else { return c }
-        do {
-            return try evaluator.modSwitchToSmallest(c)
-        } catch {
-            throw .scheme(operation: "modulus switch", reason: "\(error)")
-        }
+        return try rlwe("modulus switch") { () throws(RlweError) in try evaluator.modSwitchToSmallest(c) }
     }
 
     public func serialize(_ c: Ciphertext) -> [UInt8] { c.serialized() }
 
     public func deserialize(_ bytes: [UInt8]) throws(EncryptedStatsError) -> Ciphertext {
-        let c: Ciphertext
-        do {
-            c = try Ciphertext(serialized: bytes, parameters: bfv)
-        } catch {
-            throw .scheme(operation: "read ciphertext", reason: "\(error)")
-        }
+        let c = try rlwe("read ciphertext") { () throws(RlweError) in try Ciphertext(serialized: bytes, parameters: bfv) }
         guard c.limbCount == 1, c.size == 2 else {
             throw .scheme(operation: "read ciphertext",
                           reason: "expected a 2-polynomial ciphertext at the first prime, found \(c.size) polynomials at \(c.limbCount) primes")
@@ -175,21 +128,16 @@ public struct BFVVectors: AdditiveVectorDecryptor {
 
     public func decrypt(_ c: Ciphertext, count: Int, bound: UInt64) throws(EncryptedStatsError) -> [Int64] {
         guard let secretKey else { throw .scheme(operation: "decrypt", reason: "no secret key is loaded") }
-        do {
-            let decryptor = Decryptor(secretKey: secretKey)
-            let (plaintext, budget) = try decryptor.decryptWithNoiseBudget(c)
-            guard budget > 0 else {
-                throw EncryptedStatsError.scheme(operation: "decrypt", reason: "the noise budget is exhausted (wrong key or damaged ciphertext)")
-            }
-            let values = try encoder.decodeSigned(plaintext)
-            guard values[count...].allSatisfy({ $0 == 0 }) else {
-                throw EncryptedStatsError.scheme(operation: "decrypt", reason: "an unused slot is not zero (wrong key or damaged ciphertext)")
-            }
-            return Array(values.prefix(count))
-        } catch let e as EncryptedStatsError {
-            throw e
-        } catch {
-            throw .scheme(operation: "decrypt", reason: "\(error)")
+        let (plaintext, budget) = try rlwe("decrypt") { () throws(RlweError) in
+            try Decryptor(secretKey: secretKey).decryptWithNoiseBudget(c)
         }
+        guard budget > 0 else {
+            throw .scheme(operation: "decrypt", reason: "the noise budget is exhausted (wrong key or damaged ciphertext)")
+        }
+        let values = try rlwe("decrypt") { () throws(RlweError) in try encoder.decodeSigned(plaintext) }
+        guard values[count...].allSatisfy({ $0 == 0 }) else {
+            throw .scheme(operation: "decrypt", reason: "an unused slot is not zero (wrong key or damaged ciphertext)")
+        }
+        return Array(values.prefix(count))
     }
 }

@@ -1,3 +1,4 @@
+import HEFiles
 import Paillier
 
 // Paillier conformance of the scheme-agnostic layer, on the Paillier library's bound-driven packing
@@ -52,10 +53,8 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
     /// The packing every site uses for a table of `kind` with `encoding` under a `modulusBits`-bit key.
     public static func packing(modulusBits: Int, kind: TableKind, encoding: ValueEncoding) throws(EncryptedStatsError) -> PackedLayout {
         let capacity = kind == .gwasGenotypeCounts ? gwasCapacity : countTableCapacity
-        do {
-            return try PackedLayout(modulusBits: modulusBits, slotCapacity: capacity, signed: encoding != .count)
-        } catch {
-            throw .scheme(operation: "paillier packing", reason: "\(error)")
+        return try paillier("paillier packing") {
+            try PackedLayout(modulusBits: modulusBits, slotCapacity: capacity, signed: encoding != .count)
         }
     }
 
@@ -69,38 +68,19 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
         self.encryptor = encryptor
         self.secret = secretKey.map { PaillierDecryptor(secretKey: $0) }
         self.packing = packing
-        do {
-            self.encoder = try PackedEncoder(layout: packing, encryptor: encryptor)
-        } catch {
-            throw .scheme(operation: "paillier packing", reason: "\(error)")
-        }
+        self.encoder = try paillier("paillier packing") { try PackedEncoder(layout: packing, encryptor: encryptor) }
         self.layout = SlotLayout(slotsPerCiphertext: packing.slotsPerCiphertext, slotBits: packing.slotBits,
                                  slotCapacity: packing.slotCapacity)
     }
 
     /// An instance from the parameters field of a container (no secret key).
     public init(parameters bytes: [UInt8], kind: TableKind = .countTable, encoding: ValueEncoding = .count) throws(EncryptedStatsError) {
-        let publicKey: PaillierPublicKey
-        do {
-            publicKey = try PaillierPublicKey(serialized: bytes)
-        } catch {
-            throw .scheme(operation: "paillier parameters", reason: "\(error)")
-        }
+        let publicKey = try paillier("paillier parameters") { try PaillierPublicKey(serialized: bytes) }
         try self.init(publicKey: publicKey, kind: kind, encoding: encoding)
     }
 
-    /// The same instance with the DJN randomiser (worth its fixed-base table only for many ciphertexts).
-    public func withDJN(kind: TableKind, encoding: ValueEncoding) throws(EncryptedStatsError) -> PaillierVectors {
-        try PaillierVectors(publicKey: publicKey, secretKey: secret?.secretKey, kind: kind, encoding: encoding,
-                            randomizer: .djn)
-    }
-
     public func encrypt(slots: ArraySlice<Int64>, bound: UInt64) throws(EncryptedStatsError) -> PaillierCiphertext {
-        do {
-            return try encryptor.encrypt(try packing.plaintext(packing: slots, bound: bound))
-        } catch {
-            throw .scheme(operation: "encrypt", reason: "\(error)")
-        }
+        try paillier("encrypt") { try encryptor.encrypt(try packing.plaintext(packing: slots, bound: bound)) }
     }
 
     /// All ciphertexts of one contribution, encrypted on all cores in batches of `batchSize` (in order;
@@ -111,14 +91,12 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
         let total = packing.ciphertextCount(forValues: values.count)
         var out: [PaillierCiphertext] = []
         out.reserveCapacity(total)
-        do {
-            for first in stride(from: 0, to: total, by: Self.batchSize) {
-                let last = min(first + Self.batchSize, total)
-                out += try encoder.encryptCiphertexts(values[first * per ..< min(last * per, values.count)], bound: bound)
-                progress?(out.count, total)
+        for first in stride(from: 0, to: total, by: Self.batchSize) {
+            let last = min(first + Self.batchSize, total)
+            out += try paillier("encrypt") {
+                try encoder.encryptCiphertexts(values[first * per ..< min(last * per, values.count)], bound: bound)
             }
-        } catch {
-            throw .scheme(operation: "encrypt", reason: "\(error)")
+            progress?(out.count, total)
         }
         return out
     }
@@ -132,11 +110,7 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
     public func serialize(_ c: PaillierCiphertext) -> [UInt8] { c.serialized(for: publicKey) }
 
     public func deserialize(_ bytes: [UInt8]) throws(EncryptedStatsError) -> PaillierCiphertext {
-        do {
-            return try PaillierCiphertext(serialized: bytes, publicKey: publicKey)
-        } catch {
-            throw .scheme(operation: "read ciphertext", reason: "\(error)")
-        }
+        try paillier("read ciphertext") { try PaillierCiphertext(serialized: bytes, publicKey: publicKey) }
     }
 
     public func decrypt(_ c: PaillierCiphertext, count: Int, bound: UInt64) throws(EncryptedStatsError) -> [Int64] {
@@ -145,34 +119,16 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
             return try packing.values(unpacking: try secret.decrypt(c), count: count, bound: bound)
         } catch PaillierError.packedDecodeFailed(let detail) {
             throw .scheme(operation: "decrypt", reason: "the plaintext does not decode as packed slots: \(detail)")
+        } catch let error as PaillierError {
+            throw .paillier(operation: "decrypt", error)
         } catch {
             throw .scheme(operation: "decrypt", reason: "\(error)")
         }
     }
 
-    /// Packs already encrypted single values (for example python-paillier ciphertexts of integers v_j, each
-    /// with |v_j| <= `bound`) into one packed ciphertext: Horner's rule
-    /// C = (...(c_{k-1}^(2^w) c_{k-2})^(2^w) ...) c_0 gives sum_j v_j 2^(w j), then signed layouts add the
-    /// public offset sum_j bound 2^(w j). The result is re-randomised: the singles' randomness cannot be relied
-    /// on (phe writes c = 1 + m n, readable by anyone, when asked for an unobfuscated ciphertext).
+    /// Packs already encrypted single values (python-paillier ciphertexts of integers v_j, each with
+    /// |v_j| <= `bound`) into one re-randomised packed ciphertext (Horner's rule, `PackedEncoder.pack`).
     public func pack(_ singles: ArraySlice<PaillierCiphertext>, bound: UInt64) throws(EncryptedStatsError) -> PaillierCiphertext {
-        guard let last = singles.last, singles.count <= layout.slotsPerCiphertext else {
-            throw .scheme(operation: "pack", reason: "between 1 and \(layout.slotsPerCiphertext) ciphertexts are needed")
-        }
-        let shift = BigInt(1) << packing.slotBits
-        var acc = last
-        do {
-            for c in singles.dropLast().reversed() {
-                acc = encryptor.add(try encryptor.multiply(acc, byScalar: shift), c)
-            }
-            if packing.isSigned {
-                let offsets = [Int64](repeating: 0, count: singles.count)
-                acc = try encryptor.addPlain(acc, try packing.plaintext(packing: offsets[...], bound: bound))
-            }
-            acc = encryptor.rerandomize(acc)
-        } catch {
-            throw .scheme(operation: "pack", reason: "\(error)")
-        }
-        return acc
+        try paillier("pack") { try encoder.pack(singles, bound: bound) }
     }
 }

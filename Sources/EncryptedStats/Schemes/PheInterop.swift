@@ -1,4 +1,5 @@
 import Foundation
+import HEFiles
 import Paillier
 
 // python-paillier (`phe`) interoperability for the file level: key files <-> phe JWK JSON, and an encrypted table
@@ -29,11 +30,7 @@ public enum PheInterop {
     /// The public key as phe's JWK JSON.
     public static func exportPublicKey(_ keys: SchemeKeys) throws(EncryptedStatsError) -> String {
         try paillierOnly(keys)
-        do {
-            return PheJSON.exportPublicKey(try PaillierPublicKey(serialized: keys.publicKey))
-        } catch {
-            throw .scheme(operation: "export public key", reason: "\(error)")
-        }
+        return try paillier("export public key") { PheJSON.exportPublicKey(try PaillierPublicKey(serialized: keys.publicKey)) }
     }
 
     /// The secret key as phe's private JWK JSON (contains the primes).
@@ -42,11 +39,7 @@ public enum PheInterop {
         guard let secret = keys.secretKey else {
             throw .scheme(operation: "export secret key", reason: "the key file holds no secret key")
         }
-        do {
-            return PheJSON.exportSecretKey(try PaillierSecretKey(serialized: secret))
-        } catch {
-            throw .scheme(operation: "export secret key", reason: "\(error)")
-        }
+        return try paillier("export secret key") { PheJSON.exportSecretKey(try PaillierSecretKey(serialized: secret)) }
     }
 
     /// Key material from a phe public JWK.
@@ -97,14 +90,6 @@ public enum PheInterop {
         var rows: [Row]
     }
 
-    /// The largest `--max-value` (table units) that fits `layout` under `encoding`, for messages.
-    public static func largestMaxValue(capacity: UInt64, encoding: ValueEncoding) -> UInt64 {
-        guard case let .fixedPoint(scale) = encoding else { return capacity }
-        var v = capacity
-        for _ in 0 ..< scale { v /= 10 }
-        return v
-    }
-
     /// Converts a Python site's encrypted table (phe ciphertexts, JSON above) into a packed site file.
     /// The values cannot be checked here (they are encrypted): the bound is the site's declaration, in table
     /// units as for `he-cli encrypt --max-value`: the table's `max_value` (written by scripts/phe_encrypt_table.py,
@@ -114,8 +99,10 @@ public enum PheInterop {
     public static func importEncryptedTable(jsonPath: String, keys: SchemeKeys, keyPath: String, site: String,
                                             maxValue: UInt64?, to output: String) throws(EncryptedStatsError) -> ContainerHeader {
         try paillierOnly(keys)
-        try SiteID.validate(site)
-        let bytes = try readWholeFile(jsonPath)
+        let bytes = try files { () throws(HEFilesError) in
+            try SiteID.validate(site)
+            return try readWholeFile(jsonPath)
+        }
         func bad(_ reason: String) -> EncryptedStatsError { .jsonInput(path: jsonPath, reason: reason) }
         let table: TableJSON
         do {
@@ -166,8 +153,7 @@ public enum PheInterop {
             seenRows[row.label] = i + 1
         }
 
-        let pk: PaillierPublicKey
-        do { pk = try PaillierPublicKey(serialized: keys.publicKey) } catch { throw .scheme(operation: "load key", reason: "\(error)") }
+        let pk = try paillier("load key") { try PaillierPublicKey(serialized: keys.publicKey) }
         // The table names the key it was encrypted under; it must be the key given.
         let exported = PheJSON.exportPublicKey(pk)
         guard let data = exported.data(using: .utf8),
@@ -201,33 +187,33 @@ public enum PheInterop {
         let declared: UInt64
         switch (table.max_value, maxValue) {
         case let (inTable?, given?) where inTable != given:
-            throw .incompatibleInputs(first: jsonPath, second: "--max-value \(given)",
-                                      reason: "the table declares \"max_value\": \(inTable), the bound its cells were checked against")
+            throw .declaredBoundDisagrees(path: jsonPath, declared: inTable, given: given)
         case let (inTable?, _):
             guard inTable >= 1 else { throw bad("\"max_value\" must be at least 1") }
             declared = inTable
         case let (nil, given?):
             declared = given
         case (nil, nil):
-            declared = EncryptedTableFiles.defaultMaxValue(slotCapacity: capacity, encoding: encoding)
+            declared = ValueBounds.defaultMaxValue(slotCapacity: capacity, encoding: encoding)
         }
-        guard let bound = CountTableReader.storedBound(maxValue: declared, encoding: encoding), bound <= capacity else {
-            let largest = largestMaxValue(capacity: capacity, encoding: encoding)
-            let reason = "\(declared) does not fit this key's slots (at most \(largest) in table units)"
-            if table.max_value == nil, maxValue != nil { throw .invalidOption(option: "--max-value", reason: reason) }
-            throw bad("\"max_value\": \(reason); encrypt the table again with a smaller --max-value")
+        guard let bound = encoding.storedBound(maxValue: declared), bound <= capacity else {
+            let largest = ValueBounds.largestMaxValue(capacity: capacity, encoding: encoding)
+            let refusal = EncryptedStatsError.valueBoundTooLarge(maxValue: declared, largest: largest, units: "in table units")
+            if table.max_value == nil, maxValue != nil { throw refusal }
+            // The option named here is the one of scripts/phe_encrypt_table.py, which wrote the table.
+            throw bad("\"max_value\": \(refusal); encrypt the table again with a smaller --max-value")
         }
         let per = scheme.layout.slotsPerCiphertext
         var chunks: [[UInt8]] = []
         for start in stride(from: 0, to: singles.count, by: per) {
             chunks.append(scheme.serialize(try scheme.pack(singles[start ..< min(start + per, singles.count)], bound: bound)))
         }
-        let schema = TableSchema(rowHeader: table.row_header, rowLabels: table.rows.map(\.label),
-                                 columnLabels: table.columns, encoding: encoding, layout: scheme.layout)
+        let schema = TableSchema(shape: TableShape(rowHeader: table.row_header, rowLabels: table.rows.map(\.label),
+                                                   columnLabels: table.columns, encoding: encoding),
+                                 layout: scheme.layout)
         let header = ContainerHeader(scheme: .paillier, kind: .siteTable, parameters: scheme.parameters,
                                      publicKeyFingerprint: keys.publicKeyFingerprint, schema: schema,
                                      contributors: [site], valueBound: bound)
-        try ContainerWriter.write(header: header, chunks: chunks, to: output)
-        return try ContainerReader.readHeader(output)
+        return try files { () throws(HEFilesError) in try ContainerWriter.write(header: header, chunks: chunks, to: output) }
     }
 }

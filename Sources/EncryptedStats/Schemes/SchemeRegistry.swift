@@ -1,3 +1,4 @@
+import HEFiles
 import Paillier
 import RLWE
 
@@ -10,14 +11,14 @@ public struct KeyGenerationOptions: Sendable {
     public var modulusBits: Int?
     /// BFV parameter preset name (default: the smallest preset).
     public var preset: String?
-    /// Print scheme warnings (for example the 112-bit security of 2048-bit Paillier) on standard error.
-    public var warn: Bool
 
-    public init(modulusBits: Int? = nil, preset: String? = nil, warn: Bool = true) {
+    public init(modulusBits: Int? = nil, preset: String? = nil) {
         self.modulusBits = modulusBits
         self.preset = preset
-        self.warn = warn
     }
+
+    /// The warning to show people for a key size below 128-bit security (a 2048-bit Paillier modulus), or nil.
+    public var securityWarning: String? { modulusBits.flatMap(PaillierKeySize.warning(forModulusBits:)) }
 }
 
 /// Key material of one scheme as stored in key files: the parameters field, the canonical public-key bytes and
@@ -43,6 +44,23 @@ public struct SchemeKeys: Sendable, CustomStringConvertible {
     /// The public half.
     public var publicOnly: SchemeKeys {
         SchemeKeys(scheme: scheme, parameters: parameters, publicKey: publicKey, secretKey: nil)
+    }
+
+    /// The modulus size of a Paillier key (nil for BFV).
+    public var modulusBits: Int? {
+        guard scheme == .paillier else { return nil }
+        return try? PaillierPublicKey(serialized: parameters).bits
+    }
+
+    /// The warning to show people for a key below 128-bit security (a 2048-bit Paillier modulus), or nil.
+    public var securityWarning: String? { modulusBits.flatMap(PaillierKeySize.warning(forModulusBits:)) }
+
+    /// The security level in bits, when this build knows it for the key.
+    public var securityBits: Int? {
+        switch scheme {
+        case .paillier: modulusBits.flatMap(PaillierKeySize.securityBits(forModulusBits:))
+        case .bfv: 128
+        }
     }
 
     public var description: String {
@@ -71,18 +89,14 @@ public enum SchemeRegistry {
         case .paillier:
             let bits = options.modulusBits ?? PaillierKeySize.defaultBits
             guard options.preset == nil else {
-                throw .scheme(operation: "keygen", reason: "--preset applies to bfv; use --bits for paillier")
+                throw .scheme(operation: "keygen", reason: "a parameter preset applies to bfv; paillier takes a modulus size")
             }
-            do {
-                let (pk, sk) = try PaillierKeyPair.generate(bits: bits, warn: options.warn)
-                return SchemeKeys(scheme: .paillier, parameters: pk.serialized(), publicKey: pk.serialized(),
-                                  secretKey: sk.serialized())
-            } catch {
-                throw .scheme(operation: "keygen", reason: "\(error)")
-            }
+            let (pk, sk) = try paillier("keygen") { try PaillierKeyPair.generate(bits: bits) }
+            return SchemeKeys(scheme: .paillier, parameters: pk.serialized(), publicKey: pk.serialized(),
+                              secretKey: sk.serialized())
         case .bfv:
             guard options.modulusBits == nil else {
-                throw .scheme(operation: "keygen", reason: "--bits applies to paillier; use --preset for bfv")
+                throw .scheme(operation: "keygen", reason: "a modulus size applies to paillier; bfv takes a parameter preset")
             }
             return try BFVVectors.generateKeys(preset: options.preset)
         }
@@ -95,23 +109,26 @@ public enum SchemeRegistry {
                                 encoding: ValueEncoding = .count) throws(EncryptedStatsError) -> any AdditiveVectorDecryptor {
         switch keys.scheme {
         case .paillier:
-            do {
-                let pk = try PaillierPublicKey(serialized: keys.publicKey)
-                let sk = try keys.secretKey.map { try PaillierSecretKey(serialized: $0) }
-                if let sk, sk.publicKey != pk {
-                    throw EncryptedStatsError.scheme(operation: "load key", reason: "the secret key does not belong to the public key")
-                }
-                let v = try PaillierVectors(publicKey: pk, secretKey: sk, kind: kind, encoding: encoding)
-                return v.layout.ciphertextCount(forValues: valueCount) >= PaillierVectors.djnThreshold
-                    ? try v.withDJN(kind: kind, encoding: encoding) : v
-            } catch let e as EncryptedStatsError {
-                throw e
-            } catch {
-                throw .scheme(operation: "load key", reason: "\(error)")
+            let pk = try paillier("load key") { try PaillierPublicKey(serialized: keys.publicKey) }
+            let sk = try paillier("load key") { try keys.secretKey.map { try PaillierSecretKey(serialized: $0) } }
+            if let sk, sk.publicKey != pk {
+                throw .scheme(operation: "load key", reason: "the secret key does not belong to the public key")
             }
+            // The randomiser is chosen before the instance is built: the DJN fixed-base table is worth its cost only
+            // for many ciphertexts, and is then built once.
+            let packing = try PaillierVectors.packing(modulusBits: pk.bits, kind: kind, encoding: encoding)
+            let djn = packing.ciphertextCount(forValues: valueCount) >= PaillierVectors.djnThreshold
+            return try PaillierVectors(publicKey: pk, secretKey: sk, kind: kind, encoding: encoding,
+                                       randomizer: djn ? .djn : .textbook)
         case .bfv:
             return try BFVVectors(keys: keys)
         }
+    }
+
+    /// Whether a table of `ciphertexts` ciphertexts is encrypted faster by an instance opened for its value count
+    /// (Paillier's DJN randomiser, whose fixed-base table pays off only for many ciphertexts).
+    public static func prefersFastEncryption(_ scheme: SchemeID, ciphertexts: Int) -> Bool {
+        scheme == .paillier && ciphertexts >= PaillierVectors.djnThreshold
     }
 
     /// An instance that can add and (de)serialise ciphertexts of tables of `kind` with `encoding`, from a
@@ -127,6 +144,20 @@ public enum SchemeRegistry {
     /// Checks that `keys` is internally consistent (parses, public key matches the secret key, parameters match
     /// the public key). For BFV the key pair is checked by encrypting and decrypting a known vector.
     public static func validate(_ keys: SchemeKeys) throws(EncryptedStatsError) {
+        guard keys.hasSecretKey else {
+            // A public key: parsing it is the whole check, and it must be the key the parameters describe.
+            switch keys.scheme {
+            case .paillier:
+                let pk = try paillier("load key") { try PaillierPublicKey(serialized: keys.publicKey) }
+                guard pk.serialized() == keys.parameters else {
+                    throw .scheme(operation: "load key", reason: "the parameters do not belong to the key")
+                }
+            case .bfv:
+                let bfv = try BFVVectors.decodeParameters(keys.parameters)
+                _ = try rlwe("load key") { () throws(RlweError) in try PublicKey(serialized: keys.publicKey, parameters: bfv) }
+            }
+            return
+        }
         let v = try instance(for: keys)
         if let bfv = v as? BFVVectors { try bfv.checkKeyPair() }
         guard v.parameters == keys.parameters else {

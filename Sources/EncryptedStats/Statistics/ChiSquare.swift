@@ -1,3 +1,5 @@
+import HEFiles
+
 // Pearson's chi-square test of independence on an r x c table of counts.
 //
 // Each cell contributes (O - E)^2 / E with E = R_i C_j / N. Writing O - E = (O N - R_i C_j) / N, the numerator
@@ -64,7 +66,7 @@ public enum ChiSquareTest {
     ///
     /// - Throws: `EncryptedStatsError.tableShape` (fewer than 2 rows or columns, or ragged rows),
     ///   `.zeroMarginal` (a row or column sums to 0), `.tableTotalTooLarge`, `.yatesNeedsTwoByTwo`.
-    public static func independence(table: [[UInt64]], yates: Bool = false) throws -> ChiSquareResult {
+    public static func independence(table: [[UInt64]], yates: Bool = false) throws(EncryptedStatsError) -> ChiSquareResult {
         let rows = table.count
         let columns = table.first?.count ?? 0
         guard rows >= 2, columns >= 2, table.allSatisfy({ $0.count == columns }) else {
@@ -109,9 +111,9 @@ public enum ChiSquareTest {
 }
 
 /// The Pearson statistic itself, for callers that have already validated the table.
-enum ContingencyTable {
+package enum ContingencyTable {
     /// Statistic of a table whose margins are all non-zero and whose total is at most `ChiSquareTest.maximumTotal`.
-    static func pearson(_ table: [[UInt64]]) -> Double {
+    package static func pearson(_ table: [[UInt64]]) -> Double {
         let columns = table[0].count
         var rowTotals = [UInt64](repeating: 0, count: table.count)
         var columnTotals = [UInt64](repeating: 0, count: columns)
@@ -125,7 +127,7 @@ enum ContingencyTable {
                        yates: false)
     }
 
-    static func pearson(_ table: [[UInt64]], rowTotals: [UInt64], columnTotals: [UInt64], total: UInt64,
+    package static func pearson(_ table: [[UInt64]], rowTotals: [UInt64], columnTotals: [UInt64], total: UInt64,
                         yates: Bool) -> Double {
         let n = Int128(total)
         let nDouble = Double(total)
@@ -153,7 +155,7 @@ extension Double {
     /// The 128-bit integer rounded to a double: exact below 2^53, within one ulp above. The standard library's
     /// generic conversion from Int128 is several times slower and this sits on the per-variant hot path.
     @inline(__always)
-    init(wide value: Int128) {
+    package init(wide value: Int128) {
         let magnitude = value.magnitude
         let high = UInt64(truncatingIfNeeded: magnitude &>> 64)
         let low = UInt64(truncatingIfNeeded: magnitude)

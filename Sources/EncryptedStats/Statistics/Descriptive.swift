@@ -1,3 +1,5 @@
+import HEFiles
+
 // Mean, variance and standard deviation from the three pooled moments a key holder decrypts: the number of
 // observations, their sum and their sum of squares.
 //
@@ -43,7 +45,7 @@ public enum Descriptive {
     ///   (negative sum of squares, or n * sumsq < sum^2).
     public static func summary<S: BinaryInteger, Q: BinaryInteger>(
         count: UInt64, sum: S, sumOfSquares: Q, scale: Int = 0
-    ) throws -> Summary {
+    ) throws(EncryptedStatsError) -> Summary {
         guard count > 0 else { throw EncryptedStatsError.emptySample }
         guard supportedScales.contains(scale) else {
             throw EncryptedStatsError.unsupportedScale(scale, supported: supportedScales)

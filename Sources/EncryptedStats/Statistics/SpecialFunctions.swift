@@ -1,3 +1,5 @@
+import HEFiles
+
 // Log-gamma, the regularised incomplete gamma functions and the chi-square distribution.
 //
 // The upper tail Q(a, x) is what p-values need, and p-values of strong associations are tiny (1e-100 is common in

@@ -1,3 +1,5 @@
+import HEFiles
+
 // A small RFC 4180 CSV parser that remembers where every field started, so errors can name line and column.
 //
 // Accepted: comma separators; LF or CRLF record ends; fields in double quotes may contain commas, line breaks
@@ -17,6 +19,18 @@ package struct CSVField: Sendable {
 package struct CSVRecord: Sendable {
     package var fields: [CSVField]
     package var line: Int
+
+    /// A comment line before the header row, such as the `# contributors (...)` line of a decrypted table: a single
+    /// unquoted field starting with #. A line of several fields is the header even when its first label starts
+    /// with # (`#diagnosis,cases,controls`), so a header is never taken for a comment and a data row for the header.
+    package var isComment: Bool {
+        fields.count == 1 && !fields[0].quoted && fields[0].text.hasPrefix("#")
+    }
+}
+
+extension Array where Element == CSVRecord {
+    /// The records after the comment lines that come before the header row.
+    package var droppingLeadingComments: ArraySlice<CSVRecord> { self[(firstIndex { !$0.isComment } ?? count)...] }
 }
 
 package enum CSVParser {

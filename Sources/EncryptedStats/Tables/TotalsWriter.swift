@@ -1,3 +1,5 @@
+import HEFiles
+
 // Writers for decrypted totals: CSV (re-readable by `CountTableReader`) and JSON.
 
 /// Decrypted totals with the labels of the encrypted schema and the contributing sites.
@@ -21,9 +23,7 @@ public struct DecryptedTotals: Sendable, Hashable {
 
     /// The totals as a table (labels and encoding of the schema).
     public var table: CountTable {
-        CountTable(kind: schema.kind, rowHeader: schema.rowHeader, rowLabels: schema.rowLabels,
-                   columnLabels: schema.columnLabels, metadataFields: schema.metadataFields,
-                   rowMetadata: schema.rowMetadata, encoding: schema.encoding, values: values)
+        CountTable(shape: schema.shape, values: values)
     }
 }
 
@@ -95,7 +95,7 @@ public enum TotalsWriter {
 
     /// Writes the totals atomically.
     public static func write(_ t: DecryptedTotals, format: TotalsFormat, to path: String) throws(EncryptedStatsError) {
-        try AtomicFileWriter.write(Array(render(t, format: format).utf8), to: path)
+        try files { () throws(HEFilesError) in try AtomicFileWriter.write(Array(render(t, format: format).utf8), to: path) }
     }
 }
 

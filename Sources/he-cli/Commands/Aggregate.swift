@@ -1,5 +1,7 @@
 import ArgumentParser
 import EncryptedStats
+import GWAS
+import HEFiles
 
 struct Aggregate: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -33,10 +35,8 @@ struct Aggregate: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try refuseOutputsReplacingInputs(outputs: [out], inputs: inputs + (publicKey.map { [$0] } ?? []))
-            var expected: (path: String, fingerprint: Fingerprint)?
-            if let publicKey { expected = (publicKey, try KeyFiles.readPublic(publicKey).publicKeyFingerprint) }
             let progress = Progress("aggregating", quiet: common.quiet)
-            let header = try EncryptedTableFiles.aggregate(inputs: inputs, to: out, expectedKey: expected,
+            let header = try EncryptedTableFiles.aggregate(inputs: inputs, to: out, publicKeyPath: publicKey,
                                                            progress: progress.handler)
             progress.finish()
             if !common.quiet {

@@ -1,5 +1,7 @@
 import ArgumentParser
 import EncryptedStats
+import GWAS
+import HEFiles
 
 struct Decrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -30,12 +32,11 @@ struct Decrypt: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try refuseOutputsReplacingInputs(outputs: [out], inputs: [input, secretKey])
-            let keys = try KeyFiles.readSecret(secretKey)
             let progress = Progress("decrypting", quiet: common.quiet)
-            let totals = try EncryptedTableFiles.decrypt(input, keys: keys, keyPath: secretKey, progress: progress.handler)
-            progress.finish()
             let format = self.format ?? (out.lowercased().hasSuffix(".json") ? .json : .csv)
-            try TotalsWriter.write(totals, format: format, to: out)
+            let totals = try EncryptedTableFiles.decrypt(input, secretKeyPath: secretKey, to: out, format: format,
+                                                         progress: progress.handler)
+            progress.finish()
             if !common.quiet {
                 print("decrypted totals of \(totals.contributors.count) site(s) written to \(out)")
                 print("  sites: \(totals.contributors.joined(separator: ", "))")

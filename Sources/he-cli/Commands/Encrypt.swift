@@ -1,6 +1,8 @@
 import ArgumentParser
 import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
 
 struct Encrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -69,45 +71,32 @@ struct Encrypt: ParsableCommand {
     func run() throws {
         try reportingErrors {
             try refuseOutputsReplacingInputs(outputs: [out], inputs: [input, publicKey])
-            let keys = try KeyFiles.readPublic(publicKey)
-            let capacity = try SchemeRegistry.evaluator(scheme: keys.scheme, parameters: keys.parameters,
-                                                        encoding: encoding).layout.slotCapacity
-            if self.maxValue == nil, case let .fixedPoint(scale) = encoding,
-               (CountTableReader.storedBound(maxValue: 1, encoding: encoding) ?? .max) > capacity {
-                // Even a largest value of 1 does not fit: the scale is what the key cannot hold.
-                let largest = (1 ... scale).last { s in
-                    (CountTableReader.storedBound(maxValue: 1, encoding: .fixedPoint(scale: s)) ?? .max) <= capacity
-                }
-                throw EncryptedStatsError.invalidOption(option: "--scale", reason: "\(scale) decimal places do not fit "
-                    + "this key's slots (at most \(capacity) in stored units); "
-                    + (largest.map { "use --scale \($0) or less" } ?? "round the data to whole numbers"))
-            }
-            let maxValue = self.maxValue ?? EncryptedTableFiles.defaultMaxValue(slotCapacity: capacity, encoding: encoding)
-            guard let bound = CountTableReader.storedBound(maxValue: maxValue, encoding: encoding), bound <= capacity else {
-                throw EncryptedStatsError.invalidOption(option: "--max-value", reason: "\(maxValue) does not fit this "
-                    + "key's slots (at most \(capacity) in stored units"
-                    + "\(encoding == .count || encoding == .signedInteger ? "" : ", including the decimal scale"))")
-            }
-            let table = try CountTableReader.read(path: input, encoding: encoding, maxValue: maxValue)
             let progress = Progress("encrypting", quiet: common.quiet)
-            let header = try EncryptedTableFiles.encrypt(table, bound: bound, site: site, keys: keys, to: out,
-                                                         progress: progress.handler)
+            let result = try EncryptedTableFiles.encryptCSV(input, encoding: encoding, maxValue: maxValue,
+                                                            hints: .encrypt, site: site, publicKeyPath: publicKey,
+                                                            to: out, progress: progress.handler)
             progress.finish()
             if !common.quiet {
-                let sizes = EncryptedFileSizes(header: header, fileBytes: try fileSize(out))
-                print("encrypted \(table.rowLabels.count) rows x \(table.columnLabels.count) columns for site '\(site)' "
-                      + "into \(out)")
-                print("  \(keys.scheme), \(sizes.ciphertextCount) ciphertext(s), \(byteCount(sizes.fileBytes)), "
-                      + "bound \(maxValue) per cell, key \(keys.publicKeyFingerprint.hex.prefix(16))...")
+                let sizes = EncryptedFileSizes(header: result.header, fileBytes: try fileSize(out))
+                print("encrypted \(result.rowCount) rows x \(result.columnCount) columns for site '\(site)' into \(out)")
+                print("  \(result.header.scheme), \(sizes.ciphertextCount) ciphertext(s), \(byteCount(sizes.fileBytes)), "
+                      + "bound \(result.maxValue) per cell, key \(result.header.publicKeyFingerprint.hex.prefix(16))...")
             }
         }
     }
 }
 
+extension ValueHints {
+    /// `he-cli encrypt`: the options that fix a value error.
+    static let encrypt = ValueHints(maxValue: "--max-value", decimals: "decimals need --value-type decimal with --scale",
+                                    negative: "negative values need --value-type signed",
+                                    scale: "raise --scale or round the data")
+}
+
 func fileSize(_ path: String) throws -> UInt64 {
     let attributes = try? FileManager.default.attributesOfItem(atPath: path)
     guard let size = attributes?[.size] as? NSNumber else {
-        throw EncryptedStatsError.fileUnreadable(path: path, reason: "cannot read its size")
+        throw HEFilesError.fileUnreadable(path: path, reason: "cannot read its size")
     }
     return size.uint64Value
 }

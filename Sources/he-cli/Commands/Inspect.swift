@@ -1,6 +1,8 @@
 import ArgumentParser
 import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
 
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -50,7 +52,7 @@ struct Inspect: ParsableCommand {
                 lines.append(("public key", "\(chunkBytes[0]) bytes"))
                 lines.append(("secret key", "\(chunkBytes[1]) bytes (not shown)"))
                 // inspect shows nothing secret, so it reads the file; the commands that use the key would refuse it.
-                do throws(EncryptedStatsError) {
+                do throws(HEFilesError) {
                     try SecretKeyFile.checkPermissions(file)
                 } catch .secretKeyPermissions {
                     Console.warning("\(file) is readable or writable by other users; decrypt and gwas report refuse "

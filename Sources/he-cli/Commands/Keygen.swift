@@ -1,10 +1,7 @@
 import ArgumentParser
 import EncryptedStats
-import Foundation
-
-#if canImport(Glibc)
-import Glibc
-#endif
+import GWAS
+import HEFiles
 
 struct Keygen: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -49,51 +46,19 @@ struct Keygen: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            var isDirectory: ObjCBool = false
-            var created = false
-            if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory) {
-                guard isDirectory.boolValue else {
-                    throw EncryptedStatsError.fileUnwritable(path: out, reason: "exists and is not a directory")
-                }
-            } else if mkdir(out, 0o700) != 0 {
-                throw EncryptedStatsError.fileUnwritable(path: out, reason: String(cString: strerror(errno)))
-            } else {
-                created = true
+            let options = KeyGenerationOptions(modulusBits: bits, preset: preset)
+            let created = try KeyFiles.createKeyPair(scheme: scheme, options: options, in: out) {
+                Console.note("generating a \(scheme) key pair...", quiet: common.quiet)
+                if let warning = options.securityWarning { Console.note(warning, quiet: common.quiet) }
             }
-            // A failed or interrupted run leaves nothing behind, not even the folder it made (rmdir removes only an
-            // empty one).
-            var succeeded = false
-            if created { InterruptCleanup.removeOnInterrupt(directory: out) }
-            defer {
-                if created && !succeeded { rmdir(out) }
-                InterruptCleanup.removeOnInterrupt(directory: nil)
-            }
-            let publicPath = (out as NSString).appendingPathComponent(KeyFiles.publicKeyName)
-            let secretPath = (out as NSString).appendingPathComponent(KeyFiles.secretKeyName)
-            for path in [publicPath, secretPath] where FileManager.default.fileExists(atPath: path) {
-                throw EncryptedStatsError.outputExists(path: path)
-            }
-            Console.note("generating a \(scheme) key pair...", quiet: common.quiet)
-            let keys = try SchemeRegistry.generateKeys(
-                scheme: scheme, options: KeyGenerationOptions(modulusBits: bits, preset: preset, warn: !common.quiet))
-            // The two files are written with Ctrl-C held back, so an interruption never leaves one without the other.
-            try InterruptCleanup.deferringSignals { () throws(EncryptedStatsError) in
-                try KeyFiles.writeSecret(keys, to: secretPath)
-                do throws(EncryptedStatsError) {
-                    try KeyFiles.writePublic(keys, to: publicPath)
-                } catch {
-                    unlink(secretPath)
-                    throw error
-                }
-            }
-            succeeded = true
+            let keys = created.keys
             if common.quiet {
                 print(keys.publicKeyFingerprint.hex)
             } else {
                 let summary = try SchemeRegistry.evaluator(scheme: keys.scheme, parameters: keys.parameters).parameterSummary
                 print("scheme:      \(keys.scheme) (\(summary.map { "\($0.0) \($0.1)" }.joined(separator: ", ")))")
-                print("public key:  \(publicPath)  (give this file to every site)")
-                print("secret key:  \(secretPath)  (mode 0600; keep it on this machine, back it up offline)")
+                print("public key:  \(created.publicKeyPath)  (give this file to every site)")
+                print("secret key:  \(created.secretKeyPath)  (mode 0600; keep it on this machine, back it up offline)")
                 print("fingerprint: \(keys.publicKeyFingerprint)")
             }
         }

@@ -1,4 +1,6 @@
 import EncryptedStats
+import GWAS
+import HEFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -11,7 +13,7 @@ import Glibc
 /// the same file when the strings are equal or when both exist and are the same file on disk (another spelling,
 /// a symbolic or a hard link). An existing output that is not a regular file (a device, FIFO, symbolic link or
 /// directory) is refused too: the rename would replace it.
-func refuseOutputsReplacingInputs(outputs: [String], inputs: [String]) throws(EncryptedStatsError) {
+func refuseOutputsReplacingInputs(outputs: [String], inputs: [String]) throws(HEFilesError) {
     for output in outputs {
         let target = fileIdentity(output)
         for input in inputs {

@@ -1,6 +1,8 @@
 import ArgumentParser
 import EncryptedStats
 import Foundation
+import GWAS
+import HEFiles
 
 #if canImport(Glibc)
 import Glibc
@@ -16,16 +18,66 @@ enum ExitCodes {
     static let permission: Int32 = 77  // EX_NOPERM: secret key file readable by others
     static let crypto: Int32 = 80      // key does not match, decryption failed, scheme refused the operation
 
-    static func code(for error: EncryptedStatsError) -> Int32 {
+    static func code(for error: HEFilesError) -> Int32 {
         switch error {
-        case .fileUnreadable, .inputUnreadable: noInput
+        case .fileUnreadable: noInput
         case .fileUnwritable: io
         case .outputExists: cannotCreate
-        case .outputIsInput, .invalidOption, .outputNotRegularFile: usage
+        case .outputIsInput, .outputNotRegularFile: usage
         case .secretKeyPermissions: permission
-        case .keyMismatch, .keySchemeMismatch, .scheme: crypto
-        case .tooManyContributions: input
         default: input
+        }
+    }
+
+    static func code(for error: EncryptedStatsError) -> Int32 {
+        switch error {
+        case let .file(inner): code(for: inner)
+        case .valueBoundTooLarge, .scaleTooLarge: usage
+        case .keyMismatch, .keySchemeMismatch, .scheme, .paillier, .rlwe: crypto
+        default: input
+        }
+    }
+
+    static func code(for error: GwasError) -> Int32 {
+        switch error {
+        case let .file(inner): code(for: inner)
+        case let .stats(inner): code(for: inner)
+        case .inputUnreadable: noInput
+        default: input
+        }
+    }
+}
+
+/// The message for a library error, with the he-cli option that fixes it where there is one (the library names no
+/// option).
+enum ErrorMessages {
+    static func message(_ error: HEFilesError) -> String {
+        switch error {
+        case .outputIsInput: error.description + " (choose another --out)"
+        default: error.description
+        }
+    }
+
+    static func message(_ error: EncryptedStatsError) -> String {
+        switch error {
+        case let .file(inner): message(inner)
+        case .slotOverflow: error.description + " (encrypt with a smaller --max-value)"
+        case .valueBoundTooLarge: "--max-value: \(error)"
+        case let .declaredBoundDisagrees(path, declared, given):
+            "\(path) and --max-value \(given) cannot be combined: the table declares \"max_value\": \(declared), the "
+                + "bound its cells were checked against"
+        case let .scaleTooLarge(scale, capacity, largest):
+            "--scale: \(scale) decimal places do not fit this key's slots (at most \(capacity) in stored units); "
+                + (largest.map { "use --scale \($0) or less" } ?? "round the data to whole numbers")
+        default: error.description
+        }
+    }
+
+    static func message(_ error: GwasError) -> String {
+        switch error {
+        case let .file(inner): message(inner)
+        case let .stats(inner): message(inner)
+        default: error.description
         }
     }
 }
@@ -64,8 +116,14 @@ func terminalSafe(_ text: String) -> String {
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
+    } catch let error as HEFilesError {
+        Console.error(ErrorMessages.message(error))
+        throw ExitCode(ExitCodes.code(for: error))
     } catch let error as EncryptedStatsError {
-        Console.error(error.description)
+        Console.error(ErrorMessages.message(error))
+        throw ExitCode(ExitCodes.code(for: error))
+    } catch let error as GwasError {
+        Console.error(ErrorMessages.message(error))
         throw ExitCode(ExitCodes.code(for: error))
     }
 }

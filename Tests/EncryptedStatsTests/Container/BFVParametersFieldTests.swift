@@ -1,4 +1,6 @@
 import EncryptedStats
+import HEFiles
+import HETestSupport
 import RLWE
 import Testing
 

@@ -1,4 +1,6 @@
 import EncryptedStats
+import HEFiles
+import HETestSupport
 import Testing
 
 @Suite("Key files: the secret key must belong to the public key")
@@ -7,7 +9,7 @@ struct KeyPairTests {
     // decryption later failed with "noise budget exhausted" instead of the key being refused when it was read.
     @Test("a secret key file whose secret key belongs to another key pair is refused", arguments: SchemeID.allCases)
     func foreignSecretKey(scheme: SchemeID) throws {
-        let options = KeyGenerationOptions(modulusBits: scheme == .paillier ? 2048 : nil, warn: false)
+        let options = KeyGenerationOptions(modulusBits: scheme == .paillier ? 2048 : nil)
         let a = try SchemeRegistry.generateKeys(scheme: scheme, options: options)
         let b = try SchemeRegistry.generateKeys(scheme: scheme, options: options)
         let mixed = SchemeKeys(scheme: scheme, parameters: a.parameters, publicKey: a.publicKey, secretKey: b.secretKey)
@@ -17,7 +19,7 @@ struct KeyPairTests {
         #expect {
             try KeyFiles.readSecret(path)
         } throws: { error in
-            guard case let EncryptedStatsError.invalidPayload(p, chunk, reason) = error else { return false }
+            guard case let EncryptedStatsError.file(.invalidPayload(p, chunk, reason)) = error else { return false }
             return p == path && chunk == 1 && reason.contains("does not belong to the public key")
         }
         // The matching pair still loads and decrypts what it encrypts.

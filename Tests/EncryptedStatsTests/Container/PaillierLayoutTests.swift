@@ -1,5 +1,7 @@
 import EncryptedStats
 import Foundation
+import HEFiles
+import HETestSupport
 import Paillier
 import Testing
 
@@ -8,7 +10,7 @@ import Testing
 
 @Suite("Paillier packing of tables")
 struct PaillierLayoutTests {
-    static let keys = try! SchemeRegistry.generateKeys(scheme: .paillier, options: KeyGenerationOptions(modulusBits: 2048, warn: false))
+    static let keys = try! SchemeRegistry.generateKeys(scheme: .paillier, options: KeyGenerationOptions(modulusBits: 2048))
 
     func scheme(_ kind: TableKind, _ encoding: ValueEncoding) throws -> PaillierVectors {
         try #require(try SchemeRegistry.instance(for: Self.keys, kind: kind, encoding: encoding) as? PaillierVectors)
@@ -84,11 +86,12 @@ struct PaillierLayoutTests {
     @Test("a table packed otherwise than its kind and encoding require is refused before aggregation")
     func layoutMismatchRefused() throws {
         let dir = ScratchDirectory()
-        let panel = (1 ... 3).map { PanelVariant(chrom: "1", pos: $0, id: "rs\($0)", ref: "A", alt: "G") }
-        let counts = panel.map { _ in VariantCounts(slots: [UInt64](repeating: 2, count: VariantCounts.slotsPerVariant)) }
+        let shape = TableShape(kind: .gwasGenotypeCounts, rowHeader: "SNP", rowLabels: ["rs1", "rs2", "rs3"],
+                               columnLabels: TableShape.gwasColumnLabels, metadataFields: TableShape.gwasMetadataFields,
+                               rowMetadata: (1 ... 3).map { ["1", "\($0)", "A", "G"] }, encoding: .count)
+        let table = CountTable(shape: shape, values: [Int64](repeating: 2, count: shape.valueCount))
         let path = dir.file("a.he")
-        try EncryptedTableFiles.encrypt(.gwas(panel: panel, counts: counts), bound: 10, site: "a", keys: Self.keys.publicOnly,
-                                        to: path)
+        try EncryptedTableFiles.encrypt(table, bound: 10, site: "a", keys: Self.keys.publicOnly, to: path)
         let reader = try ContainerReader(path: path)
         var header = reader.header
         let chunks = try reader.readAllChunks()
@@ -99,7 +102,7 @@ struct PaillierLayoutTests {
         let error = try #require(throws: EncryptedStatsError.self) {
             try EncryptedTableFiles.aggregate(inputs: [forged, path], to: dir.file("sum.he"))
         }
-        guard case let .inconsistentHeader(p, field, reason) = error else {
+        guard case let .file(.inconsistentHeader(p, field, reason)) = error else {
             Issue.record("unexpected \(error)")
             return
         }

@@ -1,8 +1,15 @@
 import EncryptedStats
+import HEFiles
+import HETestSupport
 import Testing
 
+/// The hints of a site's encryption (as he-cli encrypt gives them).
+private let encryptHints = ValueHints(maxValue: "--max-value", decimals: "decimals need --value-type decimal with --scale",
+                                      negative: "negative values need --value-type signed",
+                                      scale: "raise --scale or round the data")
+
 private func parse(_ text: String, _ encoding: ValueEncoding = .count, max: UInt64 = 1000) throws -> CountTable {
-    try CountTableReader.parse(Array(text.utf8), path: "t.csv", encoding: encoding, maxValue: max)
+    try CountTableReader.parse(Array(text.utf8), path: "t.csv", encoding: encoding, maxValue: max, hints: encryptHints)
 }
 
 private func error(_ text: String, _ encoding: ValueEncoding = .count, max: UInt64 = 1000) -> EncryptedStatsError? {
@@ -97,17 +104,26 @@ struct CountTableReaderTests {
     @Test("decrypted totals written as CSV read back to the same table")
     func totalsRoundTrip() throws {
         let layout = SlotLayout(slotsPerCiphertext: 8, slotBits: 60, slotCapacity: 1 << 40)
-        let schema = TableSchema(rowHeader: "group, age", rowLabels: ["a", "#b", "c\"d"], columnLabels: ["x", "y"],
-                                 encoding: .fixedPoint(scale: 3), layout: layout)
+        let schema = TableSchema(shape: TableShape(rowHeader: "group, age", rowLabels: ["a", "#b", "c\"d"],
+                                                   columnLabels: ["x", "y"], encoding: .fixedPoint(scale: 3)),
+                                 layout: layout)
         let totals = DecryptedTotals(schema: schema, values: [1, -2, 3000, 4, 5, 6], contributors: ["s1", "s2"],
                                      scheme: .paillier, publicKeyFingerprint: Fingerprint(sha256Of: [0]))
         let csv = TotalsWriter.csv(totals)
         #expect(csv.hasPrefix("# contributors (2): s1 s2\n\"group, age\",x,y\n"))
         let back = try CountTableReader.parse(Array(csv.utf8), path: "totals.csv", encoding: .fixedPoint(scale: 3),
-                                              maxValue: 1000)
+                                              maxValue: 1000, hints: encryptHints)
         #expect(back == totals.table)
         let json = TotalsWriter.json(totals)
         #expect(json.contains("\"contributors\": [\"s1\", \"s2\"]"))
         #expect(json.contains("{\"label\": \"c\\\"d\", \"values\": [0.005, 0.006]}"))
+    }
+}
+
+@Suite("JSON strings")
+struct JSONStringTests {
+    @Test("control characters, DEL and C1 controls are escaped")
+    func escapes() {
+        #expect(jsonString("tab\there \u{1b}[31m \u{9b}31m \u{7f}") == "\"tab\\there \\u001b[31m \\u009b31m \\u007f\"")
     }
 }

@@ -1,0 +1,69 @@
+import Foundation
+import HEFiles
+
+// The built-in example study of `he-cli demo`: four hospitals' tables of diagnoses by outcome, run through the three
+// roles (key holder, sites, aggregator) in one folder, with the plaintext sums that only a demo can compute.
+
+public enum DemoStudy {
+    public static let rowHeader = "diagnosis"
+    public static let columns = ["recovered", "readmitted", "died"]
+    public static let rows = ["pneumonia", "heart failure", "stroke", "sepsis", "hip fracture"]
+    public static let sites: [(id: String, counts: [[Int64]])] = [
+        ("st-marys", [[120, 14, 9], [88, 21, 12], [64, 10, 15], [40, 8, 11], [75, 6, 3]]),
+        ("city-general", [[210, 30, 17], [140, 33, 20], [97, 12, 19], [66, 15, 22], [101, 9, 5]]),
+        ("royal-infirmary", [[95, 11, 6], [70, 18, 9], [58, 7, 12], [31, 5, 9], [60, 4, 2]]),
+        ("northfield", [[43, 5, 2], [29, 7, 4], [22, 3, 6], [15, 2, 4], [27, 1, 1]]),
+    ]
+    /// The declared largest value of every cell.
+    static let maxValue: UInt64 = 100_000
+
+    /// One step of the flow, for the caller to show.
+    public enum Step: Sendable {
+        case keysGenerated(fingerprint: Fingerprint)
+        case siteEncrypted(site: String, file: String, bytes: UInt64)
+        case aggregated(files: Int)
+        case decrypted(contributors: [String])
+    }
+
+    /// The plaintext sum of every cell over the sites, row-major.
+    public static var plaintextTotals: [Int64] {
+        (0 ..< rows.count).flatMap { i in (0 ..< columns.count).map { j in sites.reduce(0) { $0 + $1.counts[i][j] } } }
+    }
+
+    /// Runs the flow for `scheme` in the existing empty folder `directory` and returns the decrypted totals.
+    public static func run(scheme: SchemeID, in directory: String,
+                           step: (Step) -> Void = { _ in }) throws(EncryptedStatsError) -> DecryptedTotals {
+        func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
+        let keys = try SchemeRegistry.generateKeys(scheme: scheme, options: KeyGenerationOptions())
+        try KeyFiles.writeSecret(keys, to: path(KeyFiles.secretKeyName))
+        try KeyFiles.writePublic(keys, to: path(KeyFiles.publicKeyName))
+        step(.keysGenerated(fingerprint: keys.publicKeyFingerprint))
+
+        let publicKey = try KeyFiles.readPublic(path(KeyFiles.publicKeyName))
+        let hints = ValueHints(maxValue: nil, decimals: "", negative: "")
+        var siteFiles: [String] = []
+        for site in sites {
+            var csv = rowHeader + "," + columns.joined(separator: ",") + "\n"
+            for (label, counts) in zip(rows, site.counts) {
+                csv += label + "," + counts.map(String.init).joined(separator: ",") + "\n"
+            }
+            let csvPath = path("\(site.id).csv")
+            try files { () throws(HEFilesError) in try AtomicFileWriter.write(Array(csv.utf8), to: csvPath) }
+            let table = try CountTableReader.read(path: csvPath, encoding: .count, maxValue: maxValue, hints: hints)
+            let out = path("\(site.id).he")
+            try EncryptedTableFiles.encrypt(table, bound: maxValue, site: site.id, keys: publicKey, to: out)
+            let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? NSNumber)??.uint64Value ?? 0
+            siteFiles.append(out)
+            step(.siteEncrypted(site: site.id, file: "\(site.id).he", bytes: bytes))
+        }
+        let total = path("total.he")
+        try EncryptedTableFiles.aggregate(inputs: siteFiles, to: total)
+        step(.aggregated(files: siteFiles.count))
+
+        let secret = try KeyFiles.readSecret(path(KeyFiles.secretKeyName))
+        let totals = try EncryptedTableFiles.decrypt(total, keys: secret, keyPath: path(KeyFiles.secretKeyName))
+        try TotalsWriter.write(totals, format: .csv, to: path("totals.csv"))
+        step(.decrypted(contributors: totals.contributors))
+        return totals
+    }
+}

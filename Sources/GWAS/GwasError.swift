@@ -1,0 +1,115 @@
+import EncryptedStats
+import HEFiles
+
+// The single error type of the GWAS module: site input (VCF/BCF, phenotypes, panel), the GWAS pipeline and the
+// PLINK-style statistics. Errors of the layers below are wrapped as typed cases. No case ever carries key
+// material or decrypted values.
+
+/// Errors raised by GWAS.
+public enum GwasError: Error, Sendable, Equatable {
+    /// A container, key or output file could not be read or written as required.
+    case file(HEFilesError)
+    /// The encryption layer refused an operation (keys, aggregation, decryption, tables).
+    case stats(EncryptedStatsError)
+    /// The panel and the pooled counts do not describe the same number of variants.
+    case panelCountMismatch(panelVariants: Int, countedVariants: Int)
+    /// A pooled count larger than any real cohort (usually a decryption with the wrong key or a corrupt file).
+    case implausibleCount(variant: String, value: UInt64, limit: UInt64)
+    /// A chromosome that is not analysed: anything but an autosome 1-22, X or XY (optionally prefixed `chr`).
+    case unsupportedChromosome(variant: String, chromosome: String)
+    /// `.assoc` and `.model` need at least two samples with a case/control phenotype (PLINK skips them otherwise).
+    case notEnoughPhenotypes(found: UInt64)
+    /// An input file (VCF/BCF, phenotype file or panel) could not be opened or read.
+    case inputUnreadable(path: String, reason: String)
+    /// A field on one line of a phenotype or panel file does not hold what the format requires.
+    case inputField(path: String, line: Int, field: String, expected: String, found: String)
+    /// Two lines of a phenotype or panel file describe the same sample or variant.
+    case inputDuplicate(path: String, line: Int, firstLine: Int, field: String, value: String)
+    /// The header of a VCF/BCF file cannot be used.
+    case vcfHeader(path: String, reason: String)
+    /// A VCF/BCF record cannot be used; `chrom`/`pos` locate it (`pos` is 1-based, 0 when unknown).
+    case vcfRecord(path: String, chrom: String, pos: Int, field: String, reason: String)
+    /// A panel given in memory is not usable (the variant is the 0-based index into the panel).
+    case invalidPanel(variant: Int, reason: String)
+    /// No sample of the VCF has a phenotype line, so the site has nothing to contribute.
+    case gwasNoCountedSamples(vcf: String, phenotypes: String)
+    /// Records of the VCF matched panel variants, but none of them has a GT field: there are no genotypes to count.
+    case gwasNoGenotypes(vcf: String, matchedRecords: Int)
+    /// No record of the VCF matches a panel variant: every variant would be sent as absent (all calls missing).
+    case gwasNoPanelVariants(vcf: String, records: Int, panel: String)
+    /// A GWAS report was asked of an encrypted table that does not hold genotype counts.
+    case gwasTableExpected(path: String, found: String)
+}
+
+extension GwasError: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case let .file(error):
+            return error.description
+        case let .stats(error):
+            return error.description
+        case let .panelCountMismatch(panelVariants, countedVariants):
+            return "the panel lists \(panelVariants) variants but the pooled counts cover \(countedVariants)"
+        case let .implausibleCount(variant, value, limit):
+            return "variant \(variant): count \(value) exceeds \(limit), which no real cohort reaches; the aggregate "
+                + "is corrupt or was decrypted with the wrong key"
+        case let .unsupportedChromosome(variant, chromosome):
+            return "variant \(variant) is on chromosome '\(chromosome)'; only autosomes 1-22, X and XY (optionally "
+                + "'chr'-prefixed) are analysed, because PLINK's rules for Y and MT need each sample's sex"
+        case let .notEnoughPhenotypes(found):
+            return ".assoc and .model need at least 2 samples with a case/control phenotype; found \(found)"
+        case let .inputUnreadable(path, reason):
+            return "\(path): cannot read: \(reason)"
+        case let .inputField(path, line, field, expected, found):
+            return "\(path):\(line): field \(field): expected \(expected), found '\(excerpt(found))'"
+        case let .inputDuplicate(path, line, firstLine, field, value):
+            return "\(path):\(line): field \(field): '\(excerpt(value))' already appears on line \(firstLine); expected each \(field) once"
+        case let .vcfHeader(path, reason):
+            return "\(path): VCF/BCF header: \(reason)"
+        case let .vcfRecord(path, chrom, pos, field, reason):
+            let location = pos > 0 ? "\(chrom):\(pos)" : chrom
+            return "\(path): record \(location): field \(field): \(reason)"
+        case let .invalidPanel(variant, reason):
+            return "panel variant \(variant + 1): \(reason)"
+        case let .gwasNoCountedSamples(vcf, phenotypes):
+            return "\(vcf): no VCF sample has a line in \(phenotypes), so there is nothing to count "
+                + "(check that the sample IDs of both files match)"
+        case let .gwasNoPanelVariants(vcf, records, panel):
+            let what = records == 0 ? "has no records" : "has \(records) records, but none matches a variant of \(panel)"
+            return "\(vcf): \(what), so every panel variant would be sent as absent (all calls missing); check that "
+                + "the VCF and the panel use the same chromosome names (1 or chr1) and genome build"
+        case let .gwasNoGenotypes(vcf, matchedRecords):
+            return "\(vcf): none of the \(matchedRecords) records matching the panel has a GT field, so there are no "
+                + "genotypes to count (expected FORMAT GT with one call per sample, e.g. 0/1; a sites-only VCF cannot be used)"
+        case let .gwasTableExpected(path, found):
+            return "\(path): expected encrypted GWAS genotype counts (from he-cli gwas encrypt) but the file holds a \(found)"
+        }
+    }
+}
+
+extension GwasError {
+    /// Wraps an EncryptedStats error; one that only wraps a file error becomes ``file(_:)``.
+    package init(_ error: EncryptedStatsError) {
+        if case let .file(inner) = error { self = .file(inner) } else { self = .stats(error) }
+    }
+}
+
+/// Runs `body`, wrapping an EncryptedStats error as a ``GwasError``.
+@inline(__always)
+package func stats<T>(_ body: () throws(EncryptedStatsError) -> T) throws(GwasError) -> T {
+    do { return try body() } catch { throw GwasError(error) }
+}
+
+/// Runs `body`, wrapping an HEFiles error as ``GwasError/file(_:)``.
+@inline(__always)
+package func files<T>(_ body: () throws(HEFilesError) -> T) throws(GwasError) -> T {
+    do { return try body() } catch { throw .file(error) }
+}
+
+// File errors raised by this module itself, spelt as in HEFiles (`throw .emptyFile(...)`).
+extension GwasError {
+    package static func emptyFile(path: String, expected: String) -> Self { .file(.emptyFile(path: path, expected: expected)) }
+    package static func inconsistentHeader(path: String, field: String, reason: String) -> Self {
+        .file(.inconsistentHeader(path: path, field: field, reason: reason))
+    }
+}

@@ -1,0 +1,108 @@
+import EncryptedStats
+import HEFiles
+
+// The encrypted GWAS pipeline on files: a site counts its VCF against the shared panel and encrypts the
+// `[VariantCounts]` vector (12 slots per variant, `VariantCounts.slots` order) as a `gwasGenotypeCounts` table;
+// aggregation is the ordinary table aggregation; the key holder decrypts the pooled counts and analyses them.
+// Scheme-agnostic: everything goes through `EncryptedTableFiles` and the scheme registry.
+
+/// What a site's `gwas encrypt` produced.
+public struct GwasSiteEncryption: Sendable {
+    public var summary: SiteInputSummary
+    public var header: ContainerHeader
+    /// Number of samples counted (cases + controls + missing phenotype): the declared bound of every slot.
+    public var countedSamples: UInt64
+    public var variants: Int
+}
+
+/// Pooled counts recovered from a decrypted GWAS aggregate.
+public struct GwasPooledCounts: Sendable {
+    public var panel: [PanelVariant]
+    public var counts: [VariantCounts]
+    public var contributors: [String]
+    /// The aggregate's declared bound: the total number of samples the contributing sites declared.
+    public var declaredSamples: UInt64
+}
+
+public enum GwasFiles {
+    /// The plaintext table a site encrypts (`CountTable.gwas`): one row per panel variant, label = ID, metadata
+    /// CHR, POS, REF, ALT, the 12 columns `CountTable.gwasColumnLabels` in `VariantCounts.slots` order.
+    public static func table(panel: [PanelVariant], counts: [VariantCounts]) -> CountTable {
+        CountTable.gwas(panel: panel, counts: counts)
+    }
+
+    /// One site's counted input, ready to encrypt.
+    public struct SiteCounts: Sendable {
+        public var panel: [PanelVariant]
+        public var counts: [VariantCounts]
+        public var summary: SiteInputSummary
+        /// Number of samples counted (cases + controls + missing phenotype).
+        public var countedSamples: UInt64
+    }
+
+    /// Reads the panel and the phenotypes and counts `vcf` against them (site side, plaintext).
+    public static func count(vcf: String, phenotypes: String, panel panelPath: String) throws(GwasError) -> SiteCounts {
+        let panel = try VariantPanel.read(path: panelPath)
+        guard !panel.isEmpty else {
+            throw .inputField(path: panelPath, line: 1, field: "variants", expected: "at least one panel variant",
+                              found: "none")
+        }
+        let pheno = try PhenotypeTable.read(path: phenotypes)
+        let (counts, summary) = try GenotypeCounter.count(vcfPath: vcf, phenotypes: pheno, panel: panel)
+        let counted = UInt64(summary.cases + summary.controls + summary.unknownPhenotype)
+        guard counted > 0 else { throw .gwasNoCountedSamples(vcf: vcf, phenotypes: phenotypes) }
+        guard summary.recordsMatched > 0 else {
+            throw .gwasNoPanelVariants(vcf: vcf, records: summary.records, panel: panelPath)
+        }
+        // Records that match but carry no GT count as missing calls (a variant the site did not genotype); when no
+        // matching record has GT at all, the file holds no genotypes (a sites-only VCF or one with only DS/GP).
+        if summary.recordsMatched > 0 && summary.recordsWithoutGenotypes == summary.recordsMatched {
+            throw .gwasNoGenotypes(vcf: vcf, matchedRecords: summary.recordsMatched)
+        }
+        return SiteCounts(panel: panel, counts: counts, summary: summary, countedSamples: counted)
+    }
+
+    /// Encrypts a site's counts and writes the site file to `output` atomically.
+    ///
+    /// Every slot holds a number of samples, so the site declares its number of counted samples (VCF samples with
+    /// a phenotype line) as the bound of every slot; an aggregate's bound is then the pooled number of samples, and
+    /// aggregation refuses inputs whose declared sample counts add up to more than a slot holds.
+    public static func encrypt(_ site: SiteCounts, siteID: String, keys: SchemeKeys, to output: String,
+                               progress: ProgressHandler? = nil) throws(GwasError) -> GwasSiteEncryption {
+        try files { () throws(HEFilesError) in try SiteID.validate(siteID) }
+        let table = table(panel: site.panel, counts: site.counts)
+        let header = try stats { () throws(EncryptedStatsError) in
+            try EncryptedTableFiles.encrypt(table, bound: site.countedSamples, site: siteID, keys: keys, to: output,
+                                            progress: progress)
+        }
+        return GwasSiteEncryption(summary: site.summary, header: header, countedSamples: site.countedSamples,
+                                  variants: site.panel.count)
+    }
+
+    /// Decrypts a GWAS aggregate (or site file) and rebuilds the panel and the pooled counts.
+    public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String,
+                               progress: ProgressHandler? = nil) throws(GwasError) -> GwasPooledCounts {
+        let header = try files { () throws(HEFilesError) in try ContainerReader.readHeader(path) }
+        if header.kind.isEncryptedTable, let schema = header.schema, schema.kind != .gwasGenotypeCounts {
+            throw .gwasTableExpected(path: path, found: schema.kind.description)
+        }
+        let totals = try stats { () throws(EncryptedStatsError) in
+            try EncryptedTableFiles.decrypt(path, keys: keys, keyPath: keyPath, progress: progress)
+        }
+        return try pooledCounts(totals, path: path, declaredSamples: header.valueBound)
+    }
+
+    /// Panel and counts from decrypted GWAS totals.
+    public static func pooledCounts(_ totals: DecryptedTotals, path: String,
+                                    declaredSamples: UInt64) throws(GwasError) -> GwasPooledCounts {
+        guard totals.schema.kind == .gwasGenotypeCounts else {
+            throw .gwasTableExpected(path: path, found: totals.schema.kind.description)
+        }
+        guard let (panel, counts) = totals.gwasCounts else {
+            throw .inconsistentHeader(path: path, field: "schema", reason: "not a GWAS genotype-count layout "
+                                      + "(12 count columns, metadata CHR, POS, REF, ALT, integer positions)")
+        }
+        return GwasPooledCounts(panel: panel, counts: counts, contributors: totals.contributors,
+                                declaredSamples: declaredSamples)
+    }
+}

@@ -1,0 +1,191 @@
+// The one table model: what a table is (its shape: kind, labels, per-row metadata, value encoding), used by the
+// plaintext table a site encrypts, the schema in every encrypted file's header (shape + slot layout) and the
+// decrypted totals the key holder gets back (schema + values).
+
+/// What the rows of an encrypted table are.
+public enum TableKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
+    /// A count table read from CSV: row labels x column labels.
+    case countTable = 1
+    /// Per-variant genotype counts: one row per panel variant (metadata CHR, POS, REF, ALT) and the twelve columns
+    /// of ``TableShape/gwasColumnLabels``.
+    case gwasGenotypeCounts = 2
+
+    public var description: String {
+        switch self {
+        case .countTable: "countTable"
+        case .gwasGenotypeCounts: "gwasGenotypeCounts"
+        }
+    }
+}
+
+/// How the integers in the slots are to be read.
+public enum ValueEncoding: Sendable, Hashable, CustomStringConvertible {
+    /// Non-negative integer counts.
+    case count
+    /// Signed integers.
+    case signedInteger
+    /// Decimals stored as integers times 10^scale.
+    case fixedPoint(scale: Int)
+
+    /// Largest supported fixed-point scale (10^18 still fits an Int64).
+    public static let maxScale = 18
+
+    /// Decimal places of a stored integer (0 unless fixed-point).
+    public var scale: Int {
+        if case let .fixedPoint(scale) = self { return scale }
+        return 0
+    }
+
+    /// 10^scale: one table unit in stored integers (1 unless fixed-point).
+    public var scaleFactor: Int64 {
+        var f: Int64 = 1
+        for _ in 0 ..< scale { f *= 10 }
+        return f
+    }
+
+    /// The bound on stored integers for a largest absolute value of `maxValue` in table units (nil when it does
+    /// not fit an Int64).
+    public func storedBound(maxValue: UInt64) -> UInt64? {
+        let (b, overflow) = maxValue.multipliedReportingOverflow(by: UInt64(scaleFactor))
+        return overflow || b > UInt64(Int64.max) ? nil : b
+    }
+
+    public var description: String {
+        switch self {
+        case .count: "count"
+        case .signedInteger: "signed integer"
+        case let .fixedPoint(scale): "fixed-point decimal, scale \(scale) (stored as value x 10^\(scale))"
+        }
+    }
+}
+
+/// How the values of a table are laid out in ciphertexts.
+public struct SlotLayout: Sendable, Hashable, CustomStringConvertible {
+    /// Values per ciphertext (Paillier: packed slots; BFV: batching slots).
+    public var slotsPerCiphertext: Int
+    /// Width of one packed slot in bits (Paillier); 0 when slots are batching slots modulo t (BFV).
+    public var slotBits: Int
+    /// Largest absolute value a slot can hold after all additions and still decrypt correctly.
+    public var slotCapacity: UInt64
+    /// Largest number of contributions that may be summed (BFV: the noise bound); 0 when only the value
+    /// bound limits sums (Paillier).
+    public var maxContributions: UInt64
+
+    public init(slotsPerCiphertext: Int, slotBits: Int, slotCapacity: UInt64, maxContributions: UInt64 = 0) {
+        self.slotsPerCiphertext = slotsPerCiphertext
+        self.slotBits = slotBits
+        self.slotCapacity = slotCapacity
+        self.maxContributions = maxContributions
+    }
+
+    /// Whether `count` contributions may be summed under this layout.
+    public func allows(contributions count: Int) -> Bool {
+        maxContributions == 0 || UInt64(count) <= maxContributions
+    }
+
+    /// Number of ciphertexts a vector of `valueCount` values occupies (values in row-major order).
+    public func ciphertextCount(forValues valueCount: Int) -> Int {
+        (valueCount + slotsPerCiphertext - 1) / slotsPerCiphertext
+    }
+
+    /// The layout for people: `127 slots of 24 bits, slot capacity 16777215` or `4096 batching slots, ...`.
+    public var description: String {
+        (slotBits > 0 ? "\(slotsPerCiphertext) slots of \(slotBits) bits" : "\(slotsPerCiphertext) batching slots")
+            + ", slot capacity \(slotCapacity)" + (maxContributions > 0 ? ", at most \(maxContributions) contributions" : "")
+    }
+}
+
+/// What a table is, independent of its values and of how it is encrypted: kind, labels, per-row metadata and the
+/// encoding of its values.
+public struct TableShape: Sendable, Hashable {
+    public var kind: TableKind
+    /// The first header cell of the CSV (the name of the label column).
+    public var rowHeader: String
+    public var rowLabels: [String]
+    public var columnLabels: [String]
+    /// Names of per-row metadata fields (GWAS: ``gwasMetadataFields``); empty for count tables.
+    public var metadataFields: [String]
+    /// One entry per row with one value per metadata field (empty when there are no metadata fields).
+    public var rowMetadata: [[String]]
+    public var encoding: ValueEncoding
+
+    /// Metadata fields of a `gwasGenotypeCounts` table.
+    public static let gwasMetadataFields = ["CHR", "POS", "REF", "ALT"]
+    /// Column labels of a `gwasGenotypeCounts` table, in wire order: per phenotype group (case, control, unknown)
+    /// the counts of hom-REF, het, hom-ALT and missing calls.
+    public static let gwasColumnLabels: [String] = ["case", "control", "unknown"].flatMap { group in
+        ["homRef", "het", "homAlt", "missing"].map { "\(group)_\($0)" }
+    }
+
+    public init(kind: TableKind = .countTable, rowHeader: String, rowLabels: [String], columnLabels: [String],
+                metadataFields: [String] = [], rowMetadata: [[String]] = [], encoding: ValueEncoding) {
+        precondition(metadataFields.isEmpty ? rowMetadata.isEmpty : rowMetadata.count == rowLabels.count,
+                     "row metadata must have one entry per row")
+        self.kind = kind
+        self.rowHeader = rowHeader
+        self.rowLabels = rowLabels
+        self.columnLabels = columnLabels
+        self.metadataFields = metadataFields
+        self.rowMetadata = rowMetadata
+        self.encoding = encoding
+    }
+
+    /// Rows x columns: the number of values (row-major).
+    public var valueCount: Int { rowLabels.count * columnLabels.count }
+
+    /// The first difference from `other`, described for a person (nil when equal).
+    public func firstDifference(from other: TableShape) -> String? {
+        if kind != other.kind { return "table kinds differ (\(kind) vs \(other.kind))" }
+        if encoding != other.encoding { return "value encodings differ (\(encoding) vs \(other.encoding))" }
+        if rowHeader != other.rowHeader {
+            return "label column is named '\(rowHeader)' vs '\(other.rowHeader)'"
+        }
+        if let d = Self.firstDifference("column", columnLabels, other.columnLabels) { return d }
+        if let d = Self.firstDifference("row", rowLabels, other.rowLabels) { return d }
+        if metadataFields != other.metadataFields {
+            return "row metadata fields differ (\(metadataFields) vs \(other.metadataFields))"
+        }
+        for (i, (a, b)) in zip(rowMetadata, other.rowMetadata).enumerated() where a != b {
+            return "metadata of row \(i + 1) ('\(rowLabels[i])') differs (\(a) vs \(b))"
+        }
+        return nil
+    }
+
+    private static func firstDifference(_ what: String, _ a: [String], _ b: [String]) -> String? {
+        for (i, (x, y)) in zip(a, b).enumerated() where x != y {
+            return "\(what) label \(i + 1) differs: '\(x)' vs '\(y)'"
+        }
+        if a.count != b.count {
+            let longer = a.count > b.count ? a : b
+            return "\(a.count) vs \(b.count) \(what)s; first extra \(what) label: '\(longer[min(a.count, b.count)])'"
+        }
+        return nil
+    }
+}
+
+/// The shape and slot layout of an encrypted table, as every encrypted file's header carries it. Two files can be
+/// summed only when their schemas are equal. The shape's fields read as the schema's own (`schema.rowLabels`).
+@dynamicMemberLookup
+public struct TableSchema: Sendable, Hashable {
+    public var shape: TableShape
+    public var layout: SlotLayout
+
+    public init(shape: TableShape, layout: SlotLayout) {
+        self.shape = shape
+        self.layout = layout
+    }
+
+    public subscript<T>(dynamicMember path: WritableKeyPath<TableShape, T>) -> T {
+        get { shape[keyPath: path] }
+        set { shape[keyPath: path] = newValue }
+    }
+
+    public subscript<T>(dynamicMember path: KeyPath<TableShape, T>) -> T { shape[keyPath: path] }
+
+    /// The first difference from `other`, described for a person (nil when equal).
+    public func firstDifference(from other: TableSchema) -> String? {
+        if let d = shape.firstDifference(from: other.shape) { return d }
+        if layout != other.layout { return "slot layouts differ (\(layout) vs \(other.layout))" }
+        return nil
+    }
+}

@@ -1,0 +1,83 @@
+import ArgumentParser
+import EncryptedStats
+import Foundation
+import HEFiles
+
+struct Chi2: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chi2",
+        abstract: "Chi-square test of independence on a decrypted count table (key holder).",
+        discussion: """
+        The input is a totals CSV as written by `he-cli decrypt` (or any CSV with a header row, row labels in
+        the first column and non-negative integer counts): rows and columns form the r x c contingency table.
+        Prints the statistic, degrees of freedom, p-value (upper tail, accurate far below 1e-100), expected
+        counts and a warning for every expected count below 5. --yates applies Yates' continuity correction
+        (2 x 2 tables only).
+
+        Example (totals.csv from he-cli decrypt):
+          # contributors (3): st-marys city-general royal-infirmary
+          exposure,cases,controls
+          smoker,120,80
+          non-smoker,300,420
+
+          he-cli chi2 --in totals.csv
+          he-cli chi2 --in totals.csv --yates --format json
+        """
+    )
+
+    @Option(name: .customLong("in"), help: "Decrypted totals (CSV).", completion: .file(extensions: ["csv"]))
+    var input: String
+
+    @Flag(help: "Yates' continuity correction (2 x 2 tables only).")
+    var yates = false
+
+    @Option(help: "Output format: text or json.")
+    var format: StatisticsFormat = .text
+
+    func run() throws {
+        try reportingErrors {
+            let hints = ValueHints(maxValue: nil, decimals: "chi2 tests counts; a decimal table is not one",
+                                   negative: "chi2 tests counts, which are never negative")
+            let (table, result) = try { () throws(EncryptedStatsError) in
+                let r = try ChiSquareTest.independence(csv: input, yates: yates, hints: hints)
+                return (r.table, r.result)
+            }()
+            let width = table.columnLabels.count
+            switch format {
+            case .text:
+                print("chi-square test of independence, \(table.rowLabels.count) x \(width) table"
+                      + (result.yatesCorrected ? ", Yates-corrected" : ""))
+                print("statistic  \(number(result.statistic))")
+                print("df         \(result.degreesOfFreedom)")
+                if result.pValue == 0 && result.logPValue.isFinite {
+                    // Below the smallest double: the natural log still holds the value.
+                    let log10p = result.logPValue / M_LN10
+                    print("p-value    < 4.9e-324 (log10 p = \(String(format: "%.2f", log10p)))")
+                } else {
+                    print("p-value    \(number(result.pValue))")
+                }
+                print("expected counts:")
+                print(([table.rowHeader] + table.columnLabels).map { terminalSafe($0) }.joined(separator: "\t"))
+                for (r, label) in table.rowLabels.enumerated() {
+                    print(([terminalSafe(label)] + result.expected[r].map { number($0) }).joined(separator: "\t"))
+                }
+            case .json:
+                var out = "{\n"
+                out += "  \"statistic\": \(jsonNumber(result.statistic)),\n"
+                out += "  \"df\": \(result.degreesOfFreedom),\n"
+                out += "  \"pValue\": \(jsonNumber(result.pValue)),\n"
+                out += "  \"logPValue\": \(jsonNumber(result.logPValue == 0 ? 0 : result.logPValue)),\n"  // no -0.0
+                out += "  \"yates\": \(result.yatesCorrected),\n"
+                out += "  \"rows\": [\(table.rowLabels.map(jsonString).joined(separator: ", "))],\n"
+                out += "  \"columns\": [\(table.columnLabels.map(jsonString).joined(separator: ", "))],\n"
+                out += "  \"expected\": [" + result.expected.map { row in
+                    "[" + row.map { jsonNumber($0) }.joined(separator: ", ") + "]"
+                }.joined(separator: ", ") + "],\n"
+                out += "  \"warnings\": [\(result.warnings.map { jsonString($0.description) }.joined(separator: ", "))]\n"
+                out += "}"
+                print(out)
+            }
+            for w in result.warnings { Console.warning(w.description) }
+        }
+    }
+}

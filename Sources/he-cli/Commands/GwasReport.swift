@@ -1,0 +1,95 @@
+import ArgumentParser
+import EncryptedStats
+import Foundation
+import GWAS
+import HEFiles
+
+struct GwasReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Decrypt pooled genotype counts and write PLINK 1.9 report files (key holder).",
+        discussion: """
+        Writes PREFIX.assoc (--assoc), PREFIX.model (--model), PREFIX.hwe (--hardy), PREFIX.frq (--freq) in
+        PLINK 1.9's layout, and PREFIX.gwas.tsv (--full) with every statistic at full precision. Without any of
+        these flags: --assoc --freq --full. All files are written together or not at all. A1 is the pooled minor
+        allele (ties keep ALT as A1) unless --keep-allele-order, which makes ALT the A1 allele everywhere.
+        --cell and --hardy-midp are plink1.9's --cell and --hardy midp (they apply to the full table too).
+        The contributing sites are listed on standard error.
+
+        Example:
+          he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled
+          he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
+              --assoc --model --hardy --freq --full
+        """
+    )
+
+    @Option(name: .customLong("secret-key"), help: "The secret key file (mode 0600).", completion: .file())
+    var secretKey: String
+
+    @Option(name: .customLong("in"), help: "The encrypted GWAS aggregate.", completion: .file())
+    var input: String
+
+    @Option(help: "Output prefix: PREFIX.assoc, PREFIX.frq, ...")
+    var out: String
+
+    @Flag(help: "Allelic association test (PREFIX.assoc, like plink1.9 --assoc).")
+    var assoc = false
+    @Flag(help: "GENO, TREND, ALLELIC, DOM, REC tests (PREFIX.model, like plink1.9 --model).")
+    var model = false
+    @Flag(help: "Exact Hardy-Weinberg test, ALL/AFF/UNAFF rows (PREFIX.hwe, like plink1.9 --hardy).")
+    var hardy = false
+    @Flag(help: "Minor allele frequencies (PREFIX.frq, like plink1.9 --freq).")
+    var freq = false
+    @Flag(help: "Every statistic at full precision, tab-separated (PREFIX.gwas.tsv).")
+    var full = false
+    @Flag(name: .customLong("keep-allele-order"), help: "A1 = the panel's ALT allele (plink1.9 --keep-allele-order).")
+    var keepAlleleOrder = false
+    @Option(help: "GENO, DOM and REC tests of --model need every genotype cell at least this large (plink1.9 --cell).")
+    var cell: UInt64 = 5
+    @Flag(name: .customLong("hardy-midp"), help: "Mid-p Hardy-Weinberg p-values (plink1.9 --hardy midp); implies --hardy.")
+    var hardyMidP = false
+
+    @OptionGroup var common: CommonOptions
+
+    var files: Set<PlinkReportFile> {
+        var s = Set<PlinkReportFile>()
+        if assoc { s.insert(.assoc) }
+        if model { s.insert(.model) }
+        if hardy || hardyMidP { s.insert(.hwe) }
+        if freq { s.insert(.frq) }
+        if full { s.insert(.full) }
+        return s.isEmpty ? [.assoc, .frq, .full] : s
+    }
+
+    func validate() throws {
+        if out.isEmpty { throw ValidationError("--out needs a non-empty prefix") }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension }, inputs: [input, secretKey])
+            let progress = Progress("decrypting", quiet: common.quiet)
+            let options = GwasOptions(keepAlleleOrder: keepAlleleOrder, cellThreshold: cell, hardyMidP: hardyMidP)
+            let report = try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
+                                              options: options, progress: progress.handler)
+            progress.finish()
+            Console.note("contributing sites (\(report.contributors.count)): "
+                         + report.contributors.joined(separator: " "), quiet: common.quiet)
+            if report.contributors.count == 1 {
+                Console.warning("\(input) holds a single site's data, not a sum over several sites")
+            }
+            if !common.quiet {
+                Console.note("timing: decrypt \(seconds(report.decryption)) s, statistics \(seconds(report.statistics)) s",
+                             quiet: false)
+                print("\(report.variants) variants, \(report.declaredSamples) samples declared by the sites; wrote "
+                      + report.written.joined(separator: " "))
+            }
+        }
+    }
+}
+
+/// Seconds of a duration with millisecond resolution, for timing notes.
+func seconds(_ d: Duration) -> String {
+    let c = d.components
+    return String(format: "%.3f", Double(c.seconds) + Double(c.attoseconds) * 1e-18)
+}
