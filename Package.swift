@@ -132,6 +132,39 @@ targets += [
 ]
 products += [.library(name: "RLWE", targets: ["RLWE"])]
 
+// MARK: - Privacy (differential privacy at release)
+// Exact discrete Gaussian and discrete Laplace samplers on rationals (no floating point on the noise path), zCDP
+// accounting and a per-study ledger (docs/PRIVACY.md). Uses Paillier only for its GMP `BigInt`.
+targets += [
+    .target(
+        name: "Privacy",
+        dependencies: ["Paillier"],
+        path: "Sources/Privacy",
+        swiftSettings: swiftSettings
+    ),
+    // Seeded generator and goodness-of-fit histograms shared by PrivacyTests (20,000 samples per case, sanitized
+    // suite) and `dp-sampler-trials` (10^6 per case, plain release build run by scripts/test.sh).
+    .target(
+        name: "DpSamplerTrials",
+        dependencies: ["Privacy", "Paillier", .product(name: "Crypto", package: "swift-crypto")],
+        path: "Tests/DpSamplerTrials",
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "dp-sampler-trials",
+        dependencies: ["DpSamplerTrials", "HETestSupport", "Privacy"],
+        path: "Tests/dp-sampler-trials",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "PrivacyTests",
+        dependencies: ["Privacy", "Paillier", "DpSamplerTrials", "HETestSupport"],
+        path: "Tests/PrivacyTests",
+        swiftSettings: swiftSettings
+    ),
+]
+products += [.library(name: "Privacy", targets: ["Privacy"])]
+
 // MARK: - CLI and container
 // The scheme-agnostic layer (`Schemes/`), the container format (`Container/`) and count tables (`Tables/`) live in
 // `EncryptedStats`; `he-cli` is the command-line front end. HeCLITests run the built `he-cli` binary.

@@ -2,7 +2,7 @@
 # Installs what he-toolkit needs on Debian 12, idempotently.
 #   scripts/deps.sh build   system libraries needed to build and run he-cli
 #   scripts/deps.sh test    also the test oracles: NTL, PLINK 1.9, bcftools and a Python virtualenv
-#                           (.venv-test/) with phe, gmpy2, scipy, numpy, msprime
+#                           (.venv-test/) with phe, gmpy2, scipy, numpy, msprime, opendp
 #   scripts/deps.sh bench   also the benchmark peers (pypaillier, seal-python, hyperfine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,7 +38,7 @@ fi
 
 if [ "$mode" != build ]; then
   venv=.venv-test
-  py_pkgs=(phe==1.5.0 gmpy2 scipy numpy msprime)
+  py_pkgs=(phe==1.5.0 gmpy2 scipy numpy msprime opendp==0.16.0)
   [ "$mode" = bench ] && py_pkgs+=(pypaillier==0.8.0 seal-python==4.4.0)
   # Prefer the Debian interpreter the virtualenv package belongs to; fall back to python3 on PATH.
   py=/usr/bin/python3; [ -x "$py" ] || py=$(command -v python3)
