@@ -156,6 +156,12 @@ targets += [
         path: "Tests/dp-sampler-trials",
         swiftSettings: swiftSettings
     ),
+    .executableTarget(
+        name: "DPSamplerBenchmark",
+        dependencies: ["Privacy", "Paillier"],
+        path: "Benchmarks/DPSamplerBenchmark",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "PrivacyTests",
         dependencies: ["Privacy", "Paillier", "DpSamplerTrials", "HETestSupport"],

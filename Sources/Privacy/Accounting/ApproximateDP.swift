@@ -2,7 +2,7 @@
 // profile is `cdp_delta`, and `PrivacyProfile.epsilon`), so that the two tools record the same numbers.
 //
 // Source of the bound: Canonne, Kamath and Steinke, "The Discrete Gaussian for Differential Privacy" (NeurIPS
-// 2020), Corollary 13: rho-zCDP implies (epsilon, delta)-DP for
+// 2020), the conversion of concentrated to approximate DP: rho-zCDP implies (epsilon, delta)-DP for
 //     delta = exp((alpha - 1)(alpha rho - epsilon) + alpha ln(1 - 1/alpha)) / (alpha - 1)   for every alpha > 1.
 // delta(epsilon): alpha is found by bisection on the derivative of the exponent (it is convex), in plain floating
 // point (any alpha gives a valid bound), between 1.01 and (epsilon + 1) / (2 rho) + 2; the bound itself is then

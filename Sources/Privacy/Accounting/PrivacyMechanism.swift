@@ -2,9 +2,9 @@
 //
 // Sources:
 // - Discrete Gaussian: Canonne, Kamath and Steinke, "The Discrete Gaussian for Differential Privacy" (NeurIPS
-//   2020), Theorem 4: with L2 sensitivity Delta it satisfies (Delta^2 / (2 sigma^2))-zCDP. OpenDP's
+//   2020): with L2 sensitivity Delta it satisfies (Delta^2 / (2 sigma^2))-zCDP. OpenDP's
 //   `make_gaussian` on an integer domain records the same rho.
-// - Discrete Laplace: the same paper, section 2 (and Ghosh, Roughgarden, Sundararajan 2009 for the geometric
+// - Discrete Laplace: the same paper (and Ghosh, Roughgarden, Sundararajan 2009 for the geometric
 //   mechanism): with L1 sensitivity Delta and scale t it is (Delta / t)-DP; OpenDP's `make_laplace` on an integer
 //   domain records epsilon = Delta / t.
 // - Pure DP to zCDP: Bun and Steinke, "Concentrated Differential Privacy: Simplifications, Extensions, and Lower

@@ -1,5 +1,6 @@
 // Bernoulli kernels of Canonne, Kamath and Steinke, "The Discrete Gaussian for Differential Privacy" (NeurIPS
-// 2020; arXiv:2004.00010), Algorithm 1, on exact integers.
+// 2020; arXiv:2004.00010): Bernoulli(exp(-gamma))
+// by von Neumann's method, on exact integers.
 //
 // Each kernel has a word path (UInt64 arithmetic with every product and sum checked for overflow) and a BigInt
 // path. A step whose operands do not fit a word runs on BigInt instead; that step samples the same distribution,

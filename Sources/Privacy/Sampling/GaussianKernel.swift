@@ -1,8 +1,9 @@
-// Discrete Gaussian kernel: Canonne, Kamath and Steinke (NeurIPS 2020; arXiv:2004.00010), Algorithm 3.
+// Discrete Gaussian kernel: Canonne, Kamath and Steinke (NeurIPS 2020; arXiv:2004.00010), the discrete
+// Gaussian sampler.
 //
 // For sigma^2 = a/b: t = floor(sigma) + 1; draw Y from the discrete Laplace of scale t and accept it with
 // probability exp(-(|Y| - sigma^2/t)^2 / (2 sigma^2)). Accepted values have P(Y = y) proportional to
-// exp(-y^2 / (2 sigma^2)) (the paper's Theorem 8). In integers the exponent is
+// exp(-y^2 / (2 sigma^2)) (proved in the paper). In integers the exponent is
 //   gamma = (|Y| b t - a)^2 / (2 a b t^2).
 
 import Paillier  // for BigInt (GMP)

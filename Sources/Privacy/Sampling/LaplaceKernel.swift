@@ -1,4 +1,5 @@
-// Discrete Laplace kernel: Canonne, Kamath and Steinke (NeurIPS 2020; arXiv:2004.00010), Algorithm 2.
+// Discrete Laplace kernel: Canonne, Kamath and Steinke (NeurIPS 2020; arXiv:2004.00010), the discrete
+// Laplace sampler.
 //
 // For scale t/s (t, s positive integers) it returns Y with P(Y = y) proportional to exp(-|y| s / t):
 //   U uniform in {0, ..., t-1}; accept U with probability exp(-U/t)   (U is then the remainder of X mod t)
