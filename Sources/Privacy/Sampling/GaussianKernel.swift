@@ -5,6 +5,9 @@
 // probability exp(-(|Y| - sigma^2/t)^2 / (2 sigma^2)). Accepted values have P(Y = y) proportional to
 // exp(-y^2 / (2 sigma^2)) (proved in the paper). In integers the exponent is
 //   gamma = (|Y| b t - a)^2 / (2 a b t^2).
+//
+// Timing (docs/PRIVACY.md): rejected rounds are independent of the result; the accepted round's Laplace draw and its
+// Bernoulli(exp(-gamma)) both take longer for larger |Y|. Not constant time.
 
 import Paillier  // for BigInt (GMP)
 

@@ -6,6 +6,9 @@
 //   V = number of successes of Bernoulli(exp(-1)) before the first failure   (geometric: floor(X / t))
 //   X = U + t V is geometric with P(X = x) proportional to exp(-x / t); Y = floor(X / s) is geometric with
 //   ratio exp(-s/t); a random sign, rejecting (-, 0) so that 0 is not counted twice, gives the two-sided law.
+//
+// Timing (docs/PRIVACY.md): the number of rejected rounds is independent of the result, but the accepted round runs
+// V + 1 Bernoulli(exp(-1)) trials, so its duration grows with |Y| s / t. Not constant time.
 
 import Paillier  // for BigInt (GMP)
 
