@@ -39,6 +39,8 @@ struct OpenDPOracleTests {
             #expect(Rational(exactly: openRho)! >= rho, "rho \(sensitivity) \(scale)")
             #expect(Self.close(rho.doubleValue, openRho, relative: 1e-15), "rho \(sensitivity) \(scale)")
             try compareProfile(entry, rho: openRho, what: "Gaussian \(sensitivity) \(scale)")
+            try compareLedger(entry, mechanism: .discreteGaussian(l2Sensitivity: Rational(Int(sensitivity)),
+                                                                  sigmaSquared: sigma * sigma))
             compared += 1
         }
         for entry in answer["laplace"] ?? [] {
@@ -50,9 +52,21 @@ struct OpenDPOracleTests {
             #expect(Rational(exactly: openEpsilon)! >= epsilon && Self.close(epsilon.doubleValue, openEpsilon, relative: 1e-15))
             #expect(Rational(exactly: openRho)! >= rho && Self.close(rho.doubleValue, openRho, relative: 1e-15))
             try compareProfile(entry, rho: openRho, what: "Laplace \(sensitivity) \(scale)")
+            try compareLedger(entry, mechanism: mechanism)
             compared += 1
         }
         #expect(compared == Self.sensitivities.count * (Self.gaussianScales.count + Self.laplaceScales.count))
+    }
+
+    /// What a ledger records for one release of `mechanism` (its exact rho, converted) against OpenDP's profile.
+    private func compareLedger(_ entry: [String: Any], mechanism: PrivacyMechanism) throws {
+        var ledger = try PrivacyLedger(budget: try mechanism.rho())
+        try ledger.spend(mechanism, label: "release")
+        let epsilons = try #require(entry["epsilon_at_delta"] as? [Double])
+        for (delta, expected) in zip(Self.deltas, epsilons) {
+            let (spent, _) = try ledger.approximateDP(delta: delta)
+            #expect(Self.close(spent, expected, relative: 1e-12), "\(mechanism): ledger epsilon at \(delta): \(spent) vs \(expected)")
+        }
     }
 
     /// The conversion of OpenDP's own rho, so that only the conversion is compared.
