@@ -14,8 +14,9 @@ public struct NoiseRandomness<Generator: RandomNumberGenerator> {
     private var buffer: UInt64 = 0
     private var buffered = 0
 
-    /// Draws from `generator`. Use a deterministic generator only in tests: noise must come from the OS CSPRNG.
-    public init(generator: Generator) {
+    /// Draws from `generator`: for the package's tests, which inject a seeded generator. `package` access, so
+    /// that code outside this package can only construct the OS-CSPRNG randomness (`init()`).
+    package init(generator: Generator) {
         self.generator = generator
     }
 
