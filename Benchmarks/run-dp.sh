@@ -19,6 +19,7 @@ echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -
 ours=$(.build/release/DPSamplerBenchmark --samples "$samples" --rounds "$rounds")
 peer=$("$python" Benchmarks/dp/opendp_peer.py "$samples" "$rounds")
 printf '| case | he-toolkit samples/s | OpenDP samples/s | ratio |\n|---|---|---|---|\n'
-join -t $'\t' <(sort <<<"$ours") <(sort <<<"$peer") | sort -t $'\t' -k1,1 | \
-    awk -F '\t' '{ printf "| %s | %d | %d | %.2f |\n", $1, $2, $3, $2 / $3 }'
+# rows in the order of our output, each joined with the peer's line of the same case
+awk -F '\t' 'NR == FNR { peer[$1] = $2; next } { printf "| %s | %d | %d | %.2f |\n", $1, $2, peer[$1], $2 / peer[$1] }' \
+    <(printf '%s\n' "$peer") <(printf '%s\n' "$ours")
 echo "median of $rounds rounds of $samples samples each" >&2
