@@ -16,17 +16,23 @@ import Foundation
 
 /// Conversions from zCDP to approximate differential privacy.
 public enum ApproximateDP {
-    /// The smallest delta such that rho-zCDP implies (epsilon, delta)-DP by the bound above (at most 1).
+    /// The smallest delta such that rho-zCDP implies (epsilon, delta)-DP by the bound above (at most 1). Where
+    /// OpenDP reports an overflow (the bound's exponent beyond the range of `Double`, so delta far above 1), this
+    /// returns 1.
     public static func delta(rho: Double, epsilon: Double) throws(PrivacyError) -> Double {
         guard !rho.isNaN, !epsilon.isNaN else { throw .notFinite(name: rho.isNaN ? "rho" : "epsilon") }
-        guard rho >= 0, rho.sign == .plus else { throw .negativeParameter(name: "rho", value: Rational(exactly: rho) ?? 0) }
+        guard rho >= 0, rho.sign == .plus else {
+            throw .negativeParameter(name: "rho", value: Rational(exactly: rho) ?? 0)
+        }
         guard epsilon >= 0, epsilon.sign == .plus else {
             throw .negativeParameter(name: "epsilon", value: Rational(exactly: epsilon) ?? 0)
         }
         if rho == 0 || epsilon.isInfinite { return 0 }
         if rho.isInfinite { return 1 }
 
-        var high = Outward.add(Outward.divide(Outward.add(epsilon, 1, .up), Outward.multiply(2, rho, .down), .up), 2, .up)
+        // alpha in [1.01, (epsilon + 1) / (2 rho) + 2], the upper end rounded up
+        let ratio = Outward.divide(Outward.add(epsilon, 1, .up), Outward.multiply(2, rho, .down), .up)
+        var high = Outward.add(ratio, 2, .up)
         var low = 1.01
         while true {
             let middle = low + (high - low) / 2

@@ -95,7 +95,9 @@ public enum PrivacyAccounting {
         guard sensitivitySquared.signum > 0 else {
             throw .nonPositiveParameter(name: "l2SensitivitySquared", value: sensitivitySquared)
         }
-        guard denominator.signum > 0 else { throw .nonPositiveParameter(name: "denominator", value: Rational(denominator)) }
+        guard denominator.signum > 0 else {
+            throw .nonPositiveParameter(name: "denominator", value: Rational(denominator))
+        }
         return (sensitivitySquared / (Rational(2) * rho)).roundedUp(toDenominator: denominator)
     }
 
@@ -105,7 +107,9 @@ public enum PrivacyAccounting {
                                     denominator: BigInt = BigInt(1)) throws(PrivacyError) -> Rational {
         guard epsilon.signum > 0 else { throw .nonPositiveParameter(name: "targetEpsilon", value: epsilon) }
         guard sensitivity.signum > 0 else { throw .nonPositiveParameter(name: "l1Sensitivity", value: sensitivity) }
-        guard denominator.signum > 0 else { throw .nonPositiveParameter(name: "denominator", value: Rational(denominator)) }
+        guard denominator.signum > 0 else {
+            throw .nonPositiveParameter(name: "denominator", value: Rational(denominator))
+        }
         return (sensitivity / epsilon).roundedUp(toDenominator: denominator)
     }
 }
