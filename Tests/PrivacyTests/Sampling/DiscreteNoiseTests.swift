@@ -48,4 +48,24 @@ struct DiscreteNoiseTests {
             #expect(p > 0.001, "\(name): p = \(p)")
         }
     }
+
+    /// The oracle must be able to fail: samples of sigma^2 = 9 against the pmf of sigma^2 = 10, and of scale 10
+    /// against scale 11, are rejected.
+    @Test("the goodness-of-fit oracle rejects a slightly wrong distribution",
+          .enabled(if: PrivacyOracle.usable, "set HE_TEST_PYTHON to a Python with scipy"))
+    func oracleRejectsWrongParameters() throws {
+        let pairs: [(SamplerTrials.Case, Rational)] = [(.gaussian(sigma: 3), 10), (.laplace(scale: 10), 11)]
+        var requests: [[String: Any]] = []
+        for (index, (c, wrong)) in pairs.enumerated() {
+            var request = SamplerTrials.request(c, histogram: try SamplerTrials.histogram(c, samples: 20_000,
+                                                                                         seed: UInt64(60 + index)),
+                                                seed: UInt64(60 + index))
+            request["numerator"] = wrong.numerator.description
+            request["denominator"] = wrong.denominator.description
+            requests.append(request)
+        }
+        for (name, p) in try PrivacyOracle.goodnessOfFit(requests) {
+            #expect(p < 1e-6, "\(name) against a wrong pmf: p = \(p)")
+        }
+    }
 }
