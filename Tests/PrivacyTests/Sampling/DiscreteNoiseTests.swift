@@ -29,13 +29,16 @@ struct DiscreteNoiseTests {
         #expect(try DiscreteLaplace(scale: 10).samples(count: 20).count == 20)
     }
 
-    /// 20,000 samples per case; dp-sampler-trials runs 10^6 (docs/PRIVACY.md). The last two cases have
-    /// parameters beyond 64-bit words, so that every step runs on GMP integers.
+    /// 20,000 samples per case; dp-sampler-trials runs 10^6 (docs/PRIVACY.md). Then non-integer scales on the word
+    /// path (Laplace t/s with s > 1, including a scale below 1, and sigma^2 = 7/3), and two cases whose parameters
+    /// are beyond 64-bit words, so that every step runs on GMP integers.
     @Test("goodness of fit against the exact pmf, 20,000 samples per case (scipy)",
           .enabled(if: PrivacyOracle.usable, "set HE_TEST_PYTHON to a Python with scipy"))
     func goodnessOfFit() throws {
         let wide = BigInt(1) << 64
         let cases = SamplerTrials.Case.standard + [
+            .laplace(scale: Rational(5, 2)), .laplace(scale: Rational(1, 3)),
+            SamplerTrials.Case(kind: .gaussian, parameter: Rational(7, 3), name: "Gaussian sigma^2 = 7/3"),
             SamplerTrials.Case(kind: .gaussian, parameter: Rational(BigInt(9) * wide + 1, wide), name: "Gaussian sigma^2 ~ 9 (GMP path)"),
             SamplerTrials.Case(kind: .laplace, parameter: Rational(BigInt(3) * wide + 1, wide), name: "Laplace t ~ 3 (GMP path)"),
         ]
