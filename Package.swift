@@ -60,6 +60,19 @@ products += [
     .library(name: "RLWE", targets: ["RLWE"]),
 ]
 
+// MARK: - Privacy (differential privacy at release)
+// Exact discrete Gaussian and discrete Laplace samplers on rationals (no floating point on the noise path), zCDP
+// accounting and a per-study ledger (docs/PRIVACY.md). Uses Paillier only for its GMP `BigInt`.
+targets += [
+    .target(
+        name: "Privacy",
+        dependencies: ["Paillier"],
+        path: "Sources/Privacy",
+        swiftSettings: swiftSettings
+    ),
+]
+products += [.library(name: "Privacy", targets: ["Privacy"])]
+
 // MARK: - Files, encrypted statistics, GWAS, the command-line tool (each imports only what is above it here)
 targets += [
     // The container format, key and output files, site IDs and the table model; knows no scheme and no statistic.
@@ -137,6 +150,20 @@ targets += [
         dependencies: ["RLWE"] + (testTargets ? ["CNTLOracle", "BfvTrials"] : []),
         swiftSettings: swiftSettings
     ),
+    // Seeded generator and goodness-of-fit histograms shared by PrivacyTests (20,000 samples per case, sanitized
+    // suite) and `dp-sampler-trials` (10^6 per case, plain release build run by scripts/test.sh).
+    .target(
+        name: "DpSamplerTrials",
+        dependencies: ["Privacy", "Paillier", .product(name: "Crypto", package: "swift-crypto")],
+        path: "Tests/DpSamplerTrials",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "PrivacyTests",
+        dependencies: ["Privacy", "Paillier", "DpSamplerTrials", "HETestSupport"],
+        path: "Tests/PrivacyTests",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "HEFilesTests",
         dependencies: ["HEFiles", "HETestSupport"],
@@ -185,6 +212,12 @@ if testTargets {
             path: "Tests/bfv-trials",
             swiftSettings: swiftSettings
         ),
+        .executableTarget(
+            name: "dp-sampler-trials",
+            dependencies: ["DpSamplerTrials", "HETestSupport", "Privacy"],
+            path: "Tests/dp-sampler-trials",
+            swiftSettings: swiftSettings
+        ),
     ]
 }
 if benchmarks {
@@ -205,6 +238,12 @@ if benchmarks {
             name: "GwasCountBenchmark",
             dependencies: ["GWAS", "EncryptedStats", "HEFiles"],
             path: "Benchmarks/gwas/GwasCountBenchmark",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "DPSamplerBenchmark",
+            dependencies: ["Privacy", "Paillier"],
+            path: "Benchmarks/DPSamplerBenchmark",
             swiftSettings: swiftSettings
         ),
         .executableTarget(

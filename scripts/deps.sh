@@ -2,7 +2,7 @@
 # Installs what he-toolkit needs on Debian 12, idempotently.
 #   scripts/deps.sh build   system libraries needed to build and run he-cli
 #   scripts/deps.sh test    also the test oracles: NTL, PLINK 1.9, bcftools and a Python virtualenv
-#                           (.venv-test/) with phe, gmpy2, scipy, numpy, msprime
+#                           (.venv-test/) with phe, gmpy2, scipy, numpy, msprime, opendp
 #   scripts/deps.sh bench   also the benchmark peers (pypaillier, seal-python, hyperfine)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -38,14 +38,15 @@ fi
 
 if [ "$mode" != build ]; then
   venv=.venv-test
-  py_pkgs=(phe==1.5.0 gmpy2 scipy numpy msprime)
+  py_pkgs=(phe==1.5.0 gmpy2 scipy numpy msprime opendp==0.16.0)
   [ "$mode" = bench ] && py_pkgs+=(pypaillier==0.8.0 seal-python==4.4.0)
   # Prefer the Debian interpreter the virtualenv package belongs to; fall back to python3 on PATH.
   py=/usr/bin/python3; [ -x "$py" ] || py=$(command -v python3)
   if [ ! -x "$venv/bin/python" ]; then
     "$py" -m venv "$venv" || { echo "could not create the Python virtualenv $venv (is python3-venv installed?)" >&2; exit 69; }
   fi
-  stamp="$venv/.installed-$mode"
+  # The stamp names the package list, so that adding a package to it installs that package into an existing venv.
+  stamp="$venv/.installed-$mode-$(printf '%s\n' "${py_pkgs[@]}" | sha256sum | cut -c1-12)"
   if [ ! -f "$stamp" ]; then
     "$venv/bin/python" -m pip install -q --disable-pip-version-check "${py_pkgs[@]}" \
       || { echo "pip could not install ${py_pkgs[*]} into $venv: PyPI must be reachable." >&2; exit 69; }

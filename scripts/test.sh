@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Runs the whole he-toolkit test suite, with every oracle required: python-paillier (phe), scipy, numpy and msprime
-# in the virtualenv .venv-test/, NTL, PLINK 1.9 and bcftools. Installs what is missing (apt-get as root; pip into
-# the virtualenv) and says what to run when it cannot. Three stages:
+# Runs the whole he-toolkit test suite, with every oracle required: python-paillier (phe), scipy, numpy, msprime and
+# opendp in the virtualenv .venv-test/, NTL, PLINK 1.9 and bcftools. Installs what is missing (apt-get as root; pip
+# into the virtualenv) and says what to run when it cannot. Four stages:
 #
 # 1. The test suite in one optimised build with AddressSanitizer and LeakSanitizer (.build-asan-release-fuzz/).
 #    The he-cli binary the CLI tests run carries the same instrumentation, and a sanitizer report from it fails
@@ -12,6 +12,10 @@
 # 3. BFV decryption trials (docs/RLWE.md): 10,000 fresh public-key encryptions per preset, each decrypted exactly,
 #    with switched ciphertexts, aggregates at capacity and products, in a plain release build of bfv-trials
 #    (.build-trials/). Stage 1 runs the same trials a few hundred times per preset under the sanitizer.
+# 4. Sampler goodness of fit (docs/PRIVACY.md): 10^6 samples of the exact discrete Gaussian (sigma 0.5, 3, 1000)
+#    and discrete Laplace (scale 1, 10, 1000) for each of three fixed seeds, chi-square against the exact pmf
+#    (scipy), in a plain release build of dp-sampler-trials (same .build-trials/); fails when any p <= 0.001.
+#    Stage 1 runs 20,000 samples per case.
 #
 # Why no plain release pass of the whole suite: ASan changes no result, only adds checks, so it would run the same
 # tests on the same code with less checking. scripts/sanitize.sh runs the debug ASan and the ThreadSanitizer passes
@@ -28,7 +32,7 @@ if ! command -v swift >/dev/null 2>&1; then
 fi
 scripts/sanitize.sh --release --fuzz-targets "$@"
 if [ $# -gt 0 ]; then
-  echo "stages 2 and 3 (fuzz smoke run, BFV decryption trials) run only without arguments" >&2
+  echo "stages 2 to 4 (fuzz smoke run, BFV decryption trials, sampler trials) run only without arguments" >&2
   exit 0
 fi
 
@@ -41,3 +45,11 @@ trials_start=$(date +%s)
 swift build -c release --product bfv-trials --scratch-path .build-trials
 "$(swift build -c release --scratch-path .build-trials --show-bin-path)/bfv-trials" --trials 10000
 echo "BFV decryption trials (build and run) finished in $(( $(date +%s) - trials_start )) s" >&2
+
+sampler_start=$(date +%s)
+swift build -c release --product dp-sampler-trials --scratch-path .build-trials
+for seed in 1 2 3; do
+  "$(swift build -c release --scratch-path .build-trials --show-bin-path)/dp-sampler-trials" --seed "$seed" \
+    --python "$PWD/.venv-test/bin/python"
+done
+echo "DP sampler trials (build and run) finished in $(( $(date +%s) - sampler_start )) s" >&2

@@ -272,6 +272,12 @@ public struct BigInt: Sendable {
         return computing { __gmpz_fdiv_q_2exp($0, a.storage.mpz, mp_bitcnt_t(shift)) }
     }
 
+    /// The floor of the square root of a non-negative integer (`mpz_sqrt`).
+    public func squareRoot() -> BigInt {
+        precondition(signum >= 0, "square root of a negative integer")
+        return BigInt.computing { __gmpz_sqrt($0, storage.mpz) }
+    }
+
     /// `self^exponent mod modulus`, **variable time**: use only when the exponent and base are public.
     public func powMod(_ exponent: BigInt, _ modulus: BigInt) -> BigInt {
         precondition(exponent.signum >= 0, "negative exponent")

@@ -44,6 +44,18 @@ struct BigIntArithmeticTests {
         #expect((BigInt(6) * BigInt(7)).dividedExactly(by: BigInt(7)) == BigInt(6))
     }
 
+    @Test("square root is the floor of the real square root")
+    func squareRoot() {
+        for n: UInt64 in [0, 1, 2, 3, 4, 15, 16, 17, 999_999, 1_000_000, UInt64.max] {
+            let r = BigInt(n).squareRoot()
+            #expect(r * r <= BigInt(n) && (r + 1) * (r + 1) > BigInt(n))
+        }
+        let big = (BigInt(1) << 200) + 12345
+        let r = big.squareRoot()
+        #expect(r * r <= big && (r + 1) * (r + 1) > big)
+        #expect(r == BigInt(1) << 100)
+    }
+
     @Test("modular exponentiation, constant-time variant, inverse and gcd")
     func modular() throws {
         let p = BigInt.randomPrime(bits: 256)
