@@ -173,6 +173,34 @@ products += [
     .executable(name: "he-cli", targets: ["he-cli"]),
 ]
 
+// MARK: - Governance (decryption log; later manifests and release policy)
+// `Merkle/`: RFC 9162 hashing, tree heads and proofs; `Log/`: the file-backed append-only log of signed tree heads
+// (docs/AUDIT-LOG.md). Depends only on swift-crypto. GovernanceTests checks it against the RFC 6962 / 9162 and
+// RFC 8032 reference vectors and an independent Python reader (Tests/Oracles/merkle_log_oracle.py).
+targets += [
+    .target(
+        name: "Governance",
+        dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+        path: "Sources/Governance",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "GovernanceTests",
+        dependencies: ["Governance", "HETestSupport", .product(name: "Crypto", package: "swift-crypto")],
+        path: "Tests/GovernanceTests",
+        resources: [.copy("Resources")],
+        swiftSettings: swiftSettings
+    ),
+    // Append and verify cost of the log beside the raw SHA-256 and Ed25519 work it is made of (docs/BENCHMARKS.md).
+    .executableTarget(
+        name: "LogBenchmark",
+        dependencies: ["Governance", .product(name: "Crypto", package: "swift-crypto")],
+        path: "Benchmarks/LogBenchmark",
+        swiftSettings: swiftSettings
+    ),
+]
+products += [.library(name: "Governance", targets: ["Governance"])]
+
 // MARK: - Fuzz targets (only with HE_FUZZ=1; scripts/fuzz.sh and scripts/test.sh build them with coverage
 // instrumentation and AddressSanitizer). One executable per reader of outside bytes (docs/FUZZING.md); left out of
 // the normal build, which has neither the instrumentation nor libFuzzer.
