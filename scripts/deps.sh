@@ -45,7 +45,8 @@ if [ "$mode" != build ]; then
   if [ ! -x "$venv/bin/python" ]; then
     "$py" -m venv "$venv" || { echo "could not create the Python virtualenv $venv (is python3-venv installed?)" >&2; exit 69; }
   fi
-  stamp="$venv/.installed-$mode"
+  # The stamp names the package list, so that a package added to it is installed into an existing virtualenv.
+  stamp="$venv/.installed-$mode-$(printf '%s ' "${py_pkgs[@]}" | sha256sum | cut -c1-12)"
   if [ ! -f "$stamp" ]; then
     "$venv/bin/python" -m pip install -q --disable-pip-version-check "${py_pkgs[@]}" \
       || { echo "pip could not install ${py_pkgs[*]} into $venv: PyPI must be reachable." >&2; exit 69; }
