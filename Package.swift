@@ -184,9 +184,17 @@ targets += [
         path: "Sources/Governance",
         swiftSettings: swiftSettings
     ),
+    // Appends until killed; GovernanceTests kill it with SIGKILL and check the log (KilledWriterTests).
+    .executableTarget(
+        name: "governance-log-writer",
+        dependencies: ["Governance", .product(name: "Crypto", package: "swift-crypto")],
+        path: "Tests/governance-log-writer",
+        swiftSettings: swiftSettings
+    ),
     .testTarget(
         name: "GovernanceTests",
-        dependencies: ["Governance", "HETestSupport", .product(name: "Crypto", package: "swift-crypto")],
+        dependencies: ["Governance", "governance-log-writer", "HETestSupport",
+                       .product(name: "Crypto", package: "swift-crypto")],
         path: "Tests/GovernanceTests",
         resources: [.copy("Resources")],
         swiftSettings: swiftSettings

@@ -76,6 +76,8 @@ public struct AppendOnlyLog: Sendable {
         current.nextRecord += 2
         current.lastHead = signed
         state = current
+        file.release()
+        lock.release()
         return Receipt(leafIndex: index, signedHead: signed)
     }
 

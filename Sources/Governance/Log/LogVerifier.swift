@@ -34,8 +34,11 @@ extension AppendOnlyLog {
         for record in parser.records where record.end <= parser.committedEnd {
             replay.apply(record, problems: &problems)
         }
-        // Problems are reported in file order: the parser's and the replay's interleave by record.
-        problems.sort { ($0.record ?? -1) < ($1.record ?? -1) }
+        // Problems are reported in file order (the parser's and the replay's interleave by record), those of one
+        // record in the order they were found.
+        problems = problems.enumerated().sorted { a, b in
+            (a.element.record ?? -1, a.offset) < (b.element.record ?? -1, b.offset)
+        }.map(\.element)
         let entryCount = replay.lastHead.map { _ in replay.entryCount } ?? 0
         if let savedHead, let tree = replay.tree {
             problems += Self.check(savedHead, against: tree, logSize: entryCount, lastHead: replay.lastHead?.head,

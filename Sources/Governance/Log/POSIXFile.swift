@@ -20,6 +20,9 @@ struct POSIXFile: ~Copyable {
 
     deinit { close(descriptor) }
 
+    /// Closes the file here (and so releases a lock held on it), not earlier.
+    consuming func release() {}
+
     private func fail(_ operation: String) -> GovernanceError {
         .fileOperationFailed(path: path, operation: operation, errno: errno)
     }
