@@ -67,9 +67,9 @@ struct TestBytes {
     mutating func bytes(_ count: Int) -> [UInt8] { (0 ..< count).map { _ in UInt8(truncatingIfNeeded: next()) } }
 }
 
-/// A fresh directory for log files, removed by the caller.
-func temporaryDirectory() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("governance-\(UUID().uuidString)")
+/// A fresh directory for log files (in `base`, else the temporary directory), removed by the caller.
+func temporaryDirectory(in base: URL? = nil) throws -> URL {
+    let url = (base ?? FileManager.default.temporaryDirectory).appendingPathComponent("governance-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
     return url
 }

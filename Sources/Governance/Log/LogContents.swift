@@ -50,7 +50,11 @@ extension AppendOnlyLog {
     /// interrupted append in `tornTail`. Signatures are not checked here: `verify` checks them.
     public func read() throws(GovernanceError) -> LogContents {
         guard POSIXFile.exists(path) else { throw .logNotFound(path: path) }
-        let bytes = try POSIXFile.readAll(path)
+        return try Self.read(bytes: try POSIXFile.readAll(path), path: path)
+    }
+
+    /// `read` on the bytes of a log file; `path` names it in errors.
+    static func read(bytes: [UInt8], path: String) throws(GovernanceError) -> LogContents {
         let parser = LogParser(bytes: bytes)
         if let problem = parser.problems.first { throw .logDamaged(path: path, problem: problem) }
         var replay = LogReplay(publicKey: nil, keepTree: true)

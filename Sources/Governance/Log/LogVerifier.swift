@@ -27,7 +27,12 @@ extension AppendOnlyLog {
     public func verify(publicKey: Curve25519.Signing.PublicKey,
                        savedHead: SignedTreeHead? = nil) throws(GovernanceError) -> LogVerificationReport {
         guard POSIXFile.exists(path) else { throw .logNotFound(path: path) }
-        let bytes = try POSIXFile.readAll(path)
+        return Self.verify(bytes: try POSIXFile.readAll(path), publicKey: publicKey, savedHead: savedHead)
+    }
+
+    /// `verify` on the bytes of a log file.
+    static func verify(bytes: [UInt8], publicKey: Curve25519.Signing.PublicKey,
+                       savedHead: SignedTreeHead?) -> LogVerificationReport {
         let parser = LogParser(bytes: bytes)
         var problems = parser.problems
         var replay = LogReplay(publicKey: publicKey, keepTree: true)
@@ -41,7 +46,7 @@ extension AppendOnlyLog {
         }.map(\.element)
         let entryCount = replay.lastHead.map { _ in replay.entryCount } ?? 0
         if let savedHead, let tree = replay.tree {
-            problems += Self.check(savedHead, against: tree, logSize: entryCount, lastHead: replay.lastHead?.head,
+            problems += check(savedHead, against: tree, logSize: entryCount, lastHead: replay.lastHead?.head,
                                    publicKey: publicKey)
         }
         return LogVerificationReport(problems: problems, tornTail: parser.tornTail, entryCount: entryCount,

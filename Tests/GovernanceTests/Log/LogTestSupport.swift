@@ -17,12 +17,17 @@ enum LogFixture {
     static func time(_ i: Int) -> Date { Date(timeIntervalSince1970: 1_767_225_600 + Double(i)) }
 
     /// A log of `count` entries in a fresh directory; the caller removes `directory`.
-    static func makeLog(count: Int, key: Curve25519.Signing.PrivateKey = logKey,
+    static func makeLog(count: Int, key: Curve25519.Signing.PrivateKey = logKey, in base: URL? = nil,
                         entry: (Int) -> [UInt8] = entry) throws -> (directory: URL, log: AppendOnlyLog) {
-        let directory = try temporaryDirectory()
+        let directory = try temporaryDirectory(in: base)
         var log = AppendOnlyLog(path: directory.appendingPathComponent("decryptions.log").path)
         for i in 0 ..< count { try log.append(entry(i), signingKey: key, time: time(i)) }
         return (directory, log)
+    }
+
+    /// /dev/shm when it exists (fsync is free there), else the temporary directory.
+    static var fastDirectory: URL? {
+        FileManager.default.fileExists(atPath: "/dev/shm") ? URL(fileURLWithPath: "/dev/shm") : nil
     }
 
     static func bytes(of log: AppendOnlyLog) throws -> [UInt8] {
