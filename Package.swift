@@ -220,10 +220,12 @@ if Context.environment["HE_FUZZ"] == "1" {
         path: "Fuzz/Sources/FuzzSupport",
         swiftSettings: swiftSettings
     ))
-    for name in ["container", "keyfile", "ciphertext", "phe-json", "csv", "phenotype", "panel", "vcf", "bfv-serialization"] {
+    for name in ["container", "keyfile", "ciphertext", "phe-json", "csv", "phenotype", "panel", "vcf", "bfv-serialization",
+                 "merkle-log"] {
         targets.append(.executableTarget(
             name: "fuzz-\(name)",
-            dependencies: ["FuzzSupport", "EncryptedStats", "RLWE", "CHTSlib"],
+            dependencies: ["FuzzSupport", "EncryptedStats", "RLWE", "CHTSlib", "Governance",
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Fuzz/Sources/fuzz-\(name)",
             swiftSettings: swiftSettings,
             // libFuzzer for these executables only, so that one build can carry both the tests and the fuzz
