@@ -82,6 +82,14 @@ targets += [
         path: "Sources/HEFiles",
         swiftSettings: swiftSettings
     ),
+    // Governance: `Merkle/` (RFC 9162 hashing, tree heads, proofs) and `Log/` (the file-backed append-only log of
+    // signed tree heads, docs/AUDIT-LOG.md); later the study manifest and the release policy.
+    .target(
+        name: "Governance",
+        dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+        path: "Sources/Governance",
+        swiftSettings: swiftSettings
+    ),
     // The scheme seam, count tables, the aggregation rule, key files and the statistics.
     .target(
         name: "EncryptedStats",
@@ -120,6 +128,7 @@ targets += [
     ),
 ]
 products += [
+    .library(name: "Governance", targets: ["Governance"]),
     .executable(name: "he-cli", targets: ["he-cli"]),
 ]
 
@@ -162,6 +171,21 @@ targets += [
         name: "PrivacyTests",
         dependencies: ["Privacy", "Paillier", "DpSamplerTrials", "HETestSupport"],
         path: "Tests/PrivacyTests",
+        swiftSettings: swiftSettings
+    ),
+    // Appends until killed; GovernanceTests kill it with SIGKILL and check the log (KilledWriterTests).
+    .executableTarget(
+        name: "governance-log-writer",
+        dependencies: ["Governance", .product(name: "Crypto", package: "swift-crypto")],
+        path: "Tests/governance-log-writer",
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "GovernanceTests",
+        dependencies: ["Governance", "governance-log-writer", "HETestSupport",
+                       .product(name: "Crypto", package: "swift-crypto")],
+        path: "Tests/GovernanceTests",
+        resources: [.copy("Resources")],
         swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -240,6 +264,13 @@ if benchmarks {
             path: "Benchmarks/gwas/GwasCountBenchmark",
             swiftSettings: swiftSettings
         ),
+        // Append and verify cost of the log beside the raw SHA-256 and Ed25519 work it is made of.
+        .executableTarget(
+            name: "LogBenchmark",
+            dependencies: ["Governance", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/LogBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "DPSamplerBenchmark",
             dependencies: ["Privacy", "Paillier"],
@@ -255,6 +286,7 @@ if benchmarks {
     ]
 }
 
+
 // MARK: - Fuzz targets (only with HE_FUZZ=1; scripts/fuzz.sh and scripts/test.sh build them with coverage
 // instrumentation and AddressSanitizer). One executable per reader of outside bytes (docs/FUZZING.md); left out of
 // the normal build, which has neither the instrumentation nor libFuzzer.
@@ -266,10 +298,12 @@ if Context.environment["HE_FUZZ"] == "1" {
         path: "Fuzz/Sources/FuzzSupport",
         swiftSettings: swiftSettings
     ))
-    for name in ["container", "keyfile", "ciphertext", "phe-json", "csv", "phenotype", "panel", "vcf", "bfv-serialization"] {
+    for name in ["container", "keyfile", "ciphertext", "phe-json", "csv", "phenotype", "panel", "vcf", "bfv-serialization",
+                 "merkle-log"] {
         targets.append(.executableTarget(
             name: "fuzz-\(name)",
-            dependencies: ["FuzzSupport", "GWAS", "EncryptedStats", "HEFiles", "RLWE", "CHTSlib"],
+            dependencies: ["FuzzSupport", "GWAS", "EncryptedStats", "HEFiles", "Governance", "RLWE", "CHTSlib",
+                           .product(name: "Crypto", package: "swift-crypto")],
             path: "Fuzz/Sources/fuzz-\(name)",
             swiftSettings: swiftSettings,
             // libFuzzer for these executables only, so that one build can carry both the tests and the fuzz

@@ -14,7 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$keys"
 # Seeds are replaced; minimised inputs of past findings (regression-*) stay.
-for t in container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization; do
+for t in container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log; do
   mkdir -p "$corpus/$t"
   find "$corpus/$t" -type f ! -name 'regression-*' -delete
 done
@@ -136,4 +136,15 @@ for scheme, bit in (('paillier', 0), ('bfv', 1)):
         if scheme == 'bfv' and name in ('north', 'total'):
             open(f'{corpus}/bfv-serialization/ciphertext-{name}', 'wb').write(bytes([0]) + cs[0])
 EOF
+# --- decryption logs (written by governance-log-writer under the tests' fixed log key) ---
+logwriter=${HE_LOG_WRITER:-$root/.build/release/governance-log-writer}
+[ -x "$logwriter" ] || { echo "build governance-log-writer first: swift build -c release --product governance-log-writer" >&2; exit 69; }
+"$logwriter" "$work/one.log" 0 1 >/dev/null
+"$logwriter" "$work/five.log" 0 5 >/dev/null
+cp "$work/one.log" "$corpus/merkle-log/one-entry"
+cp "$work/five.log" "$corpus/merkle-log/five-entries"
+head -c 12 "$work/one.log" > "$corpus/merkle-log/header-only"
+# An interrupted append: the five-entry log less the last 100 bytes of its last tree head.
+head -c $(( $(stat -c %s "$work/five.log") - 100 )) "$work/five.log" > "$corpus/merkle-log/torn-tail"
+
 echo "corpus written to Fuzz/corpus ($(find "$corpus" -type f | wc -l) files, $(du -sh "$corpus" | cut -f1))"

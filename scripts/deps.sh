@@ -38,7 +38,7 @@ fi
 
 if [ "$mode" != build ]; then
   venv=.venv-test
-  py_pkgs=(phe==1.5.0 gmpy2 scipy numpy msprime opendp==0.16.0)
+  py_pkgs=(phe==1.5.0 gmpy2 scipy numpy msprime opendp==0.16.0 cryptography)
   [ "$mode" = bench ] && py_pkgs+=(pypaillier==0.8.0 seal-python==4.4.0)
   # Prefer the Debian interpreter the virtualenv package belongs to; fall back to python3 on PATH.
   py=/usr/bin/python3; [ -x "$py" ] || py=$(command -v python3)

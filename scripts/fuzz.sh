@@ -15,7 +15,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization)
+all_targets=(container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log)
 seconds=60 jobs=1 merge=0 build=1 bin= targets=()
 while [ $# -gt 0 ]; do
   case "$1" in
