@@ -34,12 +34,10 @@ public enum DemoStudy {
     public static func run(scheme: SchemeID, in directory: String,
                            step: (Step) -> Void = { _ in }) throws(EncryptedStatsError) -> DecryptedTotals {
         func path(_ name: String) -> String { (directory as NSString).appendingPathComponent(name) }
-        let keys = try SchemeRegistry.generateKeys(scheme: scheme, options: KeyGenerationOptions())
-        try KeyFiles.writeSecret(keys, to: path(KeyFiles.secretKeyName))
-        try KeyFiles.writePublic(keys, to: path(KeyFiles.publicKeyName))
-        step(.keysGenerated(fingerprint: keys.publicKeyFingerprint))
+        let created = try KeyFiles.createKeyPair(scheme: scheme, options: KeyGenerationOptions(), in: directory)
+        step(.keysGenerated(fingerprint: created.keys.publicKeyFingerprint))
 
-        let publicKey = try KeyFiles.readPublic(path(KeyFiles.publicKeyName))
+        let publicKey = try KeyFiles.readPublic(created.publicKeyPath)
         let hints = ValueHints(maxValue: nil, decimals: "", negative: "")
         var siteFiles: [String] = []
         for site in sites {
@@ -60,8 +58,8 @@ public enum DemoStudy {
         try EncryptedTableFiles.aggregate(inputs: siteFiles, to: total)
         step(.aggregated(files: siteFiles.count))
 
-        let secret = try KeyFiles.readSecret(path(KeyFiles.secretKeyName))
-        let totals = try EncryptedTableFiles.decrypt(total, keys: secret, keyPath: path(KeyFiles.secretKeyName))
+        let secret = try KeyFiles.readSecret(created.secretKeyPath)
+        let totals = try EncryptedTableFiles.decrypt(total, keys: secret, keyPath: created.secretKeyPath)
         try TotalsWriter.write(totals, format: .csv, to: path("totals.csv"))
         step(.decrypted(contributors: totals.contributors))
         return totals

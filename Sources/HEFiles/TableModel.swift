@@ -88,10 +88,15 @@ public struct SlotLayout: Sendable, Hashable, CustomStringConvertible {
         (valueCount + slotsPerCiphertext - 1) / slotsPerCiphertext
     }
 
-    /// The layout for people: `127 slots of 24 bits, slot capacity 16777215` or `4096 batching slots, ...`.
+    /// The slots of one ciphertext for people: `127 packed slots of 24 bits` or `4096 batching slots`.
+    public var slotsDescription: String {
+        slotBits > 0 ? "\(slotsPerCiphertext) packed slots of \(slotBits) bits" : "\(slotsPerCiphertext) batching slots"
+    }
+
+    /// The layout for people: `127 packed slots of 24 bits, slot capacity 16777215`, `4096 batching slots, ...`.
     public var description: String {
-        (slotBits > 0 ? "\(slotsPerCiphertext) slots of \(slotBits) bits" : "\(slotsPerCiphertext) batching slots")
-            + ", slot capacity \(slotCapacity)" + (maxContributions > 0 ? ", at most \(maxContributions) contributions" : "")
+        slotsDescription + ", slot capacity \(slotCapacity)"
+            + (maxContributions > 0 ? ", at most \(maxContributions) contributions" : "")
     }
 }
 

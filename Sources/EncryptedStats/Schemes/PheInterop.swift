@@ -196,7 +196,7 @@ public enum PheInterop {
         case (nil, nil):
             declared = ValueBounds.defaultMaxValue(slotCapacity: capacity, encoding: encoding)
         }
-        guard let bound = encoding.storedBound(maxValue: declared), bound <= capacity else {
+        guard let bound = ValueBounds.storedBound(maxValue: declared, encoding: encoding, capacity: capacity) else {
             let largest = ValueBounds.largestMaxValue(capacity: capacity, encoding: encoding)
             let refusal = EncryptedStatsError.valueBoundTooLarge(maxValue: declared, largest: largest, units: "in table units")
             if table.max_value == nil, maxValue != nil { throw refusal }

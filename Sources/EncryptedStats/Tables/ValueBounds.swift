@@ -17,6 +17,12 @@ public enum ValueBounds {
         return v
     }
 
+    /// The stored bound of a largest value of `maxValue` in table units, when it fits slots holding `capacity`.
+    public static func storedBound(maxValue: UInt64, encoding: ValueEncoding, capacity: UInt64) -> UInt64? {
+        guard let bound = encoding.storedBound(maxValue: maxValue), bound <= capacity else { return nil }
+        return bound
+    }
+
     /// The largest value in table units whose stored bound fits `capacity`.
     public static func largestMaxValue(capacity: UInt64, encoding: ValueEncoding) -> UInt64 {
         capacity / UInt64(encoding.scaleFactor)
@@ -35,7 +41,7 @@ public enum ValueBounds {
             throw .scaleTooLarge(scale: scale, capacity: capacity, largestScale: largest)
         }
         let maxValue = maxValue ?? defaultMaxValue(slotCapacity: capacity, encoding: encoding)
-        guard let bound = encoding.storedBound(maxValue: maxValue), bound <= capacity else {
+        guard let bound = storedBound(maxValue: maxValue, encoding: encoding, capacity: capacity) else {
             throw .valueBoundTooLarge(maxValue: maxValue, largest: capacity,
                                       units: encoding.scale == 0 ? "in stored units" : "in stored units, including the decimal scale")
         }

@@ -70,9 +70,7 @@ struct Inspect: ParsableCommand {
                 }
                 lines.append(("value encoding", s.encoding.description))
                 let layout = s.layout
-                lines.append(("layout", layout.slotBits > 0
-                    ? "\(layout.slotsPerCiphertext) packed slots of \(layout.slotBits) bits per ciphertext"
-                    : "\(layout.slotsPerCiphertext) batching slots per ciphertext"))
+                lines.append(("layout", layout.slotsDescription + " per ciphertext"))
                 lines.append(("slot capacity", "|sum| <= \(layout.slotCapacity)"))
                 if layout.maxContributions > 0 {
                     lines.append(("contributions", "at most \(layout.maxContributions) can be summed (noise bound)"))

@@ -107,7 +107,7 @@ struct PaillierLayoutTests {
             return
         }
         #expect(p == forged && field == "schema slot layout")
-        #expect(reason.contains("42 slots of 48 bits") && reason.contains("85 slots of 24 bits"), "\(reason)")
+        #expect(reason.contains("42 packed slots of 48 bits") && reason.contains("85 packed slots of 24 bits"), "\(reason)")
         #expect(!FileManager.default.fileExists(atPath: dir.file("sum.he")))
         let decrypted = try #require(throws: EncryptedStatsError.self) {
             try EncryptedTableFiles.decrypt(forged, keys: Self.keys, keyPath: "secret")
