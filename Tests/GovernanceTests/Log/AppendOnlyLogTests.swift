@@ -148,3 +148,14 @@ struct AppendOnlyLogTests {
         #expect(try first.append([9], signingKey: LogFixture.logKey).leafIndex == 5)
     }
 }
+
+@Suite("Append-only log: timestamps")
+struct TimestampTests {
+    @Test("dates before 1970 and beyond u64 milliseconds are clamped, not trapped on")
+    func clamped() {
+        #expect(AppendOnlyLog.milliseconds(Date(timeIntervalSince1970: -5)) == 0)
+        #expect(AppendOnlyLog.milliseconds(Date(timeIntervalSince1970: 1.5)) == 1500)
+        #expect(AppendOnlyLog.milliseconds(Date(timeIntervalSince1970: 1e300)) == .max)
+        #expect(AppendOnlyLog.milliseconds(Date(timeIntervalSince1970: .nan)) == 0)
+    }
+}
