@@ -27,6 +27,8 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
     case proofTreeSizeMismatch(proofSize: UInt64, headSize: UInt64)
     /// An inclusion proof that does not lead from the entry to the tree head's root.
     case inclusionProofInvalid(leafIndex: UInt64, treeSize: UInt64)
+    /// A consistency proof that does not show the older tree to be a prefix of the newer one.
+    case consistencyProofInvalid(oldSize: UInt64, newSize: UInt64)
     /// An entry larger than a log record holds.
     case entryTooLarge(size: Int, limit: Int)
     /// A system call on a file failed (`errno` is the C error number).
@@ -54,6 +56,8 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
             "the proof is for a tree of \(proofSize) entries, the tree head has \(headSize)"
         case let .inclusionProofInvalid(leafIndex, treeSize):
             "the proof does not show the entry as leaf \(leafIndex) of the tree of \(treeSize) entries"
+        case let .consistencyProofInvalid(oldSize, newSize):
+            "the proof does not show the tree of \(oldSize) entries to be a prefix of the tree of \(newSize)"
         case let .entryTooLarge(size, limit): "entry of \(size) bytes exceeds the limit of \(limit)"
         case let .fileOperationFailed(path, operation, errno):
             "\(path): \(operation) failed: \(String(cString: strerror(errno))) (errno \(errno))"

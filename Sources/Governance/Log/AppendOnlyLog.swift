@@ -140,8 +140,10 @@ public struct AppendOnlyLog: Sendable {
         return current
     }
 
+    /// Milliseconds since 1970 (UTC), 0 before it, UInt64.max beyond what it holds.
     static func milliseconds(_ time: Date) -> UInt64 {
         let value = (time.timeIntervalSince1970 * 1000).rounded(.down)
-        return value <= 0 ? 0 : UInt64(value)
+        if !(value > 0) { return 0 }
+        return value < 0x1p64 ? UInt64(value) : .max
     }
 }

@@ -33,9 +33,12 @@ public struct LogContents: Sendable {
                               path: try tree.inclusionPath(leafIndex: leafIndex, size: size))
     }
 
-    /// The RFC 9162 consistency proof from the tree of `oldSize` entries to that of `newSize` (all when nil).
-    public func consistencyProof(oldSize: UInt64, newSize: UInt64? = nil) throws(GovernanceError) -> [MerkleHash] {
-        try tree.consistencyProof(oldSize: oldSize, newSize: newSize ?? size)
+    /// The RFC 9162 consistency proof from the tree of `oldSize` entries to that of `newSize` (all when nil), for a
+    /// third party holding signed tree heads of both sizes.
+    public func consistencyProof(oldSize: UInt64, newSize: UInt64? = nil) throws(GovernanceError) -> ConsistencyProof {
+        let size = newSize ?? self.size
+        return ConsistencyProof(oldSize: oldSize, newSize: size,
+                                path: try tree.consistencyProof(oldSize: oldSize, newSize: size))
     }
 
     /// The Merkle root of the first `treeSize` entries (all when nil).

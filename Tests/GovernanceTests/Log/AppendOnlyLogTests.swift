@@ -148,3 +148,48 @@ struct AppendOnlyLogTests {
         #expect(try first.append([9], signingKey: LogFixture.logKey).leafIndex == 5)
     }
 }
+
+@Suite("Append-only log: timestamps")
+struct TimestampTests {
+    @Test("dates before 1970 and beyond u64 milliseconds are clamped, not trapped on")
+    func clamped() {
+        #expect(AppendOnlyLog.milliseconds(Date(timeIntervalSince1970: -5)) == 0)
+        #expect(AppendOnlyLog.milliseconds(Date(timeIntervalSince1970: 1.5)) == 1500)
+        #expect(AppendOnlyLog.milliseconds(Date(timeIntervalSince1970: 1e300)) == .max)
+        #expect(AppendOnlyLog.milliseconds(Date(timeIntervalSince1970: .nan)) == 0)
+    }
+}
+
+@Suite("Append-only log: consistency between saved heads")
+struct ConsistencyProofTests {
+    @Test("a third party holding an earlier and a later signed head checks the log's consistency proof")
+    func thirdPartyConsistency() throws {
+        let (directory, log) = try LogFixture.makeLog(count: 11)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let contents = try log.read()
+        let publicKey = LogFixture.logKey.publicKey
+        for (old, new) in [(1, 11), (4, 11), (6, 8), (11, 11), (3, 4)] as [(UInt64, UInt64)] {
+            let proof = try ConsistencyProof(serialized: try contents.consistencyProof(oldSize: old, newSize: new)
+                .serialized)
+            let (older, newer) = (contents.treeHeads[Int(old) - 1], contents.treeHeads[Int(new) - 1])
+            try proof.verify(from: older, to: newer, publicKey: publicKey)
+            if old != new {
+                #expect(throws: GovernanceError.self) { try proof.verify(from: newer, to: older, publicKey: publicKey) }
+                var forged = older
+                forged.head.root = .leaf([0])
+                #expect(throws: GovernanceError.treeHeadSignatureInvalid(treeSize: old)) {
+                    try proof.verify(from: forged, to: newer, publicKey: publicKey)
+                }
+            }
+        }
+        // Heads of a history rewritten under the same key: well signed, but no proof joins them to the old ones.
+        let (otherDirectory, rewritten) = try LogFixture.makeLog(count: 11) { $0 == 2 ? [9] : LogFixture.entry($0) }
+        defer { try? FileManager.default.removeItem(at: otherDirectory) }
+        let other = try rewritten.read()
+        let proof = try other.consistencyProof(oldSize: 5)
+        #expect(throws: GovernanceError.consistencyProofInvalid(oldSize: 5, newSize: 11)) {
+            try proof.verify(from: contents.treeHeads[4], to: other.treeHeads[10], publicKey: publicKey)
+        }
+        #expect(throws: GovernanceError.self) { try ConsistencyProof(serialized: Array(proof.serialized.dropLast())) }
+    }
+}

@@ -10,7 +10,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("Append-only log: writer killed with SIGKILL")
+@Suite("Append-only log: writer processes (killed with SIGKILL, or two at once)")
 struct KilledWriterTests {
     static let writer: String = {
         let exe = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -96,5 +96,43 @@ struct KilledWriterTests {
         var log = AppendOnlyLog(path: path)
         #expect(try log.append([1], signingKey: LogFixture.logKey).leafIndex == UInt64(logged))
         #expect(try log.read().tornTail == nil)
+    }
+
+    @Test("two writer processes appending at once are both logged completely, each in its own order")
+    func twoProcesses() throws {
+        // On disk, where each append's fsync keeps the two writers' runs overlapping.
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("decryptions.log").path
+        let perWriter = 100
+        var runs: [(process: Process, output: String, exited: DispatchSemaphore)] = []
+        for (n, start) in [0, 1000].enumerated() {
+            let output = path + ".stdout\(n)"
+            FileManager.default.createFile(atPath: output, contents: nil)
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: Self.writer)
+            process.arguments = [path, String(start), String(perWriter)]
+            process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: output))
+            let exited = DispatchSemaphore(value: 0)
+            process.terminationHandler = { _ in exited.signal() }
+            runs.append((process, output, exited))
+        }
+        for run in runs { try run.process.run() }
+        for run in runs {
+            guard run.exited.wait(timeout: .now() + 120) == .success else {
+                throw Stalled(description: "writer did not finish")
+            }
+            #expect(run.process.terminationStatus == 0)
+        }
+        let contents = try AppendOnlyLog(path: path).read()
+        #expect(contents.entries.count == 2 * perWriter)
+        for (run, start) in zip(runs, [0, 1000]) {
+            let indices = Self.reportedIndices(run.output)
+            #expect(indices.count == perWriter && indices == indices.sorted())
+            for (i, index) in indices.enumerated() {
+                #expect(contents.entries[index] == Array("entry \(start + i)".utf8))
+            }
+        }
+        #expect(try AppendOnlyLog(path: path).verify(publicKey: LogFixture.logKey.publicKey).isValid)
     }
 }
