@@ -154,7 +154,7 @@ public enum TableAxis: String, Sendable, Equatable {
 }
 
 /// Runs `body`, wrapping an HEFiles error as ``EncryptedStatsError/file(_:)``.
-@inline(__always)
+@inline(__always) @discardableResult
 package func files<T>(_ body: () throws(HEFilesError) -> T) throws(EncryptedStatsError) -> T {
     do { return try body() } catch { throw .file(error) }
 }

@@ -95,13 +95,13 @@ extension GwasError {
 }
 
 /// Runs `body`, wrapping an EncryptedStats error as a ``GwasError``.
-@inline(__always)
+@inline(__always) @discardableResult
 package func stats<T>(_ body: () throws(EncryptedStatsError) -> T) throws(GwasError) -> T {
     do { return try body() } catch { throw GwasError(error) }
 }
 
 /// Runs `body`, wrapping an HEFiles error as ``GwasError/file(_:)``.
-@inline(__always)
+@inline(__always) @discardableResult
 package func files<T>(_ body: () throws(HEFilesError) -> T) throws(GwasError) -> T {
     do { return try body() } catch { throw .file(error) }
 }
