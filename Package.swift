@@ -129,6 +129,13 @@ targets += [
         path: "Benchmarks/RLWEBenchmark",
         swiftSettings: swiftSettings
     ),
+    // Multi-party decryption: per-party share and combine times beside single-key decryption (docs/BENCHMARKS.md).
+    .executableTarget(
+        name: "MultipartyBenchmark",
+        dependencies: ["RLWE"],
+        path: "Benchmarks/MultipartyBenchmark",
+        swiftSettings: swiftSettings
+    ),
 ]
 products += [.library(name: "RLWE", targets: ["RLWE"])]
 

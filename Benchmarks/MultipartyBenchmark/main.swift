@@ -1,0 +1,92 @@
+// Release-mode timings of multi-party decryption (Sources/RLWE/Multiparty): per-party decryption-share time and
+// combine time for a study's aggregate, beside single-key decryption of the same ciphertexts in the same run.
+// Times are thread CPU time; each figure is the fastest of the passes. Prints one line per N:
+//   "parties <N> preset <p> primes <l> ciphertexts <c> decrypt_ms <d> share_ms <s> combine_ms <m> share/decrypt <r>"
+// where share_ms is one party's time for all ciphertexts (the mean over the parties of a pass) and combine_ms
+// the combiner's (checking, summing the N shares and decoding, per ciphertext, summed).
+// Usage: MultipartyBenchmark [--parties 3,10,100] [--variants 100000] [--counts 12] [--sites 100] [--passes 3]
+import Foundation
+import RLWE
+
+var partyCounts = [3, 10, 100]
+var variants = 100_000
+var countsPerVariant = 12
+var sites = 100
+var passes = 3
+var arguments = CommandLine.arguments.dropFirst().makeIterator()
+while let a = arguments.next() {
+    guard let value = arguments.next() else {
+        FileHandle.standardError.write(Data("\(a) needs a value\n".utf8))
+        exit(2)
+    }
+    switch a {
+    case "--parties": partyCounts = value.split(separator: ",").map { Int($0)! }
+    case "--variants": variants = Int(value)!
+    case "--counts": countsPerVariant = Int(value)!
+    case "--sites": sites = Int(value)!
+    case "--passes": passes = Int(value)!
+    default:
+        FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8))
+        exit(2)
+    }
+}
+
+/// Thread CPU time in nanoseconds.
+func now() -> UInt64 {
+    var ts = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
+    return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+for n in partyCounts {
+    guard let (preset, limbs) = BfvPreset.allCases.lazy.compactMap({ p -> (BfvPreset, Int)? in
+        SmudgingBound.smallestLimbCount(parameters: .preset(p), parties: n, ciphertexts: sites).map { (p, $0) }
+    }).first else {
+        print("parties \(n): no preset admits \(sites)-site aggregates")
+        continue
+    }
+    let parameters = BfvParameters.preset(preset)
+    let parties = PartyID.first(n)
+    let secrets = (0..<n).map { _ in KeyGenerator(parameters: parameters).secretKey }
+    let ckg = PublicKeyGenProtocol(parameters: parameters, crs: .fresh())
+    let publicKey = try ckg.combine(zip(parties, secrets).map { try ckg.share(party: $0, secretKey: $1) }, parties: parties)
+    let encoder = BatchEncoder(parameters: parameters)
+    let encryptor = Encryptor(publicKey: publicKey)
+    let evaluator = Evaluator(parameters: parameters)
+    let ciphertextCount = (variants * countsPerVariant + parameters.slotCount - 1) / parameters.slotCount
+    var rng = SystemRandomNumberGenerator()
+    let ciphertexts = try (0..<ciphertextCount).map { _ in
+        let values = (0..<parameters.slotCount).map { _ in UInt64.random(in: 0..<1000, using: &rng) }
+        return try evaluator.modSwitch(encryptor.encrypt(encoder.encode(values)), toLimbCount: limbs)
+    }
+    let decryptor = Decryptor(secretKey: SecretKey.sum(secrets))
+    let decryption = try DecryptionShareProtocol(
+        collectiveKey: publicKey, keyParties: n, activeParties: parties, ciphertexts: sites)
+    var best = (decrypt: UInt64.max, share: UInt64.max, combine: UInt64.max)
+    for _ in 0..<passes {
+        var decrypt: UInt64 = 0
+        var share: UInt64 = 0
+        var combine: UInt64 = 0
+        for ct in ciphertexts {
+            var t0 = now()
+            let expected = try decryptor.decrypt(ct)
+            decrypt += now() - t0
+            var shares: [DecryptionShare] = []
+            for (p, s) in zip(parties, secrets) {
+                t0 = now()
+                shares.append(try decryption.share(ct, party: p, secret: .additive(s)))
+                share += now() - t0
+            }
+            t0 = now()
+            let plaintext = try decryption.decrypt(ct, shares: shares)
+            combine += now() - t0
+            guard plaintext == expected else { fatalError("a multi-party decryption differs from the single-key one") }
+        }
+        best = (min(best.decrypt, decrypt), min(best.share, share / UInt64(n)), min(best.combine, combine))
+    }
+    func ms(_ ns: UInt64) -> String { String(format: "%.1f", Double(ns) / 1e6) }
+    print(
+        "parties \(n) preset \(preset.rawValue) primes \(limbs) ciphertexts \(ciphertextCount) decrypt_ms \(ms(best.decrypt)) "
+            + "share_ms \(ms(best.share)) combine_ms \(ms(best.combine)) share/decrypt "
+            + String(format: "%.2f", Double(best.share) / Double(best.decrypt)))
+}
