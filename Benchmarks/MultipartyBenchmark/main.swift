@@ -13,8 +13,13 @@ var variants = 100_000
 var countsPerVariant = 12
 var sites = 100
 var passes = 3
+var components = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let a = arguments.next() {
+    if a == "--components" {
+        components = true
+        continue
+    }
     guard let value = arguments.next() else {
         FileHandle.standardError.write(Data("\(a) needs a value\n".utf8))
         exit(2)
@@ -36,6 +41,33 @@ func now() -> UInt64 {
     var ts = timespec()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
     return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
+}
+
+/// The parts of a share at N = 4096 and 2 primes: the ciphertext digest and the key stream the sampler reads.
+if components {
+    let p = BfvParameters.preset(.n4096)
+    let kg = KeyGenerator(parameters: p)
+    let ct = try Encryptor(publicKey: kg.publicKey()).encrypt(BatchEncoder(parameters: p).encode([1, 2, 3] as [UInt64]))
+    var t0 = now()
+    for _ in 0..<100 { _ = ct.shareDigest }
+    print("digest_us \(Double(now() - t0) / 100e3)")
+    t0 = now()
+    for _ in 0..<100 { _ = ct.serialized() }
+    print("serialize_us \(Double(now() - t0) / 100e3)")
+    var prg = try ChaCha20Prg(seed: ChaCha20Prg.freshSeed())
+    var acc: UInt64 = 0
+    t0 = now()
+    for _ in 0..<(100 * 4096) { acc ^= prg.next() }
+    print("keystream_word_ns \(Double(now() - t0) / (100 * 4096)) \(acc & 1)")
+    var buffer = [UInt8](repeating: 0, count: 4096 * 8)
+    t0 = now()
+    for _ in 0..<100 { buffer.withUnsafeMutableBytes { prg.fill($0) } }
+    print("fill_word_ns \(Double(now() - t0) / (100 * 4096)) \(buffer[5] & 1)")
+    let dec = Decryptor(secretKey: kg.secretKey)
+    t0 = now()
+    for _ in 0..<100 { _ = try dec.decrypt(ct) }
+    print("decrypt_us \(Double(now() - t0) / 100e3)")
+    exit(0)
 }
 
 for n in partyCounts {

@@ -79,8 +79,20 @@ extension PublicKey {
 }
 
 extension Ciphertext {
-    /// SHA-256 of the serialised ciphertext: the decryption shares of one ciphertext name it by this digest.
-    public var digest: [UInt8] { Array(SHA256.hash(data: serialized())) }
+    /// What the decryption and key-switch shares of this ciphertext name: SHA-256 of "he-toolkit/bfv/c1/v1" ‖
+    /// parameter fingerprint ‖ prime count (u8) ‖ the residues of c_1 (u64 little-endian, limb by limb). A share
+    /// depends on c_1 alone (h_i = s_i c_1 + X_i), so two ciphertexts with the same c_1 take the same shares: the
+    /// store of issued shares must key on this digest (docs/MULTIPARTY.md, "Trust model").
+    public var shareDigest: [UInt8] {
+        var hash = SHA256()
+        hash.update(data: Array("he-toolkit/bfv/c1/v1".utf8) + parameters.fingerprint + [UInt8(limbCount)])
+        #if _endian(little)
+        polys[1].data.withUnsafeBytes { hash.update(bufferPointer: $0) }
+        #else
+        polys[1].data.map(\.littleEndian).withUnsafeBytes { hash.update(bufferPointer: $0) }
+        #endif
+        return Array(hash.finalize())
+    }
 }
 
 /// Checks a set of shares before they are combined: every share is of the expected protocol instance

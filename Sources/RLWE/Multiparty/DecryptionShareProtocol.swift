@@ -37,7 +37,7 @@ public struct DecryptionShare: Sendable {
     public let party: PartyID
     /// Fingerprint of the collective public key (the study).
     public let keyFingerprint: [UInt8]
-    /// Digest of the ciphertext the share decrypts (``Ciphertext/digest``).
+    /// Digest of the ciphertext the share decrypts (``Ciphertext/shareDigest``).
     public let ciphertextDigest: [UInt8]
     /// Digest of the sorted active party list.
     public let activeDigest: [UInt8]
@@ -122,7 +122,7 @@ public struct DecryptionShareProtocol: Sendable {
         SmudgingSampler.add(to: &h, widthBits: bound.widthBits, prg: &prg)
         prg.erase()
         return DecryptionShare(
-            parameters: parameters, party: party, keyFingerprint: keyFingerprint, ciphertextDigest: ct.digest,
+            parameters: parameters, party: party, keyFingerprint: keyFingerprint, ciphertextDigest: ct.shareDigest,
             activeDigest: activeDigest, ciphertexts: ciphertexts, h: h)
     }
 
@@ -130,7 +130,7 @@ public struct DecryptionShareProtocol: Sendable {
     /// (another study's key, another ciphertext, active set, site count or parameter set), naming the party.
     public func aggregate(_ shares: [DecryptionShare], for ct: Ciphertext) throws(RlweError) -> AggregatedDecryptionShare {
         try check(ct)
-        let digest = ct.digest
+        let digest = ct.shareDigest
         let ordered = try checkedShares(
             shares, expected: activeParties, protocolName: Self.name, party: \.party,
             mismatch: { s in
@@ -150,7 +150,7 @@ public struct DecryptionShareProtocol: Sendable {
     /// The plaintext: round(t (c_0 + Σ h_i) / Q_l) mod t.
     public func finish(_ ct: Ciphertext, _ aggregate: AggregatedDecryptionShare) throws(RlweError) -> Plaintext {
         try check(ct)
-        guard aggregate.ciphertextDigest == ct.digest, aggregate.parties == activeParties else {
+        guard aggregate.ciphertextDigest == ct.shareDigest, aggregate.parties == activeParties else {
             throw .foreignShare(party: aggregate.parties.first?.value ?? 0, protocolName: Self.name, field: "ciphertext")
         }
         var x = aggregate.h

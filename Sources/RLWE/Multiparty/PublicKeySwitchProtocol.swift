@@ -67,7 +67,7 @@ public struct PublicKeySwitchProtocol: Sendable {
         prg.erase()
         return PublicKeySwitchShare(
             parameters: parameters, party: party, keyFingerprint: decryption.keyFingerprint,
-            targetFingerprint: targetFingerprint, ciphertextDigest: ct.digest, activeDigest: decryption.activeDigest,
+            targetFingerprint: targetFingerprint, ciphertextDigest: ct.shareDigest, activeDigest: decryption.activeDigest,
             ciphertexts: decryption.ciphertexts, h0: h0, h1: h1)
     }
 
@@ -75,7 +75,7 @@ public struct PublicKeySwitchProtocol: Sendable {
     /// duplicated or foreign share (another study, analyst key, ciphertext or active set), naming the party.
     public func combine(_ shares: [PublicKeySwitchShare], for ct: Ciphertext) throws(RlweError) -> Ciphertext {
         try decryption.check(ct)
-        let digest = ct.digest
+        let digest = ct.shareDigest
         let ordered = try checkedShares(
             shares, expected: decryption.activeParties, protocolName: Self.name, party: \.party,
             mismatch: { s in

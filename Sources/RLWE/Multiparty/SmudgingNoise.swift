@@ -17,9 +17,8 @@ import Foundation
 ///   distance is subadditive over independent coordinates and TV <= √2 H, so for n independent coordinates
 ///   shifted by the vector c, TV <= ||c||_2 √I / 2. For the sum of three uniforms on [0, A),
 ///   I = 2√3 ln(2 + √3) / A² ≈ 4.562 / A²; rounding is a function, so the same bound holds for X, and
-///   ||c||_2 <= √n B. Requiring this term <= 2^-41 gives A >= 2^40 √I_3 √n B. The sampler's 64-bit fractions
-///   differ from the continuous uniforms with probability <= 3 × 2^-64 per coefficient, at most 2^-46 over a
-///   polynomial of N <= 2^15 coefficients counted twice: total statistical distance <= 2^-40.
+///   ||c||_2 <= √n B. Requiring TV <= 2^-40 gives A >= 2^39 √I_3 √n B. The sampler draws exactly
+///   round(V_1 + V_2 + V_3) (``SmudgingSampler``), so nothing is added for it.
 /// - Room: decryption is exact while B + T < Q_l / (2t), where T bounds the sum of the active parties'
 ///   smudging: min(1.5 A × parties, Hoeffding over the 3 uniforms and the rounding term of each party with tail
 ///   2^-80). A switch to another key (``PublicKeySwitchProtocol``) adds each party's u_i e' + e_1 s' terms.
@@ -82,11 +81,10 @@ public struct SmudgingBound: Sendable, Equatable, CustomStringConvertible {
         }
         let noise = Double(ciphertexts) * perCiphertext
         log2NoiseBound = Foundation.log2(noise)
-        // A >= 2^40 sqrt(I_3) sqrt(n) B, rounded up to a power of two.
-        widthBits = Int((40.0 + Foundation.log2(Self.fisherInformation3.squareRoot() * n.squareRoot() * noise)).rounded(.up))
+        // A >= 2^39 sqrt(I_3) sqrt(n) B, rounded up to a power of two.
+        widthBits = Int((39.0 + Foundation.log2(Self.fisherInformation3.squareRoot() * n.squareRoot() * noise)).rounded(.up))
         let a = Foundation.pow(2.0, Double(widthBits))
-        log2StatisticalDistance = Foundation.log2(
-            Self.fisherInformation3.squareRoot() * n.squareRoot() * noise / (2.0 * a) + 6.0 * n * Foundation.pow(2.0, -64))
+        log2StatisticalDistance = Foundation.log2(Self.fisherInformation3.squareRoot() * n.squareRoot() * noise / (2.0 * a))
         let hard = 1.5 * a * Double(active) + 1.5 * Double(active)
         let hoeffding = (Self.hoeffdingLog * Double(active) * (3.0 * a * a + 9.0) / 2.0).squareRoot()
         var tail = min(hard, hoeffding)
@@ -147,10 +145,16 @@ public struct SmudgingBound: Sendable, Equatable, CustomStringConvertible {
     }
 }
 
-/// The smudging sampler: per coefficient X = U_1 + U_2 + U_3 + ⌊(w_1 + w_2 + w_3 + 2^63) / 2^64⌋ - 3A/2 with U_i
-/// uniform on [0, A) (A = 2^a, masked key-stream words) and w_i uniform 64-bit words: the rounded sum of three
-/// uniforms on [0, A), mean 0, variance A²/4 + 1/12, |X| <= 1.5 A. Only masks, additions and shifts on the
-/// sampled values (no table, no rejection, no branch on them); the branch on a > 64 is on the public width.
+/// The smudging sampler: per coefficient X = U_1 + U_2 + U_3 + R - 3A/2 with U_i uniform on [0, A) (A = 2^a) and
+/// R = round(W_1 + W_2 + W_3) for W_i uniform on [0, 1), which takes 0, 1, 2, 3 with probabilities 1, 23, 23, 1
+/// in 48 and is independent of the U_i: then X + 3A/2 = round(V_1 + V_2 + V_3) exactly, V_i = U_i + W_i uniform
+/// on [0, A). Mean 0, variance A²/4 + 1/12, |X| <= 1.5 A.
+///
+/// Key-stream use: each U_i takes a whole word when a <= 64; above, a word and an (a - 64)-bit field of a shared
+/// word. R comes from a key-stream byte b < 240 as b mod 48 (0 -> 0, 1...23 -> 1, 24...46 -> 2, 47 -> 3, by
+/// additions and shifts); a byte >= 240 is skipped, the only branch on random data, which
+/// depends on a byte that is then discarded and so tells nothing about any kept value (as in the ternary
+/// sampler). Everything else is masks, additions and shifts; the branches on a are on the public width.
 enum SmudgingSampler {
     /// Adds one sample per coefficient to every limb of `poly` (the same integer reduced modulo each prime).
     static func add(to poly: inout RnsPoly<Coeff>, widthBits a: Int, prg: inout ChaCha20Prg) {
@@ -159,18 +163,44 @@ enum SmudgingSampler {
         let moduli = poly.context.moduli
         let wide = a > 64
         let lowMask: UInt64 = a >= 64 ? .max : (1 << UInt64(a)) - 1
-        let highMask: UInt64 = wide ? (1 << UInt64(a - 64)) - 1 : 0
+        let fieldBits = wide ? a - 64 : 64
+        let highMask: UInt64 = wide ? (1 << UInt64(fieldBits)) - 1 : 0
+        let fieldsPerWord = 64 / fieldBits
         let offset = Int128(3) << (a - 1)
+        var bytes = prg.bytes(n + n / 8 + 64)
+        var k = 0
+        var spare: UInt64 = 0
+        var spareFields = 0
         poly.data.withUnsafeMutableBufferPointer { d in
             for j in 0..<n {
                 var u: UInt128 = 0
                 for _ in 0..<3 {
                     var v = UInt128(prg.next() & lowMask)
-                    if wide { v |= UInt128(prg.next() & highMask) << 64 }
+                    if wide {
+                        if spareFields == 0 {
+                            spare = prg.next()
+                            spareFields = fieldsPerWord
+                        }
+                        v |= UInt128(spare & highMask) << 64
+                        spare >>= UInt64(fieldBits)
+                        spareFields -= 1
+                    }
                     u &+= v
                 }
-                let w = UInt128(prg.next()) &+ UInt128(prg.next()) &+ UInt128(prg.next()) &+ (UInt128(1) << 63)
-                let x = Int128(bitPattern: u &+ (w >> 64)) &- offset
+                var b = 255
+                while b >= 240 {
+                    if k == bytes.count {
+                        bytes.secureZero()
+                        bytes = prg.bytes(64)
+                        k = 0
+                    }
+                    b = Int(bytes[k])
+                    k += 1
+                }
+                // m in [0, 48): (m + 63) >> 6 is [m >= 1], (m + 40) >> 6 is [m >= 24], (m + 17) >> 6 is [m >= 47].
+                let m = UInt64(b) % 48
+                let r = ((m + 63) >> 6) + ((m + 40) >> 6) + ((m + 17) >> 6)
+                let x = Int128(bitPattern: u &+ UInt128(r)) &- offset
                 let sign = x >> 127  // all ones when negative
                 let magnitude = UInt128(bitPattern: (x ^ sign) &- sign)
                 let negative = UInt64(truncatingIfNeeded: sign)
@@ -183,5 +213,7 @@ enum SmudgingSampler {
                 }
             }
         }
+        bytes.secureZero()
+        spare = 0
     }
 }
