@@ -11,7 +11,9 @@
 #    at a time; any crash, hang, leak or broken invariant fails.
 # 3. BFV decryption trials (docs/RLWE.md): 10,000 fresh public-key encryptions per preset, each decrypted exactly,
 #    with switched ciphertexts, aggregates at capacity and products, in a plain release build of bfv-trials
-#    (.build-trials/). Stage 1 runs the same trials a few hundred times per preset under the sanitizer.
+#    (.build-trials/). Stage 1 runs the same trials a few hundred times per preset under the sanitizer. Then the
+#    multi-party trials (docs/MULTIPARTY.md): 10 parties decrypt fresh ciphertexts and 100-site aggregates under
+#    their collective key from their shares, per preset (under 90 s).
 #
 # Why no plain release pass of the whole suite: ASan changes no result, only adds checks, so it would run the same
 # tests on the same code with less checking. scripts/sanitize.sh runs the debug ASan and the ThreadSanitizer passes
@@ -38,4 +40,5 @@ echo "fuzz smoke run finished in $(( $(date +%s) - fuzz_start )) s" >&2
 trials_start=$(date +%s)
 swift build -c release --product bfv-trials --scratch-path .build-trials
 "$(swift build -c release --scratch-path .build-trials --show-bin-path)/bfv-trials" --trials 10000
+"$(swift build -c release --scratch-path .build-trials --show-bin-path)/bfv-trials" --multiparty 10
 echo "BFV decryption trials (build and run) finished in $(( $(date +%s) - trials_start )) s" >&2

@@ -20,6 +20,10 @@ while let a = arguments.next() {
         components = true
         continue
     }
+    if a == "--table" {
+        printTable()
+        exit(0)
+    }
     guard let value = arguments.next() else {
         FileHandle.standardError.write(Data("\(a) needs a value\n".utf8))
         exit(2)
@@ -33,6 +37,33 @@ while let a = arguments.next() {
     default:
         FileHandle.standardError.write(Data("unknown argument \(a)\n".utf8))
         exit(2)
+    }
+}
+
+/// The smudging bounds per preset and level (docs/MULTIPARTY.md): the room, the most parties that K = 1, 100 and
+/// 1,000 summed encryptions admit, and the figures for 3, 10 and 100 parties with 100-site aggregates.
+func printTable() {
+    print("| preset | primes | log2 Q_l | log2 room | max N (K = 1) | max N (K = 100) | max N (K = 1000) | N = 3 / 10 / 100, K = 100: log2 A, log2 combined sigma, log2 (B + T) |")
+    print("|---|---|---|---|---|---|---|---|")
+    for p in BfvPreset.allCases {
+        let parameters = BfvParameters.preset(p)
+        for l in 1...parameters.maxLimbCount {
+            let maxN = [1, 100, 1000].map { SmudgingBound.maximumParties(parameters: parameters, limbCount: l, ciphertexts: $0) }
+            if l > 1 && maxN[0] == 0 { continue }
+            let figures = [3, 10, 100].map { n -> String in
+                guard let b = try? SmudgingBound(parameters: parameters, limbCount: l, keyParties: n, ciphertexts: 100) else {
+                    return "refused"
+                }
+                return "\(b.widthBits), \(String(format: "%.1f", Foundation.log2(b.combinedStandardDeviation))), "
+                    + String(format: "%.1f", b.log2NoiseBoundWithTail)
+            }
+            let room = (try? SmudgingBound(parameters: parameters, limbCount: l, keyParties: 1, ciphertexts: 1).log2Room)
+                ?? (parameters.context(limbCount: l).logQ - 1 - Foundation.log2(Double(parameters.plaintextModulus)))
+            print("| `\(p.rawValue)` | \(l) | \(String(format: "%.1f", parameters.context(limbCount: l).logQ)) | "
+                + "\(String(format: "%.1f", room)) | \(maxN.map(String.init).joined(separator: " | ")) | "
+                + "\(figures.joined(separator: " / ")) |")
+            if maxN[2] >= 100_000 { break }
+        }
     }
 }
 

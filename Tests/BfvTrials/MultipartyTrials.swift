@@ -45,14 +45,14 @@ public enum MultipartyTrials {
         }
     }
 
-    /// The counts `bfv-trials --multiparty` runs per preset (fresh ciphertexts, aggregates): about 90 s in all with
-    /// 10 parties on the 2-core build machine (docs/MULTIPARTY.md).
+    /// The counts `bfv-trials --multiparty` runs per preset (fresh ciphertexts, aggregates): under 90 s in all with
+    /// 10 parties on the 2-core build machine (docs/MULTIPARTY.md gives the measured times).
     public static func defaultCounts(_ preset: BfvPreset) -> (fresh: Int, aggregates: Int) {
         switch preset {
-        case .n4096: (10_000, 40)
-        case .n8192: (4_000, 20)
-        case .n16384: (1_000, 8)
-        case .n32768: (200, 4)
+        case .n4096: (5_000, 20)
+        case .n8192: (1_500, 10)
+        case .n16384: (300, 4)
+        case .n32768: (50, 2)
         }
     }
 

@@ -113,6 +113,7 @@ import Testing
         let mean = sum / count
         let sd = (squares / count - mean * mean).squareRoot()
         let stated = bound.combinedStandardDeviation
+        print("smudging over \(Int(count)) coefficients of 1000 decryptions: sd \(sd), stated \(stated), ratio \(sd / stated)")
         #expect(abs(sd - stated) < 0.1 * stated, "measured \(sd), stated \(stated)")
         #expect(abs(mean) < 0.05 * stated)
         #expect(largest <= Foundation.pow(2.0, bound.log2SmudgingTail))
