@@ -13,8 +13,8 @@ import Foundation
 ///   bound.
 /// - Smudging: each share adds X = round(V_1 + V_2 + V_3) - 3A/2 per coefficient, V_i uniform on [0, A) with
 ///   A = 2^``widthBits`` (``SmudgingSampler``). Lemma (Hellinger shift bound): for a density f with Fisher
-///   information I, H²(f(· - c), f) <= c² I / 8 (Cauchy-Schwarz on √f(x) - √f(x - c) = ∫ (√f)'); Hellinger
-///   distance is subadditive over independent coordinates and TV <= √2 H, so for n independent coordinates
+///   information I, H²(f(· - c), f) <= c² I / 8 (Cauchy-Schwarz on √f(x) - √f(x - c) = ∫ (√f)'); H² is
+///   subadditive over independent coordinates and TV <= √2 H, so for n independent coordinates
 ///   shifted by the vector c, TV <= ||c||_2 √I / 2. For the sum of three uniforms on [0, A),
 ///   I = 2√3 ln(2 + √3) / A² ≈ 4.562 / A²; rounding is a function, so the same bound holds for X, and
 ///   ||c||_2 <= √n B. Requiring TV <= 2^-40 gives A >= 2^39 √I_3 √n B. The sampler draws exactly
@@ -167,6 +167,10 @@ enum SmudgingSampler {
         let highMask: UInt64 = wide ? (1 << UInt64(fieldBits)) - 1 : 0
         let fieldsPerWord = 64 / fieldBits
         let offset = Int128(3) << (a - 1)
+        // |X| <= 1.5 A < 2^67 for a <= 66: the high word is below 8 and high (2^64 mod q) fits a word, so two
+        // one-word Barrett reductions replace the 128-bit one (a public choice, made on the width).
+        let narrow = a <= 66
+        let wordModQ = moduli.map { $0.reduce(high: 1, low: 0) }
         var bytes = prg.bytes(n + n / 8 + 64)
         var k = 0
         var spare: UInt64 = 0
@@ -207,7 +211,8 @@ enum SmudgingSampler {
                 let high = UInt64(truncatingIfNeeded: magnitude >> 64)
                 let low = UInt64(truncatingIfNeeded: magnitude)
                 for (i, q) in moduli.enumerated() {
-                    let r = q.reduce(high: high, low: low)
+                    let r = narrow
+                        ? q.add(q.reduce(low), q.reduce(high &* wordModQ[i])) : q.reduce(high: high, low: low)
                     let signed = (q.negate(r) & negative) | (r & ~negative)
                     d[i * n + j] = q.add(d[i * n + j], signed)
                 }
