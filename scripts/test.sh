@@ -13,7 +13,7 @@
 #    with switched ciphertexts, aggregates at capacity and products, in a plain release build of bfv-trials
 #    (.build-trials/). Stage 1 runs the same trials a few hundred times per preset under the sanitizer. Then the
 #    multi-party trials (docs/MULTIPARTY.md): 10 parties decrypt fresh ciphertexts and 100-site aggregates under
-#    their collective key from their shares, per preset (under 90 s).
+#    their collective key from their shares, per preset (71 s measured under load, 55 CPU-seconds).
 #
 # Why no plain release pass of the whole suite: ASan changes no result, only adds checks, so it would run the same
 # tests on the same code with less checking. scripts/sanitize.sh runs the debug ASan and the ThreadSanitizer passes
