@@ -271,6 +271,13 @@ if benchmarks {
             path: "Benchmarks/LogBenchmark",
             swiftSettings: swiftSettings
         ),
+        // Multi-party decryption: per-party share and combine times beside single-key decryption.
+        .executableTarget(
+            name: "MultipartyBenchmark",
+            dependencies: ["RLWE"],
+            path: "Benchmarks/MultipartyBenchmark",
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "DPSamplerBenchmark",
             dependencies: ["Privacy", "Paillier"],

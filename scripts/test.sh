@@ -11,7 +11,9 @@
 #    at a time; any crash, hang, leak or broken invariant fails.
 # 3. BFV decryption trials (docs/RLWE.md): 10,000 fresh public-key encryptions per preset, each decrypted exactly,
 #    with switched ciphertexts, aggregates at capacity and products, in a plain release build of bfv-trials
-#    (.build-trials/). Stage 1 runs the same trials a few hundred times per preset under the sanitizer.
+#    (.build-trials/). Stage 1 runs the same trials a few hundred times per preset under the sanitizer. Then the
+#    multi-party trials (docs/MULTIPARTY.md): 10 parties decrypt fresh ciphertexts and 100-site aggregates under
+#    their collective key from their shares, per preset.
 # 4. Sampler goodness of fit (docs/PRIVACY.md): 10^6 samples of the exact discrete Gaussian (sigma 0.5, 3, 1000)
 #    and discrete Laplace (scale 1, 10, 1000) for each of three fixed seeds, chi-square against the exact pmf
 #    (scipy), in a plain release build of dp-sampler-trials (same .build-trials/); fails when any p <= 0.001.
@@ -44,6 +46,7 @@ echo "fuzz smoke run finished in $(( $(date +%s) - fuzz_start )) s" >&2
 trials_start=$(date +%s)
 swift build -c release --product bfv-trials --scratch-path .build-trials
 "$(swift build -c release --scratch-path .build-trials --show-bin-path)/bfv-trials" --trials 10000
+"$(swift build -c release --scratch-path .build-trials --show-bin-path)/bfv-trials" --multiparty 10
 echo "BFV decryption trials (build and run) finished in $(( $(date +%s) - trials_start )) s" >&2
 
 sampler_start=$(date +%s)

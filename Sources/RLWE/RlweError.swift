@@ -45,6 +45,19 @@ public enum RlweError: Error, Equatable, Sendable, CustomStringConvertible {
     case malformedParameters(field: String, reason: String)
     /// A serialised coefficient is not reduced modulo its prime.
     case coefficientOutOfRange(limb: Int, index: Int, value: UInt64, modulus: UInt64)
+    /// A party ID is zero, not below every prime, or given twice in a party list (multi-party protocols).
+    case invalidPartyID(party: UInt32, reason: String)
+    /// A multi-party combination lacks the share of an expected party.
+    case missingShare(party: UInt32, protocolName: String)
+    /// A multi-party combination received two shares from one party.
+    case duplicateShare(party: UInt32, protocolName: String)
+    /// A share belongs to another study, ciphertext, parameter set or party list; `field` names what differs.
+    case foreignShare(party: UInt32, protocolName: String, field: String)
+    /// The ciphertext's modulus leaves too little room for the smudging noise of a multi-party decryption:
+    /// the noise bound plus the smudging tail (log2, bits) must stay below log2(Q_l / 2t).
+    case insufficientNoiseRoom(limbCount: Int, parties: Int, ciphertexts: Int, neededBits: Double, availableBits: Double)
+    /// A threshold operation was given fewer or more active parties than the threshold allows.
+    case invalidThreshold(threshold: Int, parties: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -75,6 +88,16 @@ public enum RlweError: Error, Equatable, Sendable, CustomStringConvertible {
         case let .malformedParameters(field, reason): "\(field): \(reason)"
         case let .coefficientOutOfRange(limb, index, value, modulus):
             "coefficient \(index) of limb \(limb) is \(value), not below its modulus \(modulus)"
+        case let .invalidPartyID(party, reason): "invalid party ID \(party): \(reason)"
+        case let .missingShare(party, proto): "\(proto): no share from party \(party)"
+        case let .duplicateShare(party, proto): "\(proto): two shares from party \(party)"
+        case let .foreignShare(party, proto, field):
+            "\(proto): the share of party \(party) has another \(field) (another study, ciphertext or party list)"
+        case let .insufficientNoiseRoom(limbCount, parties, ciphertexts, needed, available):
+            "multi-party decryption of \(ciphertexts) ciphertext(s) by \(parties) parties at \(limbCount) prime(s) needs "
+                + "log2(noise bound + smudging tail) = \(String(format: "%.1f", needed)) bits, but log2(Q_l / 2t) = "
+                + "\(String(format: "%.1f", available)): keep more primes or use a larger preset"
+        case let .invalidThreshold(threshold, parties, reason): "threshold \(threshold) of \(parties) parties: \(reason)"
         }
     }
 }

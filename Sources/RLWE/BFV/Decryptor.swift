@@ -37,7 +37,7 @@ public struct Decryptor: Sendable {
     public func decrypt(_ ct: Ciphertext) throws(RlweError) -> Plaintext {
         var x = try phase(ct)
         defer { x.secureZero() }
-        return decode(phase: x)
+        return Self.decode(phase: x, parameters: parameters)
     }
 
     /// The plaintext and the noise budget of `ct` from one computation of the phase: the same results as
@@ -46,12 +46,13 @@ public struct Decryptor: Sendable {
     public func decryptWithNoiseBudget(_ ct: Ciphertext) throws(RlweError) -> (plaintext: Plaintext, noiseBudget: Int) {
         var x = try phase(ct)
         defer { x.secureZero() }
-        let plaintext = decode(phase: x)
+        let plaintext = Self.decode(phase: x, parameters: parameters)
         return (plaintext, budget(phase: &x))
     }
 
-    /// round(t x / Q) mod t for the phase x (see ``decrypt(_:)``).
-    private func decode(phase x: RnsPoly<Coeff>) -> Plaintext {
+    /// round(t x / Q) mod t for the phase x (see ``decrypt(_:)``); also the last step of multi-party decryption,
+    /// whose phase is assembled from shares.
+    static func decode(phase x: RnsPoly<Coeff>, parameters: BfvParameters) -> Plaintext {
         let level = parameters.level(x.limbCount)
         let moduli = level.context.moduli
         let n = parameters.degree

@@ -9,9 +9,11 @@
 /// - public key (kind 4): 32-byte seed of p_1, packed p_0 (evaluation form);
 /// - relinearisation key (kind 5): digit count u8 (= k), 32-byte seed of the a_i, packed b_i (evaluation form,
 ///   over the data primes and then the special prime P if the parameters have one);
-/// - Galois keys (kind 6): key count u16, then per key: element u32, seed, digit count u8, packed b_i.
+/// - Galois keys (kind 6): key count u16, then per key: element u32, seed, digit count u8, packed b_i;
+/// - multi-party shares (kinds 7 to 10): Multiparty/ShareSerialization.swift.
 public enum SerializationKind: UInt8, Sendable {
     case ciphertext = 1, seededCiphertext, secretKey, publicKey, relinearizationKey, galoisKeys
+    case publicKeyShare, decryptionShare, publicKeySwitchShare, shamirShare
 }
 
 let serializationMagic: [UInt8] = Array("HERL".utf8)
