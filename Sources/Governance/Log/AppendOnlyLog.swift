@@ -141,7 +141,7 @@ public struct AppendOnlyLog: Sendable {
     }
 
     /// Milliseconds since 1970 (UTC), 0 before it, UInt64.max beyond what it holds.
-    static func milliseconds(_ time: Date) -> UInt64 {
+    package static func milliseconds(_ time: Date) -> UInt64 {
         let value = (time.timeIntervalSince1970 * 1000).rounded(.down)
         if !(value > 0) { return 0 }
         return value < 0x1p64 ? UInt64(value) : .max

@@ -57,7 +57,7 @@ extension AppendOnlyLog {
     }
 
     /// `read` on the bytes of a log file; `path` names it in errors.
-    static func read(bytes: [UInt8], path: String) throws(GovernanceError) -> LogContents {
+    package static func read(bytes: [UInt8], path: String) throws(GovernanceError) -> LogContents {
         let parser = LogParser(bytes: bytes)
         if let problem = parser.problems.first { throw .logDamaged(path: path, problem: problem) }
         var replay = LogReplay(publicKey: nil, keepTree: true)

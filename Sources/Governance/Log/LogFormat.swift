@@ -9,23 +9,23 @@ import Crypto
 ///               payload (L bytes), checksum (SHA-256 of the 12 + L bytes before it)       (44 + L bytes)
 ///     entry payload      = leaf index u64, entry bytes                  (8 <= L <= 8 + maxEntryBytes)
 ///     tree-head payload  = tree-head body (80 bytes), Ed25519 signature (64 bytes)       (L = 144)
-enum LogFormat {
-    static let magic: [UInt8] = [0x89, 0x48, 0x45, 0x4C, 0x4F, 0x47, 0x0D, 0x0A]
-    static let version: UInt16 = 1
-    static let fileHeaderByteCount = 12
-    static let recordHeaderByteCount = 12
-    static let checksumByteCount = 32
+package enum LogFormat {
+    package static let magic: [UInt8] = [0x89, 0x48, 0x45, 0x4C, 0x4F, 0x47, 0x0D, 0x0A]
+    package static let version: UInt16 = 1
+    package static let fileHeaderByteCount = 12
+    package static let recordHeaderByteCount = 12
+    package static let checksumByteCount = 32
     /// Bytes of a record besides its payload.
-    static let recordOverhead = recordHeaderByteCount + checksumByteCount
+    package static let recordOverhead = recordHeaderByteCount + checksumByteCount
     /// The largest entry a log holds (16 MiB).
-    static let maxEntryBytes = 1 << 24
+    package static let maxEntryBytes = 1 << 24
 
-    enum Kind: UInt8, Sendable {
+    package enum Kind: UInt8, Sendable {
         case entry = 1
         case treeHead = 2
     }
 
-    static var fileHeader: [UInt8] {
+    package static var fileHeader: [UInt8] {
         var bytes = magic
         ByteWriter.appendU16(version, to: &bytes)
         ByteWriter.appendU16(0, to: &bytes)
@@ -33,12 +33,12 @@ enum LogFormat {
     }
 
     /// The 4-byte check of a record header's first 8 bytes.
-    static func headerCheck<Bytes: Collection<UInt8>>(_ prefix: Bytes) -> [UInt8] {
+    package static func headerCheck<Bytes: Collection<UInt8>>(_ prefix: Bytes) -> [UInt8] {
         Array(SHA256.hash(data: Array(prefix)).prefix(4))
     }
 
     /// A whole record: header, payload, checksum.
-    static func record(kind: Kind, payload: [UInt8]) -> [UInt8] {
+    package static func record(kind: Kind, payload: [UInt8]) -> [UInt8] {
         var bytes: [UInt8] = [kind.rawValue, 0, 0, 0]
         ByteWriter.appendU32(UInt32(payload.count), to: &bytes)
         bytes += headerCheck(bytes)
@@ -47,7 +47,7 @@ enum LogFormat {
         return bytes
     }
 
-    static func entryRecord(index: UInt64, entry: [UInt8]) -> [UInt8] {
+    package static func entryRecord(index: UInt64, entry: [UInt8]) -> [UInt8] {
         var payload: [UInt8] = []
         payload.reserveCapacity(8 + entry.count)
         ByteWriter.appendU64(index, to: &payload)
@@ -55,7 +55,7 @@ enum LogFormat {
         return record(kind: .entry, payload: payload)
     }
 
-    static func treeHeadRecord(_ signedHead: SignedTreeHead) -> [UInt8] {
+    package static func treeHeadRecord(_ signedHead: SignedTreeHead) -> [UInt8] {
         record(kind: .treeHead, payload: signedHead.serialized)
     }
 }

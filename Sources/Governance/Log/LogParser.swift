@@ -24,6 +24,12 @@ public struct TornTail: Hashable, Sendable, CustomStringConvertible {
     /// How many complete entry records it holds (written before the crash, not logged).
     public var completeEntryRecords: Int
 
+    package init(offset: UInt64, length: UInt64, completeEntryRecords: Int) {
+        self.offset = offset
+        self.length = length
+        self.completeEntryRecords = completeEntryRecords
+    }
+
     public var description: String {
         "incomplete append of \(length) bytes at byte \(offset) (\(completeEntryRecords) complete entry records, "
             + "no tree head): not logged"

@@ -31,7 +31,7 @@ extension AppendOnlyLog {
     }
 
     /// `verify` on the bytes of a log file.
-    static func verify(bytes: [UInt8], publicKey: Curve25519.Signing.PublicKey,
+    package static func verify(bytes: [UInt8], publicKey: Curve25519.Signing.PublicKey,
                        savedHead: SignedTreeHead?) -> LogVerificationReport {
         let parser = LogParser(bytes: bytes)
         var problems = parser.problems

@@ -149,8 +149,8 @@ enum ByteWriter {
 }
 
 /// Little-endian integer reading; the caller has checked the bounds.
-enum ByteReader {
-    static func u64<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at offset: Int) -> UInt64
+package enum ByteReader {
+    package static func u64<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at offset: Int) -> UInt64
         where Bytes.Index == Int
     {
         var value: UInt64 = 0
@@ -158,7 +158,7 @@ enum ByteReader {
         return value
     }
 
-    static func u32<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at offset: Int) -> UInt32
+    package static func u32<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at offset: Int) -> UInt32
         where Bytes.Index == Int
     {
         var value: UInt32 = 0
@@ -166,7 +166,7 @@ enum ByteReader {
         return value
     }
 
-    static func u16<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at offset: Int) -> UInt16
+    package static func u16<Bytes: RandomAccessCollection<UInt8>>(_ bytes: Bytes, at offset: Int) -> UInt16
         where Bytes.Index == Int
     {
         UInt16(bytes[bytes.startIndex + offset]) | UInt16(bytes[bytes.startIndex + offset + 1]) << 8

@@ -49,8 +49,8 @@ public struct MerkleHash: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Hexadecimal text for hashes and key identifiers in reports.
-enum Hex {
-    static func encode(_ bytes: some Sequence<UInt8>) -> String {
+package enum Hex {
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         let digits = Array("0123456789abcdef".utf8)
         var text: [UInt8] = []
         for byte in bytes {

@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Testing
-@testable import Governance
+import Governance
 
 @Suite("Append-only log: appending, reading, proofs")
 struct AppendOnlyLogTests {

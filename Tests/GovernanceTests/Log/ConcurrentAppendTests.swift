@@ -6,7 +6,7 @@ import Dispatch
 import Foundation
 import Synchronization
 import Testing
-@testable import Governance
+import Governance
 
 @Suite("Append-only log: concurrent appenders")
 struct ConcurrentAppendTests {

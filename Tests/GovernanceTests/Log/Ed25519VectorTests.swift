@@ -7,7 +7,7 @@
 import Crypto
 import Foundation
 import Testing
-@testable import Governance
+import Governance
 
 @Suite("Ed25519 (RFC 8032 section 7.1)")
 struct Ed25519VectorTests {

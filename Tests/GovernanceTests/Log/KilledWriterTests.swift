@@ -5,7 +5,7 @@
 import Dispatch
 import Foundation
 import Testing
-@testable import Governance
+import Governance
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -3,7 +3,7 @@
 import Crypto
 import Foundation
 import Testing
-@testable import Governance
+import Governance
 
 @Suite("Append-only log: tampering named by verify")
 struct LogTamperTests {

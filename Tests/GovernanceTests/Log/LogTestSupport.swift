@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-@testable import Governance
+import Governance
 
 /// Fixed test keys (derived from a label, never used outside the tests) and helpers to build log files.
 enum LogFixture {

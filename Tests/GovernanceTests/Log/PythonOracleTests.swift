@@ -5,7 +5,7 @@ import Crypto
 import Foundation
 import HETestSupport
 import Testing
-@testable import Governance
+import Governance
 
 enum LogOracle {
     static let enabled = OracleEnvironment.python != nil || OracleEnvironment.required

@@ -4,7 +4,7 @@
 import Crypto
 import Foundation
 import Testing
-@testable import Governance
+import Governance
 
 @Suite("Append-only log: interrupted appends")
 struct TornTailTests {

@@ -1,4 +1,4 @@
-@testable import Governance
+import Governance
 
 /// The corruptions of an inclusion proof that transparency-dev/merkle's verifier tests try (proof/verify_test.go,
 /// corruptInclusionProof): wrong index or size, wrong leaf or root, garbage before or after, a changed bit in

@@ -2,7 +2,7 @@
 // with one bit changed does. Roots are checked against MTH computed straight from its RFC 9162 definition.
 
 import Testing
-@testable import Governance
+import Governance
 
 /// MTH(D[n]) by the recursive definition of RFC 9162 section 2.1.1, with no shared code beyond the two hashes.
 func definitionRoot(_ leaves: ArraySlice<[UInt8]>) -> MerkleHash {

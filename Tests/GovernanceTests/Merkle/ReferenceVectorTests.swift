@@ -3,7 +3,7 @@
 
 import Crypto
 import Testing
-@testable import Governance
+import Governance
 
 @Suite("Merkle reference vectors (RFC 6962 / RFC 9162)")
 struct ReferenceVectorTests {
