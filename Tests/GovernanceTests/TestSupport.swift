@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import Testing
-@testable import Governance
+import Governance
 
 /// Hexadecimal decoding for the published vectors.
 func hexBytes(_ text: String) -> [UInt8] {
