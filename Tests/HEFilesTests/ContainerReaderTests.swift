@@ -25,7 +25,7 @@ private func sampleHeader(kind: ContentKind = .siteTable, contributors: [String]
 private let sampleChunks: [[UInt8]] = [Array(repeating: 0xA5, count: 40), Array(0 ..< 40)]
 
 /// A container assembled by hand from a header body, so tests can write headers the writer would never produce.
-private func assemble(body: [UInt8], chunks: [[UInt8]], version: UInt16 = ContainerFormat.version) -> [UInt8] {
+private func assemble(body: [UInt8], chunks: [[UInt8]], version: UInt16 = 2) -> [UInt8] {
     var bytes = ContainerFormat.magic
     withUnsafeBytes(of: version.littleEndian) { bytes += $0 }
     bytes += [0, 0]
@@ -253,10 +253,10 @@ struct ContainerReaderTests {
         filled.payloadChunkCount = 2
         filled.payloadByteCount = 88
         let path = dir.file("v.he")
-        #expect(ContainerFormat.version == 2)
-        for version: UInt16 in [0, 3, 0xFFFF] {
+        #expect(ContainerFormat.version == 3)
+        for version: UInt16 in [0, 4, 0xFFFF] {
             write(assemble(body: ContainerFormat.encodeHeader(filled), chunks: sampleChunks, version: version), path)
-            #expect(throws: HEFilesError.unsupportedFormatVersion(path: path, found: version, supported: 2)) {
+            #expect(throws: HEFilesError.unsupportedFormatVersion(path: path, found: version, supported: 3)) {
                 try readAll(path)
             }
         }
