@@ -211,7 +211,7 @@ targets += [
     ),
     .testTarget(
         name: "HeCLITests",
-        dependencies: ["GWAS", "EncryptedStats", "Governance", "HEFiles", "he-cli", "HETestSupport"],
+        dependencies: ["GWAS", "EncryptedStats", "Governance", "HEFiles", "Paillier", "he-cli", "HETestSupport"],
         path: "Tests/HeCLITests",
         swiftSettings: swiftSettings
     ),
