@@ -31,6 +31,11 @@ struct ProvenanceTests {
         #expect(folder.status == 65)
         #expect(folder.stdout.contains("PROBLEM \(dir.path)/a-other-study.he: the statement of site 'site-a' is for study 'other'"))
         #expect(folder.stdout.contains("ok \(dir.path)/total.he: sites site-a, site-b, site-c"))
+        let shown = try dir.run(environment: env, "inspect", "--manifest", "m5.hem", "total.he")
+        #expect(shown.status == 0 && shown.stdout.contains("statement 3") && shown.stdout.contains("site site-c, study asthma"))
+        #expect(shown.stdout.contains("verifies against m5.hem (version 5)"))
+        let other = try dir.run(environment: env, "inspect", "--manifest", "m5.hem", "a-other-study.he")
+        #expect(other.status == 0 && other.stdout.contains("REFUSED: a-other-study.he: the statement of site 'site-a' is for study 'other'"))
         // Unsigned decryption still works, with the warning naming what is not protected.
         let plain = try dir.run(environment: env, "decrypt", "--secret-key", "secret.hekey", "--in", "total.he", "--out", "t2.csv")
         #expect(plain.status == 0 && plain.stderr.contains("the contributor list and the content of the file are not verified"))

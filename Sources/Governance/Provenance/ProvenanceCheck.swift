@@ -34,14 +34,7 @@ public enum ProvenanceCheck {
         }
         var seen = Set<String>()
         for s in statements {
-            guard let entry = m.site(s.siteID) else { throw .siteNotOnRoster(path: path, site: s.siteID) }
-            guard s.isSigned(by: entry.key) else { throw .statementSignatureInvalid(path: path, site: s.siteID) }
-            guard s.studyID == m.studyID else {
-                throw .statementOtherStudy(path: path, site: s.siteID, study: s.studyID, expected: m.studyID)
-            }
-            guard s.manifestDigest == signed.digest else {
-                throw .statementOtherManifest(path: path, site: s.siteID, manifestVersion: m.version)
-            }
+            if let problem = problem(of: s, path: path, manifest: signed) { throw problem }
             guard seen.insert(s.siteID).inserted else { throw .duplicateSite(site: s.siteID, first: path, second: path) }
         }
         guard header.contributors.count == statements.count, Set(header.contributors) == seen else {
@@ -55,6 +48,21 @@ public enum ProvenanceCheck {
             try checkContent(of: header, path: path, statements: statements, contentDigest: contentDigest)
         }
         return statements
+    }
+
+    /// Why one statement (of the file `path`) does not verify against `manifest`, or nil when it does: the site
+    /// on the roster, signed by its roster key, this study, this manifest version.
+    public static func problem(of s: SiteStatement, path: String, manifest signed: SignedManifest) -> GovernanceError? {
+        let m = signed.manifest
+        guard let entry = m.site(s.siteID) else { return .siteNotOnRoster(path: path, site: s.siteID) }
+        guard s.isSigned(by: entry.key) else { return .statementSignatureInvalid(path: path, site: s.siteID) }
+        guard s.studyID == m.studyID else {
+            return .statementOtherStudy(path: path, site: s.siteID, study: s.studyID, expected: m.studyID)
+        }
+        guard s.manifestDigest == signed.digest else {
+            return .statementOtherManifest(path: path, site: s.siteID, manifestVersion: m.version)
+        }
+        return nil
     }
 
     /// For a site file: the content digest computed from the file must be the one its statement signs.

@@ -79,3 +79,29 @@ struct VerificationOptions: ParsableArguments {
     static let unverifiedWarning = "no --manifest: the contributor list and the content of the file are not verified "
         + "(anyone on the path could have dropped, added or altered a site's data)"
 }
+
+/// `inspect`'s lines for the statements of a file: site, study, manifest digest, time, and with a manifest
+/// whether each verifies (and the file as a whole).
+func statementLines(_ h: ContainerHeader, path: String, contentDigest: Fingerprint?,
+                    manifest: SignedManifest?) throws -> [(String, String)] {
+    guard !h.statements.isEmpty else { return [("statements", "none (unsigned file)")] }
+    var lines: [(String, String)] = [("statements", "\(h.statements.count)")]
+    let formatter = ISO8601DateFormatter()
+    for (i, s) in try ProvenanceCheck.statements(of: h, path: path).enumerated() {
+        let time = formatter.string(from: Date(timeIntervalSince1970: Double(s.createdMilliseconds) / 1000))
+        var text = "site \(s.siteID), study \(s.studyID), manifest \(s.manifestDigest.hex.prefix(16))..., \(time)"
+        if let manifest {
+            text += ProvenanceCheck.problem(of: s, path: path, manifest: manifest).map { ": REFUSED: \($0)" } ?? ": verifies"
+        }
+        lines.append(("  statement \(i + 1)", text))
+    }
+    if let manifest {
+        do throws(GovernanceError) {
+            try ProvenanceCheck.verify(header: h, path: path, manifest: manifest, contentDigest: contentDigest)
+            lines.append(("provenance", "verifies against \(manifest.path) (version \(manifest.manifest.version))"))
+        } catch {
+            lines.append(("provenance", "REFUSED: \(ErrorMessages.message(error))"))
+        }
+    }
+    return lines
+}
