@@ -50,96 +50,9 @@ struct Study: ParsableCommand {
             }
         }
     }
-
-    struct AddSite: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write the next version with a site added (or its key replaced).")
-
-        @OptionGroup var study: ManifestOptions
-        @Option(help: "The site ID.") var site: String
-        @Option(name: .customLong("site-key"), help: "The site's public signing key (signing.pub).", completion: .file())
-        var siteKey: String
-        @Option(name: .customLong("signing-key"), help: "The coordinator's secret signing key.", completion: .file())
-        var signingKey: String
-        @Option(help: "Output manifest file (never replaced).", completion: .file()) var out: String
-        @OptionGroup var common: CommonOptions
-
-        func validate() throws {
-            if study.manifest == nil { throw ValidationError("give the current version with --manifest") }
-            if let problem = SiteID.problem(site) { throw ValidationError("invalid --site '\(site)': \(problem)") }
-        }
-
-        func run() throws {
-            try reportingErrors {
-                let signed = try StudyFiles.addSite(site, siteKeyPath: siteKey, manifest: study.source!,
-                                                    signingKeyPath: signingKey, to: out)
-                if !common.quiet { printWritten(signed) }
-            }
-        }
-    }
-
-    struct RemoveSite: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write the next version with a site removed.")
-
-        @OptionGroup var study: ManifestOptions
-        @Option(help: "The site ID.") var site: String
-        @Option(name: .customLong("signing-key"), help: "The coordinator's secret signing key.", completion: .file())
-        var signingKey: String
-        @Option(help: "Output manifest file (never replaced).", completion: .file()) var out: String
-        @OptionGroup var common: CommonOptions
-
-        func validate() throws {
-            if study.manifest == nil { throw ValidationError("give the current version with --manifest") }
-        }
-
-        func run() throws {
-            try reportingErrors {
-                let signed = try StudyFiles.removeSite(site, manifest: study.source!, signingKeyPath: signingKey, to: out)
-                if !common.quiet { printWritten(signed) }
-            }
-        }
-    }
-
-    struct Show: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Print a manifest (its signature verified).")
-
-        @OptionGroup var study: ManifestOptions
-
-        func validate() throws { if study.manifest == nil { throw ValidationError("give the manifest with --manifest") } }
-
-        func run() throws {
-            try reportingErrors { print(describe(try study.source!.load()), terminator: "") }
-        }
-    }
-
-    struct Verify: ParsableCommand {
-        static let configuration = CommandConfiguration(
-            abstract: "Verify a manifest and every site file and aggregate given (files or folders); name each problem.")
-
-        @OptionGroup var study: ManifestOptions
-        @Argument(help: "Site files, aggregates, or folders of them.", completion: .file()) var files: [String] = []
-
-        func validate() throws { if study.manifest == nil { throw ValidationError("give the manifest with --manifest") } }
-
-        func run() throws {
-            try reportingErrors {
-                let signed = try study.source!.load()
-                print("\(signed.path): study '\(signed.manifest.studyID)' version \(signed.manifest.version), signature verifies")
-                let checks = StudyFiles.verify(manifest: signed, files: files)
-                for c in checks {
-                    if let problem = c.problem { print("PROBLEM \(terminalSafe(ErrorMessages.message(problem)))") }
-                    else { print("ok \(c.path): sites \(c.sites.joined(separator: ", "))") }
-                }
-                let bad = checks.filter { $0.problem != nil }.count
-                if bad > 0 {
-                    Console.error("\(bad) of \(checks.count) file(s) do not verify")
-                    throw ExitCode(ExitCodes.input)
-                }
-            }
-        }
-    }
 }
 
-private func printWritten(_ signed: SignedManifest) {
+func printWritten(_ signed: SignedManifest) {
     let m = signed.manifest
     print("wrote \(signed.path): study '\(m.studyID)' version \(m.version), \(m.roster.count) site(s)")
     print("  manifest digest: \(signed.digest.hex)")
