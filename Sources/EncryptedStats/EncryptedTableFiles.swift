@@ -256,6 +256,7 @@ public enum EncryptedTableFiles {
         let scheme = try SchemeRegistry.instance(for: keys, kind: schema.kind, encoding: schema.encoding)
         let totals = try decrypt(reader, schema: schema, scheme: scheme, expected: expected.chunks, progress: progress)
         if check != nil, let digest = reader.contentDigest {
+            // The file was checked before decrypting; this catches a change while it was being read.
             try governance { () throws(GovernanceError) in
                 try ProvenanceCheck.checkContent(of: h, path: path, statements: expected.statements, contentDigest: digest)
             }

@@ -91,6 +91,16 @@ extension EncryptedTableFiles {
         let statements = try governance { () throws(GovernanceError) in
             try ProvenanceCheck.verify(header: h, path: path, manifest: check.manifest)
         }
+        if h.kind == .siteTable {
+            // A site file's content is checked before anything is decrypted: one read through it.
+            let reader = try files { () throws(HEFilesError) in try ContainerReader(path: path) }
+            while try files({ () throws(HEFilesError) in try reader.nextChunk() }) != nil {}
+            if let digest = reader.contentDigest {
+                try governance { () throws(GovernanceError) in
+                    try ProvenanceCheck.checkContent(of: h, path: path, statements: statements, contentDigest: digest)
+                }
+            }
+        }
         guard !check.inputs.isEmpty else {
             if h.kind == .aggregate && check.manifest.manifest.inputsRequired {
                 throw .inputsRequired(path: path, manifestPath: check.manifest.path)

@@ -150,6 +150,9 @@ struct ProvenanceTests {
         try a.write(dir.file("a.he"))
         try expectSignedRefusal(dir, env, aggregate + ["a.he", "b.he"], message: [
             "a.he: the content is not what site 'site-a' signed"])
+        // Decrypting the site file itself is refused before anything is decrypted.
+        try expectSignedRefusal(dir, env, decrypt + ["--in", "a.he"], message: [
+            "a.he: the content is not what site 'site-a' signed"])
     }
 
     @Test("a dropped site: the aggregate lacks site-c, the signed files given hold it")
