@@ -161,8 +161,10 @@ public enum EncryptedTableFiles {
         var statements: [[SiteStatement]] = []
         if let manifest {
             for (path, h) in zip(inputs, headers) {
-                statements.append(try governance { () throws(GovernanceError) in
-                    try ProvenanceCheck.verify(header: h, path: path, manifest: manifest) })
+                let signed = try governance { () throws(GovernanceError) in
+                    try ProvenanceCheck.verify(header: h, path: path, manifest: manifest) }
+                try checkContent(of: h, path: path, statements: signed)
+                statements.append(signed)
             }
             var firstPath: [String: String] = [:]
             for (path, list) in zip(inputs, statements) {

@@ -83,6 +83,20 @@ public struct DecryptionCheck: Sendable {
 }
 
 extension EncryptedTableFiles {
+    /// For a site file: reads it through once and checks its content digest against its statement, so that no
+    /// ciphertext of a file that is not what its site signed is ever parsed, added or decrypted.
+    static func checkContent(of h: ContainerHeader, path: String, statements: [SiteStatement]) throws(EncryptedStatsError) {
+        guard h.kind == .siteTable else { return }
+        let reader = try files { () throws(HEFilesError) in try ContainerReader(path: path) }
+        while try files({ () throws(HEFilesError) in try reader.nextChunk() }) != nil {}
+        guard reader.header == h else { throw .fileUnreadable(path: path, reason: "the file changed while it was being read") }
+        if let digest = reader.contentDigest {
+            try governance { () throws(GovernanceError) in
+                try ProvenanceCheck.checkContent(of: h, path: path, statements: statements, contentDigest: digest)
+            }
+        }
+    }
+
     /// The ciphertexts the aggregate at `path` must hold and the statements it must carry, or nil without
     /// `check`. Refuses before anything is decrypted.
     static func expectations(for h: ContainerHeader, path: String, keys: SchemeKeys, keyPath: String,
@@ -91,16 +105,7 @@ extension EncryptedTableFiles {
         let statements = try governance { () throws(GovernanceError) in
             try ProvenanceCheck.verify(header: h, path: path, manifest: check.manifest)
         }
-        if h.kind == .siteTable {
-            // A site file's content is checked before anything is decrypted: one read through it.
-            let reader = try files { () throws(HEFilesError) in try ContainerReader(path: path) }
-            while try files({ () throws(HEFilesError) in try reader.nextChunk() }) != nil {}
-            if let digest = reader.contentDigest {
-                try governance { () throws(GovernanceError) in
-                    try ProvenanceCheck.checkContent(of: h, path: path, statements: statements, contentDigest: digest)
-                }
-            }
-        }
+        try checkContent(of: h, path: path, statements: statements)
         guard !check.inputs.isEmpty else {
             if h.kind == .aggregate && check.manifest.manifest.inputsRequired {
                 throw .inputsRequired(path: path, manifestPath: check.manifest.path)
