@@ -82,11 +82,12 @@ targets += [
         path: "Sources/HEFiles",
         swiftSettings: swiftSettings
     ),
-    // Governance: `Merkle/` (RFC 9162 hashing, tree heads, proofs) and `Log/` (the file-backed append-only log of
-    // signed tree heads, docs/AUDIT-LOG.md); later the study manifest and the release policy.
+    // Governance: `Merkle/` (RFC 9162 hashing, tree heads, proofs), `Log/` (the file-backed append-only log of
+    // signed tree heads, docs/AUDIT-LOG.md) and `Provenance/` (signing keys, the signed study manifest, site
+    // statements and their verification); later the release policy.
     .target(
         name: "Governance",
-        dependencies: [.product(name: "Crypto", package: "swift-crypto")],
+        dependencies: ["HEFiles", .product(name: "Crypto", package: "swift-crypto")],
         path: "Sources/Governance",
         swiftSettings: swiftSettings
     ),
@@ -94,6 +95,7 @@ targets += [
     .target(
         name: "EncryptedStats",
         dependencies: [
+            "Governance",
             "HEFiles",
             "Paillier",
             "RLWE",
@@ -111,7 +113,7 @@ targets += [
     // Site input (VCF/BCF through htslib, phenotypes, panel), genotype counts and the PLINK-style reports.
     .target(
         name: "GWAS",
-        dependencies: ["CHTSlib", "EncryptedStats", "HEFiles"],
+        dependencies: ["CHTSlib", "EncryptedStats", "Governance", "HEFiles"],
         path: "Sources/GWAS",
         swiftSettings: swiftSettings
     ),
@@ -120,6 +122,7 @@ targets += [
         dependencies: [
             "GWAS",
             "EncryptedStats",
+            "Governance",
             "HEFiles",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
@@ -182,7 +185,7 @@ targets += [
     ),
     .testTarget(
         name: "GovernanceTests",
-        dependencies: ["Governance", "governance-log-writer", "HETestSupport",
+        dependencies: ["Governance", "governance-log-writer", "HETestSupport", "HEFiles",
                        .product(name: "Crypto", package: "swift-crypto")],
         path: "Tests/GovernanceTests",
         resources: [.copy("Resources")],
@@ -208,7 +211,7 @@ targets += [
     ),
     .testTarget(
         name: "HeCLITests",
-        dependencies: ["GWAS", "EncryptedStats", "HEFiles", "he-cli", "HETestSupport"],
+        dependencies: ["GWAS", "EncryptedStats", "Governance", "HEFiles", "Paillier", "he-cli", "HETestSupport"],
         path: "Tests/HeCLITests",
         swiftSettings: swiftSettings
     ),

@@ -1,8 +1,10 @@
 import Foundation
+import Governance
 import HEFiles
 
 // The built-in example study of `he-cli demo`: four hospitals' tables of diagnoses by outcome, run through the three
-// roles (key holder, sites, aggregator) in one folder, with the plaintext sums that only a demo can compute.
+// roles (key holder, sites, aggregator) in one folder as a signed study (manifest, signed site files, verified
+// aggregate and decryption), with the plaintext sums that only a demo can compute.
 
 public enum DemoStudy {
     public static let rowHeader = "diagnosis"
@@ -20,9 +22,11 @@ public enum DemoStudy {
     /// One step of the flow, for the caller to show.
     public enum Step: Sendable {
         case keysGenerated(fingerprint: Fingerprint)
+        /// The coordinator signed the manifest naming every site's signing key.
+        case studySigned(file: String, sites: Int, coordinator: Fingerprint)
         case siteEncrypted(site: String, file: String, bytes: UInt64)
         case aggregated(files: Int)
-        case decrypted(contributors: [String])
+        case decrypted(contributors: [String], verified: Bool)
     }
 
     /// The plaintext sum of every cell over the sites, row-major.
@@ -38,6 +42,8 @@ public enum DemoStudy {
         step(.keysGenerated(fingerprint: created.keys.publicKeyFingerprint))
 
         let publicKey = try KeyFiles.readPublic(created.publicKeyPath)
+        let (manifest, siteKeys) = try signedStudy(keys: publicKey, file: path("study.hem"))
+        step(.studySigned(file: "study.hem", sites: sites.count, coordinator: manifest.manifest.coordinatorKey.fingerprint))
         let hints = ValueHints(maxValue: nil, decimals: "", negative: "")
         var siteFiles: [String] = []
         for site in sites {
@@ -49,19 +55,42 @@ public enum DemoStudy {
             try files { () throws(HEFilesError) in try AtomicFileWriter.write(Array(csv.utf8), to: csvPath) }
             let table = try CountTableReader.read(path: csvPath, encoding: .count, maxValue: maxValue, hints: hints)
             let out = path("\(site.id).he")
-            try EncryptedTableFiles.encrypt(table, bound: maxValue, site: site.id, keys: publicKey, to: out)
+            let signer = SiteSigner(manifest: manifest, key: siteKeys[site.id]!, keyPath: "\(site.id) signing key",
+                                    encryptionKeyPath: path(KeyFiles.publicKeyName))
+            try EncryptedTableFiles.encrypt(table, bound: maxValue, site: site.id, keys: publicKey, to: out, signer: signer)
             let bytes = (try? FileManager.default.attributesOfItem(atPath: out)[.size] as? NSNumber)??.uint64Value ?? 0
             siteFiles.append(out)
             step(.siteEncrypted(site: site.id, file: "\(site.id).he", bytes: bytes))
         }
         let total = path("total.he")
-        try EncryptedTableFiles.aggregate(inputs: siteFiles, to: total)
+        try EncryptedTableFiles.aggregate(inputs: siteFiles, to: total, manifest: manifest)
         step(.aggregated(files: siteFiles.count))
 
         let secret = try KeyFiles.readSecret(created.secretKeyPath)
-        let totals = try EncryptedTableFiles.decrypt(total, keys: secret, keyPath: created.secretKeyPath)
+        let totals = try EncryptedTableFiles.decrypt(total, keys: secret, keyPath: created.secretKeyPath,
+                                                     check: DecryptionCheck(manifest: manifest, inputs: siteFiles))
         try TotalsWriter.write(totals, format: .csv, to: path("totals.csv"))
-        step(.decrypted(contributors: totals.contributors))
+        step(.decrypted(contributors: totals.contributors, verified: true))
         return totals
+    }
+
+    /// The demo's manifest (written to `file`) with a fresh coordinator key and a fresh signing key per site.
+    static func signedStudy(keys: SchemeKeys, file: String) throws(EncryptedStatsError)
+        -> (SignedManifest, [String: SigningSecretKey]) {
+        try governance { () throws(GovernanceError) in
+            let coordinator = SigningSecretKey()
+            var signed = try StudyManifest(studyID: "demo-study", coordinatorKey: coordinator.publicKey,
+                                           encryptionKeyFingerprint: keys.publicKeyFingerprint, maxValue: maxValue,
+                                           maxSites: UInt32(sites.count), testStudy: true).signed(with: coordinator, path: file)
+            var siteKeys: [String: SigningSecretKey] = [:]
+            for site in sites {
+                let key = SigningSecretKey()
+                siteKeys[site.id] = key
+                signed = try signed.manifest.adding(.init(id: site.id, key: key.publicKey), after: signed)
+                    .signed(with: coordinator, path: file)
+            }
+            try signed.write(to: file)
+            return (signed, siteKeys)
+        }
     }
 }

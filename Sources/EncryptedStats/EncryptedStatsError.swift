@@ -1,3 +1,4 @@
+import Governance
 import HEFiles
 import Paillier
 import RLWE
@@ -10,6 +11,14 @@ import RLWE
 public enum EncryptedStatsError: Error, Sendable, Equatable {
     /// A container, key or output file could not be read or written as required.
     case file(HEFilesError)
+    /// Provenance: a manifest, signing key or statement was refused (Governance's error).
+    case governance(GovernanceError)
+    /// The manifest requires the signed site files to decrypt, and none were given.
+    case inputsRequired(path: String, manifestPath: String)
+    /// The signed site files given hold other sites than the aggregate.
+    case inputSitesDiffer(path: String, aggregateSites: [String], inputSites: [String])
+    /// The sum recomputed from the signed site files differs from the aggregate's ciphertext `chunk`.
+    case recomputedSumDiffers(path: String, chunk: Int, sites: [String])
     /// The Paillier library refused an operation (`operation` says which, e.g. `encrypt`, `load key`).
     case paillier(operation: String, PaillierError)
     /// The RLWE library refused an operation (`operation` says which, e.g. `decrypt`, `bfv parameters`).
@@ -72,6 +81,16 @@ extension EncryptedStatsError: CustomStringConvertible {
         switch self {
         case let .file(error):
             return error.description
+        case let .governance(error):
+            return error.description
+        case let .inputsRequired(path, manifestPath):
+            return "\(path): \(manifestPath) requires the signed site files to decrypt; none were given"
+        case let .inputSitesDiffer(path, aggregateSites, inputSites):
+            return "\(path): holds sites [\(aggregateSites.joined(separator: ", "))], the signed site files given hold "
+                + "[\(inputSites.joined(separator: ", "))]"
+        case let .recomputedSumDiffers(path, chunk, sites):
+            return "\(path): ciphertext \(chunk) is not the sum of the signed files of sites "
+                + "[\(sites.joined(separator: ", "))] (the aggregate was altered)"
         case let .paillier(operation, error):
             return "\(operation): \(error)"
         case let .rlwe(operation, error):
@@ -157,6 +176,11 @@ public enum TableAxis: String, Sendable, Equatable {
 @inline(__always) @discardableResult
 package func files<T>(_ body: () throws(HEFilesError) -> T) throws(EncryptedStatsError) -> T {
     do { return try body() } catch { throw .file(error) }
+}
+
+/// Runs `body`, wrapping a Governance error as ``EncryptedStatsError/governance(_:)``.
+package func governance<T>(_ body: () throws(GovernanceError) -> T) throws(EncryptedStatsError) -> T {
+    do { return try body() } catch { throw .governance(error) }
 }
 
 // File errors raised by this module itself, spelt as in HEFiles (`throw .wrongContentKind(...)`).

@@ -1,3 +1,4 @@
+import Governance
 import HEFiles
 
 // The three roles on files: a site encrypts a table, an aggregator sums files without any secret, the key holder
@@ -32,29 +33,36 @@ public enum EncryptedTableFiles {
     ///   scaling); every value is checked against it.
     @discardableResult
     public static func encrypt(_ table: CountTable, bound: UInt64, site: String, keys: SchemeKeys, to path: String,
+                               signer: SiteSigner? = nil,
                                progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> ContainerHeader {
         let scheme = try SchemeRegistry.instance(for: keys.publicOnly, valueCount: table.values.count, kind: table.kind,
                                                  encoding: table.encoding)
-        return try encrypt(table, bound: bound, site: site, scheme: scheme, keys: keys, to: path, progress: progress)
+        return try encrypt(table, bound: bound, site: site, scheme: scheme, keys: keys, to: path, signer: signer,
+                           progress: progress)
     }
 
     /// As ``encrypt(_:bound:site:keys:to:progress:)``, with a scheme instance already opened for `keys` and the
     /// table's kind and encoding.
+    /// With `signer`, the site is first checked against the study manifest and the file carries its signed
+    /// statement (format version 3).
     public static func encrypt(_ table: CountTable, bound: UInt64, site: String, scheme: any AdditiveVectorScheme,
-                               keys: SchemeKeys, to path: String,
+                               keys: SchemeKeys, to path: String, signer: SiteSigner? = nil,
                                progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> ContainerHeader {
-        try encryptOpened(table, bound: bound, site: site, scheme: scheme, keys: keys, to: path, progress: progress)
+        try encryptOpened(table, bound: bound, site: site, scheme: scheme, keys: keys, to: path, signer: signer,
+                          progress: progress)
     }
 
     private static func encryptOpened<S: AdditiveVectorScheme>(_ table: CountTable, bound: UInt64, site: String, scheme: S,
-                                                          keys: SchemeKeys, to path: String,
+                                                          keys: SchemeKeys, to path: String, signer: SiteSigner?,
                                                           progress: ProgressHandler?) throws(EncryptedStatsError) -> ContainerHeader {
+        try signer?.check(site: site, encryptionKey: keys.publicKeyFingerprint, bound: bound)
         let vector = try scheme.encrypt(table.values, bound: bound, site: site, progress: progress)
-        let header = ContainerHeader(scheme: S.schemeID, kind: .siteTable, parameters: scheme.parameters,
+        var header = ContainerHeader(scheme: S.schemeID, kind: .siteTable, parameters: scheme.parameters,
                                      publicKeyFingerprint: keys.publicKeyFingerprint,
                                      schema: table.schema(layout: scheme.layout), contributors: vector.contributors,
                                      valueBound: vector.valueBound)
         let chunks = vector.ciphertexts.map(scheme.serialize)
+        if let signer { header.statements = [try signer.statement(site: site, content: ContentDigest.compute(header: header, chunks: chunks))] }
         return try files { () throws(HEFilesError) in try ContainerWriter.write(header: header, chunks: chunks, to: path) }
     }
 
@@ -128,22 +136,71 @@ public enum EncryptedTableFiles {
 
     /// Sums `inputs` (site files and earlier aggregates) into `output`. Headers are checked first; then each
     /// file is streamed chunk by chunk into one running sum, so memory does not grow with the number of inputs.
+    ///
+    /// With `manifest`, every input's statements are verified first (``ProvenanceCheck``) and each site file's
+    /// content digest is recomputed while it is read; a refusal names the site and the file and nothing is
+    /// written. Inputs carrying statements are summed in the canonical order (by their first site ID) and the
+    /// aggregate carries every input's statement in that order.
     @discardableResult
     public static func aggregate(inputs: [String], to output: String,
                                  expectedKey: (path: String, fingerprint: Fingerprint)? = nil,
+                                 manifest: SignedManifest? = nil,
                                  progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> ContainerHeader {
+        let sum = try recompute(inputs: inputs, expectedKey: expectedKey, manifest: manifest, progress: progress)
+        return try files { () throws(HEFilesError) in try ContainerWriter.write(header: sum.header, chunks: sum.chunks, to: output) }
+    }
+
+    /// The aggregate of `inputs` in memory (header and ciphertext chunks), checked as by
+    /// ``aggregate(inputs:to:expectedKey:manifest:progress:)``.
+    static func recompute(inputs given: [String], expectedKey: (path: String, fingerprint: Fingerprint)?,
+                          manifest: SignedManifest?,
+                          progress: ProgressHandler?) throws(EncryptedStatsError) -> (header: ContainerHeader, chunks: [[UInt8]]) {
         var cache: ContainerFormat.DecodedSchema? = nil
-        let headers = try checkAggregation(inputs: inputs, expectedKey: expectedKey, schemaCache: &cache)
+        var headers = try checkAggregation(inputs: given, expectedKey: expectedKey, schemaCache: &cache)
+        var inputs = given
+        var statements: [[SiteStatement]] = []
+        if let manifest {
+            for (path, h) in zip(inputs, headers) {
+                let signed = try governance { () throws(GovernanceError) in
+                    try ProvenanceCheck.verify(header: h, path: path, manifest: manifest) }
+                try checkContent(of: h, path: path, statements: signed)
+                statements.append(signed)
+            }
+            var firstPath: [String: String] = [:]
+            for (path, list) in zip(inputs, statements) {
+                for s in list {
+                    if let other = firstPath[s.siteID] {
+                        throw .governance(.duplicateSite(site: s.siteID, first: other, second: path))
+                    }
+                    firstPath[s.siteID] = path
+                }
+            }
+        }
+        if headers.contains(where: { !$0.statements.isEmpty }) {
+            let order = headers.indices.sorted {
+                (headers[$0].contributors.min() ?? "").utf8.lexicographicallyPrecedes((headers[$1].contributors.min() ?? "").utf8)
+            }
+            inputs = order.map { inputs[$0] }
+            headers = order.map { headers[$0] }
+            if !statements.isEmpty { statements = order.map { statements[$0] } }
+        }
         let first = headers[0]
         let evaluator = try SchemeRegistry.evaluator(scheme: first.scheme, parameters: first.parameters,
                                                      kind: first.schema!.kind, encoding: first.schema!.encoding)
-        return try aggregate(inputs: inputs, headers: headers, to: output, evaluator: evaluator,
+        let chunks = try sum(inputs: inputs, headers: headers, evaluator: evaluator, statements: statements,
                              schemaCache: &cache, progress: progress)
+        var header = ContainerHeader(scheme: first.scheme, kind: .aggregate, parameters: first.parameters,
+                                     publicKeyFingerprint: first.publicKeyFingerprint, schema: first.schema,
+                                     contributors: headers.flatMap(\.contributors),
+                                     valueBound: headers.reduce(0) { $0 + $1.valueBound })
+        header.statements = headers.flatMap(\.statements)
+        return (header, chunks)
     }
 
-    private static func aggregate<S: AdditiveVectorScheme>(inputs: [String], headers: [ContainerHeader], to output: String,
-                                                            evaluator: S, schemaCache: inout ContainerFormat.DecodedSchema?,
-                                                            progress: ProgressHandler?) throws(EncryptedStatsError) -> ContainerHeader {
+    private static func sum<S: AdditiveVectorScheme>(inputs: [String], headers: [ContainerHeader], evaluator: S,
+                                                     statements: [[SiteStatement]],
+                                                     schemaCache: inout ContainerFormat.DecodedSchema?,
+                                                     progress: ProgressHandler?) throws(EncryptedStatsError) -> [[UInt8]] {
         let first = headers[0]
         let chunkCount = first.payloadChunkCount
         let total = chunkCount * inputs.count
@@ -167,19 +224,23 @@ public enum EncryptedTableFiles {
                 index += 1
                 progress?(fileIndex * chunkCount + index, total)
             }
+            if !statements.isEmpty, let digest = reader.contentDigest {
+                try governance { () throws(GovernanceError) in
+                    try ProvenanceCheck.checkContent(of: reader.header, path: path, statements: statements[fileIndex],
+                                                     contentDigest: digest)
+                }
+            }
         }
         var chunks: [[UInt8]] = []
         chunks.reserveCapacity(chunkCount)
         for c in sum { chunks.append(evaluator.serialize(try evaluator.compact(c))) }
-        let header = ContainerHeader(scheme: first.scheme, kind: .aggregate, parameters: first.parameters,
-                                     publicKeyFingerprint: first.publicKeyFingerprint, schema: first.schema,
-                                     contributors: headers.flatMap(\.contributors),
-                                     valueBound: headers.reduce(0) { $0 + $1.valueBound })
-        return try files { () throws(HEFilesError) in try ContainerWriter.write(header: header, chunks: chunks, to: output) }
+        return chunks
     }
 
-    /// Decrypts an encrypted table (normally an aggregate) with the secret key in `keys`.
-    public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String,
+    /// Decrypts an encrypted table (normally an aggregate) with the secret key in `keys`. With `check`, the
+    /// statements are verified and, given the signed site files, the aggregate recomputed first (see
+    /// ``DecryptionCheck``); each ciphertext is compared with the recomputed one before it is decrypted.
+    public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String, check: DecryptionCheck? = nil,
                                progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> DecryptedTotals {
         let reader = try files { () throws(HEFilesError) in try ContainerReader(path: path) }
         let h = reader.header
@@ -193,11 +254,20 @@ public enum EncryptedTableFiles {
         guard h.parameters == keys.parameters else {
             throw .incompatibleInputs(first: keyPath, second: path, reason: "different scheme parameters")
         }
+        let expected = try expectations(for: h, path: path, keys: keys, keyPath: keyPath, check: check)
         let scheme = try SchemeRegistry.instance(for: keys, kind: schema.kind, encoding: schema.encoding)
-        return try decrypt(reader, schema: schema, scheme: scheme, progress: progress)
+        let totals = try decrypt(reader, schema: schema, scheme: scheme, expected: expected.chunks, progress: progress)
+        if check != nil, let digest = reader.contentDigest {
+            // The file was checked before decrypting; this catches a change while it was being read.
+            try governance { () throws(GovernanceError) in
+                try ProvenanceCheck.checkContent(of: h, path: path, statements: expected.statements, contentDigest: digest)
+            }
+        }
+        return totals
     }
 
     private static func decrypt<S: AdditiveVectorDecryptor>(_ reader: ContainerReader, schema: TableSchema, scheme: S,
+                                                             expected: [[UInt8]]?,
                                                              progress: ProgressHandler?) throws(EncryptedStatsError) -> DecryptedTotals {
         let h = reader.header
         guard schema.layout == scheme.layout else {
@@ -210,6 +280,9 @@ public enum EncryptedTableFiles {
         var index = 0
         while let bytes = try files({ () throws(HEFilesError) in try reader.nextChunk() }) {
             let count = min(per, schema.valueCount - index * per)
+            if let expected, index >= expected.count || expected[index] != bytes {
+                throw .recomputedSumDiffers(path: reader.path, chunk: index + 1, sites: h.contributors.sorted())
+            }
             do {
                 let c = try scheme.deserialize(bytes)
                 values += try scheme.decrypt(c, count: count, bound: h.valueBound)

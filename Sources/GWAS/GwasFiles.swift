@@ -1,4 +1,5 @@
 import EncryptedStats
+import Governance
 import HEFiles
 
 // The encrypted GWAS pipeline on files: a site counts its VCF against the shared panel and encrypts the
@@ -67,27 +68,30 @@ public enum GwasFiles {
     /// Every slot holds a number of samples, so the site declares its number of counted samples (VCF samples with
     /// a phenotype line) as the bound of every slot; an aggregate's bound is then the pooled number of samples, and
     /// aggregation refuses inputs whose declared sample counts add up to more than a slot holds.
+    /// With `signer`, the file is signed for the study (see `EncryptedTableFiles.encrypt`).
     public static func encrypt(_ site: SiteCounts, siteID: String, keys: SchemeKeys, to output: String,
+                               signer: SiteSigner? = nil,
                                progress: ProgressHandler? = nil) throws(GwasError) -> GwasSiteEncryption {
         try files { () throws(HEFilesError) in try SiteID.validate(siteID) }
         let table = table(panel: site.panel, counts: site.counts)
         let header = try stats { () throws(EncryptedStatsError) in
             try EncryptedTableFiles.encrypt(table, bound: site.countedSamples, site: siteID, keys: keys, to: output,
-                                            progress: progress)
+                                            signer: signer, progress: progress)
         }
         return GwasSiteEncryption(summary: site.summary, header: header, countedSamples: site.countedSamples,
                                   variants: site.panel.count)
     }
 
-    /// Decrypts a GWAS aggregate (or site file) and rebuilds the panel and the pooled counts.
-    public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String,
+    /// Decrypts a GWAS aggregate (or site file) and rebuilds the panel and the pooled counts; with `check`, the
+    /// aggregate is verified first (see `EncryptedTableFiles.decrypt`).
+    public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String, check: DecryptionCheck? = nil,
                                progress: ProgressHandler? = nil) throws(GwasError) -> GwasPooledCounts {
         let header = try files { () throws(HEFilesError) in try ContainerReader.readHeader(path) }
         if header.kind.isEncryptedTable, let schema = header.schema, schema.kind != .gwasGenotypeCounts {
             throw .gwasTableExpected(path: path, found: schema.kind.description)
         }
         let totals = try stats { () throws(EncryptedStatsError) in
-            try EncryptedTableFiles.decrypt(path, keys: keys, keyPath: keyPath, progress: progress)
+            try EncryptedTableFiles.decrypt(path, keys: keys, keyPath: keyPath, check: check, progress: progress)
         }
         return try pooledCounts(totals, path: path, declaredSamples: header.valueBound)
     }

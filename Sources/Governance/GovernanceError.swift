@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import HEFiles
 
 /// Every error the Governance module throws.
 ///
@@ -40,6 +41,50 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
     case logShrank(path: String, knownSize: UInt64, size: UInt64)
     /// A log file does not exist.
     case logNotFound(path: String)
+    /// A container, key or output file operation failed (HEFiles' error).
+    case file(HEFilesError)
+    /// A signing key file that is not one, or is damaged.
+    case keyFileDamaged(path: String, reason: String)
+    /// A study manifest file that is not one, or is damaged.
+    case manifestDamaged(path: String, reason: String)
+    /// A manifest whose coordinator signature does not verify.
+    case manifestSignatureInvalid(path: String, study: String)
+    /// A manifest signed by another coordinator key than the one announced or seen before for its study.
+    case coordinatorKeyMismatch(path: String, study: String, expected: Fingerprint, found: Fingerprint)
+    /// A manifest of an older version than one already seen for its study.
+    case manifestRolledBack(path: String, study: String, version: UInt32, seen: UInt32)
+    /// A manifest of the version already seen for its study, with other content.
+    case manifestForked(path: String, study: String, version: UInt32)
+    /// The state file of seen manifests cannot be read.
+    case stateDamaged(path: String)
+    /// The next version would hold more sites than the manifest allows.
+    case rosterFull(study: String, site: String, maxSites: UInt32)
+    /// A site that is not on the manifest's roster.
+    case siteNotOnRoster(path: String, site: String)
+    /// The signing key given is not the key the roster holds for the site.
+    case signingKeyNotOnRoster(keyPath: String, site: String, manifestPath: String)
+    /// A declared bound larger than the study's.
+    case boundExceedsManifest(site: String, bound: UInt64, maxValue: UInt64, manifestPath: String)
+    /// An encrypted file (or key) under another encryption key than the manifest's.
+    case encryptionKeyNotInManifest(path: String, site: String, manifestPath: String)
+    /// A file without statements where signed files are required.
+    case unsignedFile(path: String, site: String)
+    /// A statement that cannot be decoded (`index` counts from 1).
+    case statementDamaged(path: String, index: Int, reason: String)
+    /// A statement whose signature does not verify under the roster key of the site it names.
+    case statementSignatureInvalid(path: String, site: String)
+    /// A statement of another study.
+    case statementOtherStudy(path: String, site: String, study: String, expected: String)
+    /// A statement naming another manifest (another version or chain) than the one given.
+    case statementOtherManifest(path: String, site: String, manifestVersion: UInt32)
+    /// A site signed twice: in two inputs, or twice in one file.
+    case duplicateSite(site: String, first: String, second: String)
+    /// A header's contributor list that is not the set of sites whose statements it carries.
+    case contributorsDisagree(path: String, contributors: [String], signed: [String])
+    /// More signed sites than the manifest allows.
+    case tooManySites(path: String, count: Int, maxSites: UInt32)
+    /// A site file whose content is not the content its statement signs.
+    case contentDigestMismatch(path: String, site: String)
 
     public var description: String {
         switch self {
@@ -65,6 +110,42 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
         case let .logShrank(path, knownSize, size):
             "\(path): the log is now \(size) bytes, shorter than the \(knownSize) bytes already read"
         case let .logNotFound(path): "\(path): no such log"
+        case let .file(inner): inner.description
+        case let .keyFileDamaged(path, reason): "\(path): not a usable signing key file: \(reason)"
+        case let .manifestDamaged(path, reason): "\(path): not a usable study manifest: \(reason)"
+        case let .manifestSignatureInvalid(path, study):
+            "\(path): the coordinator signature of the manifest of study '\(study)' does not verify (the manifest was modified)"
+        case let .coordinatorKeyMismatch(path, study, expected, found):
+            "\(path): study '\(study)' is signed by coordinator key \(found.hex), expected \(expected.hex)"
+        case let .manifestRolledBack(path, study, version, seen):
+            "\(path): manifest version \(version) of study '\(study)' is older than version \(seen) already seen (rolled back)"
+        case let .manifestForked(path, study, version):
+            "\(path): manifest version \(version) of study '\(study)' differs from the version \(version) already seen (forked)"
+        case let .stateDamaged(path): "\(path): the record of seen manifests is damaged"
+        case let .rosterFull(study, site, maxSites):
+            "cannot add site '\(site)': study '\(study)' allows at most \(maxSites) sites"
+        case let .siteNotOnRoster(path, site): "\(path): site '\(site)' is not on the study's roster"
+        case let .signingKeyNotOnRoster(keyPath, site, manifestPath):
+            "\(keyPath): is not the signing key \(manifestPath) holds for site '\(site)'"
+        case let .boundExceedsManifest(site, bound, maxValue, manifestPath):
+            "site '\(site)': declared bound \(bound) exceeds the study's largest value \(maxValue) (\(manifestPath))"
+        case let .encryptionKeyNotInManifest(path, site, manifestPath):
+            "\(path) (site '\(site)'): not under the encryption key whose fingerprint \(manifestPath) pins"
+        case let .unsignedFile(path, site): "\(path) (site '\(site)'): carries no signed statement"
+        case let .statementDamaged(path, index, reason): "\(path): statement \(index) is damaged: \(reason)"
+        case let .statementSignatureInvalid(path, site):
+            "\(path): the statement of site '\(site)' is not signed by that site's key"
+        case let .statementOtherStudy(path, site, study, expected):
+            "\(path): the statement of site '\(site)' is for study '\(study)', not '\(expected)'"
+        case let .statementOtherManifest(path, site, version):
+            "\(path): the statement of site '\(site)' names another manifest than this version \(version) (an earlier round or another chain)"
+        case let .duplicateSite(site, first, second):
+            first == second ? "\(first): site '\(site)' signed twice" : "site '\(site)' is in both \(first) and \(second)"
+        case let .contributorsDisagree(path, contributors, signed):
+            "\(path): contributors [\(contributors.joined(separator: ", "))] are not the signed sites [\(signed.joined(separator: ", "))]"
+        case let .tooManySites(path, count, maxSites): "\(path): \(count) sites, more than the study's \(maxSites)"
+        case let .contentDigestMismatch(path, site):
+            "\(path): the content is not what site '\(site)' signed (the file was modified or its statement moved)"
         }
     }
 }

@@ -1,15 +1,16 @@
-// Encoding and validation of container headers, format version 2 (docs/FORMAT.md is the specification).
+// Encoding and validation of container headers, format versions 2 and 3 (docs/FORMAT.md is the specification).
 
 /// Constants of the container format.
 public enum ContainerFormat {
     /// `\x89 H E T K \r \n \x1a`: a non-ASCII first byte, the name, and the CR LF / Ctrl-Z trap of PNG, so
     /// text-mode transfers that alter line endings are caught as a wrong magic rather than a checksum error.
     public static let magic: [UInt8] = [0x89, 0x48, 0x45, 0x54, 0x4B, 0x0D, 0x0A, 0x1A]
-    /// The format version this build writes.
-    public static let version: UInt16 = 2
+    /// The newest format version this build writes (3, only for headers that carry statements; see
+    /// ``ContainerHeader/formatVersion``).
+    public static let version: UInt16 = 3
     /// Versions this build reads: version 1 keys and BFV tables mean the same as in version 2; version 1
     /// Paillier tables (48-bit signed-digit packing) are refused with ``HEFilesError/retiredPaillierPacking(path:version:)``.
-    public static let readableVersions: ClosedRange<UInt16> = 1 ... 2
+    public static let readableVersions: ClosedRange<UInt16> = 1 ... 3
     /// Magic (8) + version (2) + reserved (2) + header length (4).
     public static let preambleSize = 16
     /// SHA-256 digest length: the header digest and the trailing file digest.
@@ -22,8 +23,12 @@ public enum ContainerFormat {
     public static let maxLabelLength = 4096
 
 
+    /// Upper limit on the number of statements a header carries, and on one statement's length.
+    public static let maxStatements = 1 << 16
+    public static let maxStatementLength = 1 << 16
+
     /// The 16-byte preamble for a header of `headerLength` bytes.
-    package static func preamble(headerLength: Int) -> [UInt8] {
+    package static func preamble(headerLength: Int, version: UInt16) -> [UInt8] {
         var w = ByteWriter()
         w.raw(magic)
         w.u16(version)
@@ -47,6 +52,10 @@ public enum ContainerFormat {
         w.u32(UInt32(h.payloadChunkCount))
         w.u64(h.payloadByteCount)
         w.blob(h.schema.map(encodeSchema) ?? [])
+        if !h.statements.isEmpty {
+            w.u32(UInt32(h.statements.count))
+            for s in h.statements { w.blob(s) }
+        }
         return w.bytes
     }
 
@@ -107,14 +116,14 @@ public enum ContainerFormat {
         package let schema: TableSchema
     }
 
-    package static func decodeHeader(_ bytes: [UInt8], path: String) throws(HEFilesError) -> ContainerHeader {
+    package static func decodeHeader(_ bytes: [UInt8], path: String, version: UInt16 = 2) throws(HEFilesError) -> ContainerHeader {
         var cache: DecodedSchema? = nil
-        return try decodeHeader(bytes, path: path, schemaCache: &cache)
+        return try decodeHeader(bytes, path: path, version: version, schemaCache: &cache)
     }
 
     /// Decodes and validates a header; an encrypted table's schema comes from `schemaCache` when its bytes are
     /// the cached ones, and is otherwise decoded and left in `schemaCache`.
-    package static func decodeHeader(_ bytes: [UInt8], path: String,
+    package static func decodeHeader(_ bytes: [UInt8], path: String, version: UInt16,
                                      schemaCache: inout DecodedSchema?) throws(HEFilesError) -> ContainerHeader {
         var r = ByteReader(bytes) { field, reason in HEFilesError.inconsistentHeader(path: path, field: field, reason: reason) }
         func bad(_ field: String, _ reason: String) -> HEFilesError {
@@ -137,12 +146,23 @@ public enum ContainerFormat {
         let chunkCount = Int(try r.u32("payload chunk count"))
         let payloadBytes = try r.u64("payload byte count")
         let schemaBytes = try r.blob("schema")
+        var statements: [[UInt8]] = []
+        if version >= 3 {
+            let count = Int(try r.u32("statement count"))
+            guard count >= 1, count <= maxStatements else {
+                throw bad("statement count", "\(count) is outside 1...\(maxStatements) (a version 3 header carries statements)")
+            }
+            guard count <= r.remaining / 4 else { throw bad("statement count", "\(count) statements cannot fit in the header") }
+            statements.reserveCapacity(count)
+            for i in 0 ..< count { statements.append(try r.blob("statement \(i + 1)", maxLength: maxStatementLength)) }
+        }
         guard r.isAtEnd else { throw bad("header length", "\(r.remaining) bytes left after the last header field") }
 
         var header = ContainerHeader(scheme: scheme, kind: kind, parameters: parameters,
                                      publicKeyFingerprint: keyFingerprint, schema: nil, contributors: contributors,
                                      valueBound: valueBound, payloadChunkCount: chunkCount,
                                      payloadByteCount: payloadBytes)
+        header.statements = statements
         guard header.parameterFingerprint == parameterFingerprint else {
             throw bad("parameter fingerprint", "is not the SHA-256 of the parameters field")
         }
@@ -183,6 +203,7 @@ public enum ContainerFormat {
         } else {
             guard schemaBytes.isEmpty else { throw bad("schema", "a key file carries no schema") }
             guard contributors.isEmpty else { throw bad("contributors", "a key file has no contributors") }
+            guard statements.isEmpty else { throw bad("statements", "a key file carries no statements") }
             guard valueBound == 0 else { throw bad("value bound", "must be 0 in a key file") }
             let expected = kind == .publicKey ? 1 : 2
             guard chunkCount == expected else {

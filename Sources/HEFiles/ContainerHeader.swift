@@ -20,6 +20,12 @@ public struct ContainerHeader: Sendable, Hashable {
     public var payloadChunkCount: Int
     /// Total payload bytes (each chunk's 4-byte length prefix included).
     public var payloadByteCount: UInt64
+    /// Signed provenance statements (format version 3), each an opaque blob to this module: the Governance
+    /// module encodes and verifies them. Empty for unsigned files, which are written as version 2.
+    public var statements: [[UInt8]] = []
+
+    /// The format version a writer uses for this header: 3 when it carries statements, else 2.
+    public var formatVersion: UInt16 { statements.isEmpty ? 2 : 3 }
 
     public init(scheme: SchemeID, kind: ContentKind, parameters: [UInt8], publicKeyFingerprint: Fingerprint,
                 schema: TableSchema?, contributors: [String], valueBound: UInt64,

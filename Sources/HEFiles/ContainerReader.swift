@@ -13,13 +13,16 @@ import Crypto
 public final class ContainerReader {
     public let path: String
     public let header: ContainerHeader
-    /// The file's container format version (1 or 2; see `ContainerFormat.readableVersions`).
+    /// The file's container format version (1 to 3; see `ContainerFormat.readableVersions`).
     public let formatVersion: UInt16
     /// Size of the file in bytes.
     public let fileSize: UInt64
 
     private var file: BufferedFile
     private var hash: SHA256
+    private var content: ContentDigest.Builder
+    /// The content digest (``ContentDigest``) of the file, once the last chunk has been read.
+    public private(set) var contentDigest: Fingerprint?
     private var chunksRead = 0
     private var payloadBytesRead: UInt64 = 0
     private var finished = false
@@ -83,7 +86,7 @@ public final class ContainerReader {
         guard Array(hash.finalize()) == storedHeaderDigest else { throw .headerChecksumMismatch(path: path) }
         hash.update(data: storedHeaderDigest)
 
-        let header = try ContainerFormat.decodeHeader(body, path: path, schemaCache: &schemaCache)
+        let header = try ContainerFormat.decodeHeader(body, path: path, version: version, schemaCache: &schemaCache)
         if version == 1, header.scheme == .paillier, header.kind.isEncryptedTable {
             throw .retiredPaillierPacking(path: path, version: version)
         }
@@ -100,6 +103,7 @@ public final class ContainerReader {
         self.formatVersion = version
         self.file = file
         self.hash = hash
+        self.content = ContentDigest.Builder(header: header)
     }
 
     /// Bytes of one payload chunk, or nil after the last chunk (the file checksum has then been verified).
@@ -119,6 +123,7 @@ public final class ContainerReader {
         let data = try file.readExactly(Int(length), section: "payload chunk \(chunksRead + 1) of \(n)")
         hash.update(data: prefix)
         hash.update(data: data)
+        content.add(chunk: data)
         chunksRead += 1
         payloadBytesRead += 4 + length
         if chunksRead == n { try finish() }
@@ -139,6 +144,7 @@ public final class ContainerReader {
         }
         let stored = try file.readExactly(ContainerFormat.digestSize, section: "file checksum")
         guard Array(hash.finalize()) == stored else { throw .checksumMismatch(path: path) }
+        contentDigest = content.finalize()
         finished = true
         file.close()
     }

@@ -53,7 +53,7 @@ public enum ContainerWriter {
                 try sink(b)
             }
             let body = ContainerFormat.encodeHeader(header)
-            try put(ContainerFormat.preamble(headerLength: body.count))
+            try put(ContainerFormat.preamble(headerLength: body.count, version: header.formatVersion))
             try put(body)
             try put(Array(hash.finalize()))  // digest over preamble + header; hashing continues
             for c in chunks {

@@ -5,7 +5,7 @@ import Foundation
 // material or decrypted values.
 
 /// Errors raised by HEFiles.
-public enum HEFilesError: Error, Sendable, Equatable {
+public enum HEFilesError: Error, Sendable, Hashable {
     /// A scheme payload (key or ciphertext bytes) could not be decoded.
     case invalidPayload(path: String, chunk: Int, reason: String)
     /// A file could not be opened or read (missing, a directory, permission denied).

@@ -12,6 +12,8 @@ struct HeCLI: ParsableCommand {
           key holder   he-cli keygen, later he-cli decrypt (the only role with a secret key)
           site         he-cli encrypt (a count table, under the key holder's public key)
           aggregator   he-cli aggregate (sums encrypted files; needs no key)
+        Signed studies: he-cli site-key generate, he-cli study init|add-site|remove-site|show|verify, then
+          --manifest with encrypt, aggregate, decrypt (docs/CLI.md, "Signed studies").
         Statistics on decrypted totals: he-cli chi2, he-cli summary.
         Encrypted GWAS: he-cli gwas encrypt (site), he-cli aggregate, he-cli gwas report (key holder).
         Try the whole flow on built-in example data:  he-cli demo
@@ -30,6 +32,7 @@ struct HeCLI: ParsableCommand {
         """,
         version: "he-cli 0.1.0 (container format \(ContainerFormat.version))",
         subcommands: [Keygen.self, Encrypt.self, Aggregate.self, Decrypt.self, Inspect.self, Demo.self,
-                      Import.self, Export.self, Chi2.self, SummaryCommand.self, GwasCommand.self]
+                      Import.self, Export.self, Chi2.self, SummaryCommand.self, GwasCommand.self, SiteKey.self,
+                      Study.self]
     )
 }

@@ -211,9 +211,9 @@ private let containerCases: [BadInput] = [
              args: ["aggregate", "--out", "out.he", "b.he", "bad.he"], code: 65,
              message: ["bad.he: not an he-toolkit container (the file does not start with the container magic bytes)"]),
     BadInput(name: "unsupported container version",
-             setup: damaged("pub.hekey", as: "bad.he") { b in var b = b; b[8] = 3; return b },
+             setup: damaged("pub.hekey", as: "bad.he") { b in var b = b; b[8] = 4; return b },
              args: ["encrypt", "--public-key", "bad.he", "--site", "z", "--in", "t.csv", "--out", "out.he"], code: 65,
-             message: ["bad.he: container format version 3 is not supported (this build reads versions up to 2)"]),
+             message: ["bad.he: container format version 4 is not supported (this build reads versions up to 3)"]),
     BadInput(name: "damaged length prefix of a payload chunk",
              setup: damaged("sec.hekey", as: "bad.he") { b in
                  // The secret key's second chunk: its length prefix follows the first chunk (the public key).

@@ -147,6 +147,9 @@ struct EndToEndTests {
         #expect(r.stdout.contains("paillier totals equal the plaintext sums"))
         #expect(r.stdout.contains("468 (plain 468) ok"))
         #expect(!r.stdout.contains("MISMATCH"))
+        // The demo is a signed study: manifest, signed site files, verified aggregate and decryption.
+        #expect(r.stdout.contains("coordinator: signed study.hem naming 4 sites' signing keys"))
+        #expect(r.stdout.contains("key holder:  verified (sum recomputed from the signed files) and decrypted total.he"))
     }
 
     @Test("completion scripts and help with worked examples")

@@ -96,8 +96,10 @@ public enum PheInterop {
     /// which checks every cell against it), else `maxValue`, else the default of `he-cli encrypt`. When both the
     /// table and `maxValue` give one, they must agree.
     @discardableResult
+    /// With `signer`, the site file is signed for the study as by `EncryptedTableFiles.encrypt`.
     public static func importEncryptedTable(jsonPath: String, keys: SchemeKeys, keyPath: String, site: String,
-                                            maxValue: UInt64?, to output: String) throws(EncryptedStatsError) -> ContainerHeader {
+                                            maxValue: UInt64?, to output: String,
+                                            signer: SiteSigner? = nil) throws(EncryptedStatsError) -> ContainerHeader {
         try paillierOnly(keys)
         let bytes = try files { () throws(HEFilesError) in
             try SiteID.validate(site)
@@ -203,6 +205,7 @@ public enum PheInterop {
             // The option named here is the one of scripts/phe_encrypt_table.py, which wrote the table.
             throw bad("\"max_value\": \(refusal); encrypt the table again with a smaller --max-value")
         }
+        try signer?.check(site: site, encryptionKey: keys.publicKeyFingerprint, bound: bound)
         let per = scheme.layout.slotsPerCiphertext
         var chunks: [[UInt8]] = []
         for start in stride(from: 0, to: singles.count, by: per) {
@@ -211,9 +214,10 @@ public enum PheInterop {
         let schema = TableSchema(shape: TableShape(rowHeader: table.row_header, rowLabels: table.rows.map(\.label),
                                                    columnLabels: table.columns, encoding: encoding),
                                  layout: scheme.layout)
-        let header = ContainerHeader(scheme: .paillier, kind: .siteTable, parameters: scheme.parameters,
+        var header = ContainerHeader(scheme: .paillier, kind: .siteTable, parameters: scheme.parameters,
                                      publicKeyFingerprint: keys.publicKeyFingerprint, schema: schema,
                                      contributors: [site], valueBound: bound)
+        if let signer { header.statements = [try signer.statement(site: site, content: ContentDigest.compute(header: header, chunks: chunks))] }
         return try files { () throws(HEFilesError) in try ContainerWriter.write(header: header, chunks: chunks, to: output) }
     }
 }

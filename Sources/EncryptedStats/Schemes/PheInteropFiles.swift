@@ -1,3 +1,4 @@
+import Governance
 import HEFiles
 
 // python-paillier keys and tables from and to files: the flows of `he-cli export` and `he-cli import`.
@@ -31,12 +32,17 @@ extension PheInterop {
     /// A Python site's encrypted table (the JSON of scripts/phe_encrypt_table.py) written as a packed site file
     /// under the public key in `keyPath` (see ``importEncryptedTable(jsonPath:keys:keyPath:site:maxValue:to:)``).
     @discardableResult
+    /// With `signing` (the manifest and the site's signing key file), the file is signed for the study.
     public static func importTable(from jsonPath: String, publicKeyPath keyPath: String, site: String, maxValue: UInt64?,
-                                   to output: String) throws(EncryptedStatsError) -> ContainerHeader {
+                                   to output: String,
+                                   signing: (manifest: ManifestSource, signingKeyPath: String)? = nil) throws(EncryptedStatsError) -> ContainerHeader {
         let keys = try KeyFiles.readPublic(keyPath)
         try requirePaillier(keys, keyPath)
+        let signer = try signing.map { (s) throws(EncryptedStatsError) in
+            try SiteSigner.open(manifest: s.manifest, signingKeyPath: s.signingKeyPath, encryptionKeyPath: keyPath)
+        }
         return try importEncryptedTable(jsonPath: jsonPath, keys: keys, keyPath: keyPath, site: site, maxValue: maxValue,
-                                        to: output)
+                                        to: output, signer: signer)
     }
 
     /// python-paillier has Paillier keys only; a BFV key file is refused naming the file.

@@ -13,6 +13,9 @@ struct Aggregate: ParsableCommand {
           he-cli aggregate --out total.he st-marys.he city-general.he royal-infirmary.he
           he-cli aggregate --out north.he a.he b.he
           he-cli aggregate --out total.he north.he south.he
+
+        Signed study: every input's statements are verified against the manifest (site on the roster, its signature, this study and manifest version, no site twice, each site file's content as signed); inputs are summed in the canonical order (by site ID) and the aggregate carries every statement. Without --manifest, statements are carried but not verified.
+          he-cli aggregate --manifest study.hem --out total.he st-marys.he city-general.he
         """
     )
 
@@ -26,6 +29,8 @@ struct Aggregate: ParsableCommand {
     @Argument(help: "Encrypted site files or aggregates to sum.", completion: .file())
     var inputs: [String]
 
+    @OptionGroup var study: ManifestOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -34,14 +39,15 @@ struct Aggregate: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: [out], inputs: inputs + (publicKey.map { [$0] } ?? []))
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: inputs + (publicKey.map { [$0] } ?? []) + study.paths)
             let progress = Progress("aggregating", quiet: common.quiet)
             let header = try EncryptedTableFiles.aggregate(inputs: inputs, to: out, publicKeyPath: publicKey,
-                                                           progress: progress.handler)
+                                                           manifest: study.source, progress: progress.handler)
             progress.finish()
             if !common.quiet {
                 print("summed \(inputs.count) file(s) from \(header.contributors.count) site(s) into \(out)")
                 print("  sites: \(header.contributors.joined(separator: ", "))")
+                if study.manifest != nil { print("  \(header.statements.count) signed statement(s) verified and carried") }
             }
         }
     }

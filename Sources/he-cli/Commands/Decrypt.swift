@@ -12,6 +12,9 @@ struct Decrypt: ParsableCommand {
         Example:
           he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.csv
           he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.json --format json
+
+        Signed study: every statement is verified before anything is decrypted; with --inputs the aggregate is recomputed from the signed site files (files or folders) and refused when a ciphertext or the set of sites differs. A manifest that requires the inputs refuses a decryption without them. Without --manifest a warning says what is not protected.
+          he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.csv --manifest study.hem --inputs site-files/
         """
     )
 
@@ -27,19 +30,25 @@ struct Decrypt: ParsableCommand {
     @Option(help: "Output format: csv or json (default: json when --out ends in .json, else csv).")
     var format: TotalsFormat?
 
+    @OptionGroup var verify: VerificationOptions
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: [out], inputs: [input, secretKey])
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: [input, secretKey] + verify.study.paths + verify.inputs)
             let progress = Progress("decrypting", quiet: common.quiet)
             let format = self.format ?? (out.lowercased().hasSuffix(".json") ? .json : .csv)
+            if verify.study.manifest == nil { Console.warning(VerificationOptions.unverifiedWarning) }
             let totals = try EncryptedTableFiles.decrypt(input, secretKeyPath: secretKey, to: out, format: format,
-                                                         progress: progress.handler)
+                                                         verification: verify.verification, progress: progress.handler)
             progress.finish()
             if !common.quiet {
                 print("decrypted totals of \(totals.contributors.count) site(s) written to \(out)")
                 print("  sites: \(totals.contributors.joined(separator: ", "))")
+                if verify.study.manifest != nil {
+                    print("  statements verified" + (verify.inputs.isEmpty ? "" : "; sum recomputed from the signed site files"))
+                }
                 if totals.contributors.count == 1 {
                     Console.warning("\(input) holds a single site's data, not a sum over several sites")
                 }

@@ -58,12 +58,15 @@ struct Demo: ParsableCommand {
             switch step {
             case let .keysGenerated(fingerprint):
                 say("key holder:  generated keys, fingerprint \(fingerprint.hex.prefix(16))...")
+            case let .studySigned(file, sites, coordinator):
+                say("coordinator: signed \(file) naming \(sites) sites' signing keys, key \(coordinator.hex.prefix(16))...")
             case let .siteEncrypted(site, file, bytes):
-                say("site:        \(site) encrypted \(rows.count)x\(columns.count) counts -> \(file) (\(bytes) bytes)")
+                say("site:        \(site) encrypted and signed \(rows.count)x\(columns.count) counts -> \(file) (\(bytes) bytes)")
             case let .aggregated(files):
-                say("aggregator:  summed \(files) encrypted files -> total.he, without any key")
-            case let .decrypted(contributors):
-                say("key holder:  decrypted total.he -> totals.csv (sites: \(contributors.joined(separator: ", ")))")
+                say("aggregator:  verified and summed \(files) signed files -> total.he, without any key")
+            case let .decrypted(contributors, verified):
+                say("key holder:  \(verified ? "verified (sum recomputed from the signed files) and " : "")decrypted total.he -> "
+                    + "totals.csv (sites: \(contributors.joined(separator: ", ")))")
                 say("")
             }
         }

@@ -17,6 +17,9 @@ struct Encrypt: ParsableCommand {
 
           he-cli encrypt --public-key keys/public.hekey --site st-marys --in table.csv --out st-marys.he
 
+        Signed for a study (the manifest is verified; the key must be the one it pins and the site on its roster with this signing key):
+          he-cli encrypt --public-key keys/public.hekey --site st-marys --in table.csv --out st-marys.he --manifest study.hem --signing-key st-marys/signing.key
+
         Signed integers or decimals (for sums used in means and variances):
           he-cli encrypt ... --value-type signed
           he-cli encrypt ... --value-type decimal --scale 2
@@ -45,6 +48,8 @@ struct Encrypt: ParsableCommand {
             help: "Largest absolute cell value (in table units). Default: 10^9, or the largest power of ten that leaves room for 1,000 sites in the key's slots.")
     var maxValue: UInt64?
 
+    @OptionGroup var signing: SigningOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -70,17 +75,19 @@ struct Encrypt: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: [out], inputs: [input, publicKey])
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: [input, publicKey] + signing.paths)
             let progress = Progress("encrypting", quiet: common.quiet)
             let result = try EncryptedTableFiles.encryptCSV(input, encoding: encoding, maxValue: maxValue,
                                                             hints: .encrypt, site: site, publicKeyPath: publicKey,
-                                                            to: out, progress: progress.handler)
+                                                            to: out, signing: signing.signing,
+                                                            progress: progress.handler)
             progress.finish()
             if !common.quiet {
                 let sizes = EncryptedFileSizes(header: result.header, fileBytes: try fileSize(out))
                 print("encrypted \(result.rowCount) rows x \(result.columnCount) columns for site '\(site)' into \(out)")
                 print("  \(result.header.scheme), \(sizes.ciphertextCount) ciphertext(s), \(byteCount(sizes.fileBytes)), "
                       + "bound \(result.maxValue) per cell, key \(result.header.publicKeyFingerprint.hex.prefix(16))...")
+                if signing.signing != nil { print("  signed statement for site '\(site)' embedded (container format 3)") }
             }
         }
     }

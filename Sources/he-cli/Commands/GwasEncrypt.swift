@@ -23,6 +23,7 @@ struct GwasEncrypt: ParsableCommand {
         Example:
           he-cli gwas encrypt --vcf st-marys.vcf.gz --pheno st-marys.pheno --panel panel.tsv \\
               --site st-marys --public-key keys/public.hekey --out st-marys.gwas.he
+          he-cli gwas encrypt ... --manifest study.hem --signing-key st-marys/signing.key   (signed for the study)
         """
     )
 
@@ -45,6 +46,8 @@ struct GwasEncrypt: ParsableCommand {
     @Option(help: "Output file for the encrypted counts.", completion: .file())
     var out: String
 
+    @OptionGroup var signing: SigningOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -53,11 +56,12 @@ struct GwasEncrypt: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: [out], inputs: [vcf, pheno, panel, publicKey])
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: [vcf, pheno, panel, publicKey] + signing.paths)
             // The progress bar starts with the encryption, after the summary of what was read.
             var progress: Progress?
             let (result, counting, encryption) = try GwasFiles.encryptSite(
                 vcf: vcf, phenotypes: pheno, panel: panel, site: site, publicKeyPath: publicKey, to: out,
+                signing: signing.signing,
                 counted: { summary in
                     // Warnings (samples without a phenotype line, phenotype lines without a sample) show even with --quiet.
                     for line in summary.lines {

@@ -20,6 +20,8 @@ struct GwasReport: ParsableCommand {
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
               --assoc --model --hardy --freq --full
+          he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
+              --manifest study.hem --inputs site-files/   (statements verified, sum recomputed first)
         """
     )
 
@@ -49,6 +51,8 @@ struct GwasReport: ParsableCommand {
     @Flag(name: .customLong("hardy-midp"), help: "Mid-p Hardy-Weinberg p-values (plink1.9 --hardy midp); implies --hardy.")
     var hardyMidP = false
 
+    @OptionGroup var verify: VerificationOptions
+
     @OptionGroup var common: CommonOptions
 
     var files: Set<PlinkReportFile> {
@@ -67,11 +71,13 @@ struct GwasReport: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension }, inputs: [input, secretKey])
+            try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension }, inputs: [input, secretKey] + verify.study.paths + verify.inputs)
             let progress = Progress("decrypting", quiet: common.quiet)
+            if verify.study.manifest == nil { Console.warning(VerificationOptions.unverifiedWarning) }
             let options = GwasOptions(keepAlleleOrder: keepAlleleOrder, cellThreshold: cell, hardyMidP: hardyMidP)
             let report = try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
-                                              options: options, progress: progress.handler)
+                                              options: options, verification: verify.verification,
+                                              progress: progress.handler)
             progress.finish()
             Console.note("contributing sites (\(report.contributors.count)): "
                          + report.contributors.joined(separator: " "), quiet: common.quiet)

@@ -13,6 +13,7 @@ struct Import: ParsableCommand {
         Example:
           he-cli import --public-key public-phe.json --out keys/public.hekey
           he-cli import --table python-site.json --key keys/public.hekey --site python-lab --out python-lab.he
+          he-cli import --table python-site.json --key keys/public.hekey --site python-lab --out python-lab.he --manifest study.hem --signing-key python-lab/signing.key
         """
     )
 
@@ -38,6 +39,8 @@ struct Import: ParsableCommand {
     @Option(help: "Output file.", completion: .file())
     var out: String
 
+    @OptionGroup var signing: SigningOptions
+
     @OptionGroup var common: CommonOptions
 
     func validate() throws {
@@ -49,11 +52,12 @@ struct Import: ParsableCommand {
             throw ValidationError("--max-value applies to --table only")
         }
         if let maxValue, maxValue == 0 { throw ValidationError("--max-value must be at least 1") }
+        if table == nil && signing.signingKey != nil { throw ValidationError("--manifest and --signing-key apply to --table only") }
     }
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: [out], inputs: [publicKey, secretKey, table, key].compactMap { $0 })
+            try refuseOutputsReplacingInputs(outputs: [out], inputs: [publicKey, secretKey, table, key].compactMap { $0 } + signing.paths)
             if let publicKey {
                 let keys = try PheInterop.importKey(from: publicKey, secret: false, to: out)
                 warnBelow128Bits(keys)
@@ -63,7 +67,8 @@ struct Import: ParsableCommand {
                 warnBelow128Bits(keys)
                 if !common.quiet { print("imported the secret key of \(keys.publicKeyFingerprint) into \(out) (mode 0600)") }
             } else if let table, let key, let site {
-                let header = try PheInterop.importTable(from: table, publicKeyPath: key, site: site, maxValue: maxValue, to: out)
+                let header = try PheInterop.importTable(from: table, publicKeyPath: key, site: site, maxValue: maxValue,
+                                                        to: out, signing: signing.signing)
                 if !common.quiet {
                     let s = header.schema!
                     print("imported \(s.rowLabels.count) rows x \(s.columnLabels.count) columns of site '\(site)' into \(out)")

@@ -2,6 +2,7 @@ import ArgumentParser
 import EncryptedStats
 import Foundation
 import GWAS
+import Governance
 import HEFiles
 
 struct Inspect: ParsableCommand {
@@ -13,6 +14,7 @@ struct Inspect: ParsableCommand {
         Example:
           he-cli inspect st-marys.he
           he-cli inspect keys/public.hekey
+          he-cli inspect --manifest study.hem st-marys.he   (whether each signed statement verifies)
         """
     )
 
@@ -21,6 +23,8 @@ struct Inspect: ParsableCommand {
 
     @Option(help: "Labels to list per dimension before eliding the rest.")
     var labels = 12
+
+    @OptionGroup var study: ManifestOptions
 
     @OptionGroup var common: CommonOptions
 
@@ -77,6 +81,7 @@ struct Inspect: ParsableCommand {
                 }
                 lines.append(("value bound", "|sum| <= \(h.valueBound) (declared bounds of the contributions added up)"))
                 lines.append(("contributors", "\(h.contributors.count): \(h.contributors.joined(separator: ", "))"))
+                lines += try statementLines(h, path: file, contentDigest: reader.contentDigest, manifest: study.source?.load())
                 let sizes = EncryptedFileSizes(header: h, fileBytes: reader.fileSize)
                 lines.append(("ciphertexts", "\(sizes.ciphertextCount), \(chunkBytes.first ?? 0) bytes each"))
                 lines.append(("bytes per value", String(format: "%.2f for this table; %.2f per slot of a full ciphertext",

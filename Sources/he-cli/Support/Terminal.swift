@@ -2,6 +2,7 @@ import ArgumentParser
 import EncryptedStats
 import Foundation
 import GWAS
+import Governance
 import HEFiles
 
 #if canImport(Glibc)
@@ -29,9 +30,18 @@ enum ExitCodes {
         }
     }
 
+    static func code(for error: GovernanceError) -> Int32 {
+        switch error {
+        case let .file(inner): code(for: inner)
+        case .fileOperationFailed: io
+        default: input
+        }
+    }
+
     static func code(for error: EncryptedStatsError) -> Int32 {
         switch error {
         case let .file(inner): code(for: inner)
+        case let .governance(inner): code(for: inner)
         case .valueBoundTooLarge, .scaleTooLarge: usage
         case .keyMismatch, .keySchemeMismatch, .scheme, .paillier, .rlwe: crypto
         default: input
@@ -58,9 +68,20 @@ enum ErrorMessages {
         }
     }
 
+    static func message(_ error: GovernanceError) -> String {
+        switch error {
+        case let .file(inner): message(inner)
+        case .manifestRolledBack, .manifestForked, .coordinatorKeyMismatch:
+            error.description + " (seen manifests are recorded in \(manifestStateDirectory()); compare with --coordinator)"
+        default: error.description
+        }
+    }
+
     static func message(_ error: EncryptedStatsError) -> String {
         switch error {
         case let .file(inner): message(inner)
+        case let .governance(inner): message(inner)
+        case .inputsRequired: error.description + " (give them with --inputs FILE... or a folder)"
         case .slotOverflow: error.description + " (encrypt with a smaller --max-value)"
         case .valueBoundTooLarge: "--max-value: \(error)"
         case let .declaredBoundDisagrees(path, declared, given):
@@ -123,6 +144,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
         Console.error(ErrorMessages.message(error))
         throw ExitCode(ExitCodes.code(for: error))
     } catch let error as GwasError {
+        Console.error(ErrorMessages.message(error))
+        throw ExitCode(ExitCodes.code(for: error))
+    } catch let error as GovernanceError {
         Console.error(ErrorMessages.message(error))
         throw ExitCode(ExitCodes.code(for: error))
     }

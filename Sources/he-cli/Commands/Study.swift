@@ -1,0 +1,78 @@
+import ArgumentParser
+import Governance
+import HEFiles
+
+struct Study: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "The signed study manifest: sites, their signing keys, the encryption key and the bounds (coordinator).",
+        discussion: """
+        Each change writes a new version that names the SHA-256 of the one before. Commands given --manifest remember, per study, the coordinator key and the newest version seen (in $HE_TOOLKIT_STATE, default ${XDG_STATE_HOME:-$HOME/.local/state}/he-toolkit) and refuse an older version, a different file of the same version, or another coordinator key.
+
+        Example:
+          he-cli site-key generate --out coord
+          he-cli study init --study asthma-2026 --public-key keys/public.hekey --signing-key coord/signing.key --max-value 1000000 --max-sites 10 --out study-v1.hem
+          he-cli study add-site --manifest study-v1.hem --site st-marys --site-key st-marys/signing.pub --signing-key coord/signing.key --out study-v2.hem
+          he-cli study show --manifest study-v2.hem
+          he-cli study verify --manifest study-v2.hem --coordinator 3f2a... study-files/
+        """,
+        subcommands: [Init.self, AddSite.self, RemoveSite.self, Show.self, Verify.self]
+    )
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write version 1 of a study manifest (no sites yet).")
+
+        @Option(help: "The study ID (letters, digits and - _ . : @ +).") var study: String
+        @Option(name: .customLong("public-key"), help: "The study's encryption public key file.", completion: .file())
+        var publicKey: String
+        @Option(name: .customLong("signing-key"), help: "The coordinator's secret signing key.", completion: .file())
+        var signingKey: String
+        @Option(name: .customLong("max-value"), help: "Largest value a site may declare per cell (stored units).")
+        var maxValue: UInt64
+        @Option(name: .customLong("max-sites"), help: "Largest number of sites.") var maxSites: UInt32
+        @Flag(name: .customLong("inputs-optional"), help: "Let the key holder decrypt without the signed site files.")
+        var inputsOptional = false
+        @Flag(name: .customLong("test-study"), help: "Mark the study as one of test data.") var testStudy = false
+        @Option(help: "Output manifest file (never replaced).", completion: .file()) var out: String
+        @OptionGroup var common: CommonOptions
+
+        func validate() throws {
+            if let problem = SiteID.problem(study) { throw ValidationError("invalid --study '\(study)': \(problem)") }
+            if maxValue == 0 { throw ValidationError("--max-value must be at least 1") }
+            if maxSites == 0 { throw ValidationError("--max-sites must be at least 1") }
+        }
+
+        func run() throws {
+            try reportingErrors {
+                let signed = try StudyFiles.initialise(study: study, publicKeyPath: publicKey, signingKeyPath: signingKey,
+                                                       maxValue: maxValue, maxSites: maxSites,
+                                                       inputsRequired: !inputsOptional, testStudy: testStudy, to: out)
+                if !common.quiet { printWritten(signed) }
+            }
+        }
+    }
+}
+
+func printWritten(_ signed: SignedManifest) {
+    let m = signed.manifest
+    print("wrote \(signed.path): study '\(m.studyID)' version \(m.version), \(m.roster.count) site(s)")
+    print("  manifest digest: \(signed.digest.hex)")
+}
+
+/// The human text of `study show`.
+func describe(_ signed: SignedManifest) -> String {
+    let m = signed.manifest
+    var lines = [
+        "study \(m.studyID), manifest version \(m.version)\(m.testStudy ? " (test study)" : "")",
+        "  manifest digest:          \(signed.digest.hex)",
+        "  previous version digest:  \(m.version == 1 ? "none (first version)" : m.previousDigest.hex)",
+        "  coordinator key (SHA-256): \(m.coordinatorKey.fingerprint.hex)",
+        "  encryption key (SHA-256):  \(m.encryptionKeyFingerprint.hex)",
+        "  largest value per cell:   \(m.maxValue)",
+        "  largest number of sites:  \(m.maxSites)",
+        "  signed site files required to decrypt: \(m.inputsRequired ? "yes" : "no")",
+        "  sites (\(m.roster.count)):",
+    ]
+    for s in m.roster { lines.append("    \(s.id)  signing key \(s.key.fingerprint.hex)") }
+    for (k, v) in m.policy.sorted(by: { $0.key < $1.key }) { lines.append("  policy \(k) = \(v)") }
+    return lines.map(terminalSafe).joined(separator: "\n") + "\n"
+}
