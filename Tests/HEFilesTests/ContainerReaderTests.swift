@@ -4,6 +4,8 @@ import HEFiles
 import HETestSupport
 import Testing
 
+// The container reader's tests: every damaged, truncated or inconsistent header and payload, version by version
+// (1, 2 and 3), in one file of some 400 lines because they share one set of sample headers and damage helpers.
 
 private let layout = SlotLayout(slotsPerCiphertext: 4, slotBits: 60, slotCapacity: (1 << 58) - 1)
 
