@@ -16,7 +16,6 @@ import Crypto
 ///     24      32 c  path            the RFC 9162 consistency proof
 public struct ConsistencyProof: Hashable, Sendable {
     static let magic: [UInt8] = Array("HLCP".utf8)
-    static let version: UInt8 = 1
 
     public var oldSize: UInt64
     public var newSize: UInt64
@@ -49,34 +48,12 @@ public struct ConsistencyProof: Hashable, Sendable {
         }
     }
 
-    public var serialized: [UInt8] {
-        var bytes = Self.magic + [Self.version, UInt8(path.count), 0, 0]
-        ByteWriter.appendU64(oldSize, to: &bytes)
-        ByteWriter.appendU64(newSize, to: &bytes)
-        for hash in path { bytes += hash.bytes }
-        return bytes
-    }
+    public var serialized: [UInt8] { ProofFraming.encode(magic: Self.magic, oldSize, newSize, path: path) }
 
     public init(serialized bytes: [UInt8]) throws(GovernanceError) {
-        func invalid(_ offset: Int, _ expected: String) -> GovernanceError {
-            .invalidEncoding(what: "consistency proof", offset: offset, expected: expected)
+        (oldSize, newSize, path) = try ProofFraming.decode(bytes, what: "consistency proof", magic: Self.magic, maxPath: 128)
+        guard oldSize <= newSize else {
+            throw .invalidEncoding(what: "consistency proof", offset: 8, expected: "an old size at most the new size \(newSize)")
         }
-        guard bytes.count >= 24 else { throw invalid(bytes.count, "at least 24 bytes, found \(bytes.count)") }
-        guard Array(bytes[0 ..< 4]) == Self.magic else { throw invalid(0, "magic \"HLCP\"") }
-        guard bytes[4] == Self.version else { throw invalid(4, "version 1, found \(bytes[4])") }
-        let count = Int(bytes[5])
-        guard count <= 128 else { throw invalid(5, "a path of at most 128 hashes, found \(count)") }
-        guard bytes[6] == 0, bytes[7] == 0 else { throw invalid(6, "reserved bytes 0") }
-        guard bytes.count == 24 + 32 * count else {
-            throw invalid(min(bytes.count, 24 + 32 * count), "\(24 + 32 * count) bytes, found \(bytes.count)")
-        }
-        oldSize = ByteReader.u64(bytes, at: 8)
-        newSize = ByteReader.u64(bytes, at: 16)
-        guard oldSize <= newSize else { throw invalid(8, "an old size at most the new size \(newSize)") }
-        var path: [MerkleHash] = []
-        for i in 0 ..< count {
-            path.append(try MerkleHash(bytes: Array(bytes[24 + 32 * i ..< 56 + 32 * i])))
-        }
-        self.path = path
     }
 }

@@ -15,7 +15,6 @@ import Crypto
 ///     24      32 c  path            the RFC 9162 inclusion path, the leaf's sibling first
 public struct InclusionProof: Hashable, Sendable {
     static let magic: [UInt8] = Array("HLIP".utf8)
-    static let version: UInt8 = 1
 
     public var leafIndex: UInt64
     public var treeSize: UInt64
@@ -47,34 +46,12 @@ public struct InclusionProof: Hashable, Sendable {
         }
     }
 
-    public var serialized: [UInt8] {
-        var bytes = Self.magic + [Self.version, UInt8(path.count), 0, 0]
-        ByteWriter.appendU64(leafIndex, to: &bytes)
-        ByteWriter.appendU64(treeSize, to: &bytes)
-        for hash in path { bytes += hash.bytes }
-        return bytes
-    }
+    public var serialized: [UInt8] { ProofFraming.encode(magic: Self.magic, leafIndex, treeSize, path: path) }
 
     public init(serialized bytes: [UInt8]) throws(GovernanceError) {
-        func invalid(_ offset: Int, _ expected: String) -> GovernanceError {
-            .invalidEncoding(what: "inclusion proof", offset: offset, expected: expected)
+        (leafIndex, treeSize, path) = try ProofFraming.decode(bytes, what: "inclusion proof", magic: Self.magic, maxPath: 64)
+        guard leafIndex < treeSize else {
+            throw .invalidEncoding(what: "inclusion proof", offset: 8, expected: "leaf index below tree size \(treeSize)")
         }
-        guard bytes.count >= 24 else { throw invalid(bytes.count, "at least 24 bytes, found \(bytes.count)") }
-        guard Array(bytes[0 ..< 4]) == Self.magic else { throw invalid(0, "magic \"HLIP\"") }
-        guard bytes[4] == Self.version else { throw invalid(4, "version 1, found \(bytes[4])") }
-        let count = Int(bytes[5])
-        guard count <= 64 else { throw invalid(5, "a path of at most 64 hashes, found \(count)") }
-        guard bytes[6] == 0, bytes[7] == 0 else { throw invalid(6, "reserved bytes 0") }
-        guard bytes.count == 24 + 32 * count else {
-            throw invalid(min(bytes.count, 24 + 32 * count), "\(24 + 32 * count) bytes, found \(bytes.count)")
-        }
-        leafIndex = ByteReader.u64(bytes, at: 8)
-        treeSize = ByteReader.u64(bytes, at: 16)
-        guard leafIndex < treeSize else { throw invalid(8, "leaf index below tree size \(treeSize)") }
-        var path: [MerkleHash] = []
-        for i in 0 ..< count {
-            path.append(try MerkleHash(bytes: Array(bytes[24 + 32 * i ..< 56 + 32 * i])))
-        }
-        self.path = path
     }
 }
