@@ -211,7 +211,7 @@ targets += [
     ),
     .testTarget(
         name: "HeCLITests",
-        dependencies: ["GWAS", "EncryptedStats", "Governance", "HEFiles", "Paillier", "he-cli", "HETestSupport"],
+        dependencies: ["GWAS", "EncryptedStats", "Governance", "HEFiles", "Paillier", "RLWE", "he-cli", "HETestSupport"],
         path: "Tests/HeCLITests",
         swiftSettings: swiftSettings
     ),

@@ -161,9 +161,9 @@ public enum EncryptedTableFiles {
         var statements: [[SiteStatement]] = []
         if let manifest {
             for (path, h) in zip(inputs, headers) {
+                // Signatures now; each site file's content digest in `sum`, as its last chunk is read.
                 let signed = try governance { () throws(GovernanceError) in
                     try ProvenanceCheck.verify(header: h, path: path, manifest: manifest) }
-                try checkContent(of: h, path: path, statements: signed)
                 statements.append(signed)
             }
             var firstPath: [String: String] = [:]
@@ -211,25 +211,39 @@ public enum EncryptedTableFiles {
             guard reader.header == headers[fileIndex] else {
                 throw .fileUnreadable(path: path, reason: "the file changed while it was being aggregated")
             }
+            let signed = statements.isEmpty ? nil : statements[fileIndex]
+            /// The file's content digest checked against its statement, once every chunk has been read.
+            func checkContent() throws(EncryptedStatsError) {
+                guard let signed, let digest = reader.contentDigest else { return }
+                try governance { () throws(GovernanceError) in
+                    try ProvenanceCheck.checkContent(of: reader.header, path: path, statements: signed, contentDigest: digest)
+                }
+            }
             var index = 0
             while let bytes = try files({ () throws(HEFilesError) in try reader.nextChunk() }) {
-                let c: S.Ciphertext
-                do {
-                    c = try evaluator.deserialize(bytes)
+                do throws(EncryptedStatsError) {
+                    let c: S.Ciphertext
+                    do {
+                        c = try evaluator.deserialize(bytes)
+                    } catch {
+                        guard let reason = error.schemeRefusal else { throw error }
+                        throw .invalidPayload(path: path, chunk: index + 1, reason: reason)
+                    }
+                    if fileIndex == 0 { sum.append(c) } else { sum[index] = try evaluator.add(sum[index], c) }
                 } catch {
-                    guard let reason = error.schemeRefusal else { throw error }
-                    throw .invalidPayload(path: path, chunk: index + 1, reason: reason)
+                    // A signed file whose content is not what its site signed is named as such, not by its
+                    // first unreadable ciphertext.
+                    if signed != nil {
+                        while try files({ () throws(HEFilesError) in try reader.nextChunk() }) != nil {}
+                        try checkContent()
+                    }
+                    throw error
                 }
-                if fileIndex == 0 { sum.append(c) } else { sum[index] = try evaluator.add(sum[index], c) }
                 index += 1
                 progress?(fileIndex * chunkCount + index, total)
             }
-            if !statements.isEmpty, let digest = reader.contentDigest {
-                try governance { () throws(GovernanceError) in
-                    try ProvenanceCheck.checkContent(of: reader.header, path: path, statements: statements[fileIndex],
-                                                     contentDigest: digest)
-                }
-            }
+            // The sum of a file that is not what its site signed is never written or decrypted: this refuses it.
+            try checkContent()
         }
         var chunks: [[UInt8]] = []
         chunks.reserveCapacity(chunkCount)

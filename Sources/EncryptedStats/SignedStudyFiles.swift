@@ -66,13 +66,15 @@ public struct DecryptionCheck: Sendable {
     public init(manifest: SignedManifest, inputs: [String]) {
         self.manifest = manifest
         var files: [String] = []
+        // The site files of one study share a schema: decoded once (a GWAS schema is many strings).
+        var cache: ContainerFormat.DecodedSchema? = nil
         for input in inputs {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: input, isDirectory: &isDirectory), isDirectory.boolValue {
                 let names = ((try? FileManager.default.contentsOfDirectory(atPath: input)) ?? []).filter { $0.hasSuffix(".he") }
                 for name in names.sorted() {
                     let path = input + "/" + name
-                    if (try? ContainerReader.readHeader(path))?.kind == .siteTable { files.append(path) }
+                    if (try? ContainerReader.readHeader(path, schemaCache: &cache))?.kind == .siteTable { files.append(path) }
                 }
             } else {
                 files.append(input)
@@ -83,8 +85,9 @@ public struct DecryptionCheck: Sendable {
 }
 
 extension EncryptedTableFiles {
-    /// For a site file: reads it through once and checks its content digest against its statement, so that no
-    /// ciphertext of a file that is not what its site signed is ever parsed, added or decrypted.
+    /// For a site file given to decrypt: reads it through once and checks its content digest against its
+    /// statement, so that no ciphertext of a file that is not what its site signed is ever decrypted. (Aggregation
+    /// checks each file's digest as it reads it, and discards the sum of a file that does not match.)
     static func checkContent(of h: ContainerHeader, path: String, statements: [SiteStatement]) throws(EncryptedStatsError) {
         guard h.kind == .siteTable else { return }
         let reader = try files { () throws(HEFilesError) in try ContainerReader(path: path) }

@@ -85,6 +85,8 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
     case tooManySites(path: String, count: Int, maxSites: UInt32)
     /// A site file whose content is not the content its statement signs.
     case contentDigestMismatch(path: String, site: String)
+    /// A manifest file given to `study verify` is not a version of the chain that ends at the manifest verified against.
+    case manifestChainBroken(path: String, study: String, version: UInt32, reason: String)
 
     public var description: String {
         switch self {
@@ -146,6 +148,8 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
         case let .tooManySites(path, count, maxSites): "\(path): \(count) sites, more than the study's \(maxSites)"
         case let .contentDigestMismatch(path, site):
             "\(path): the content is not what site '\(site)' signed (the file was modified or its statement moved)"
+        case let .manifestChainBroken(path, study, version, reason):
+            "\(path): version \(version) of study '\(study)' is not in the manifest chain: \(reason)"
         }
     }
 }

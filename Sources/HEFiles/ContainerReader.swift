@@ -103,7 +103,9 @@ public final class ContainerReader {
         self.formatVersion = version
         self.file = file
         self.hash = hash
-        self.content = ContentDigest.Builder(header: header)
+        // The statements are the header's last field (docs/FORMAT.md): the content digest covers what precedes them.
+        let statementBytes = header.statements.isEmpty ? 0 : 4 + header.statements.reduce(0) { $0 + 4 + $1.count }
+        self.content = ContentDigest.Builder(headerWithoutStatements: body[..<(body.count - statementBytes)])
     }
 
     /// Bytes of one payload chunk, or nil after the last chunk (the file checksum has then been verified).

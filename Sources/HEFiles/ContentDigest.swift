@@ -28,12 +28,20 @@ public enum ContentDigest {
         public init(header: ContainerHeader) {
             var h = header
             h.statements = []
-            let body = ContainerFormat.encodeHeader(h)
+            self.init(headerWithoutStatements: ContainerFormat.encodeHeader(h))
+        }
+
+        /// Starts with the header's bytes up to its statements, as a file holds them: decoding is canonical, so
+        /// these are the bytes ``init(header:)`` encodes, without encoding a schema of many labels again.
+        init(headerWithoutStatements body: ArraySlice<UInt8>) {
             var w = ByteWriter()
             w.raw(ContentDigest.context)
-            w.blob(body)
+            w.u32(UInt32(body.count))
             hash.update(data: w.bytes)
+            hash.update(data: body)
         }
+
+        init(headerWithoutStatements body: [UInt8]) { self.init(headerWithoutStatements: body[...]) }
 
         public mutating func add(chunk: [UInt8]) {
             var w = ByteWriter()

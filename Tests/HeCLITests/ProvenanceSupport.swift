@@ -1,4 +1,4 @@
-// A signed study shared by the provenance tests: one Paillier key, a coordinator, four roster sites (site-a to
+// A signed study shared by the provenance tests: one Paillier key (and the same study under a BFV key), a coordinator, four roster sites (site-a to
 // site-d) and the honest signed site files of sites a, b and c, made once through he-cli and copied into each
 // test's scratch folder. Attacks rewrite containers with `ContainerReader` / `ContainerWriter.encode`, which
 // recompute both SHA-256 digests, as the review's scripts did.
@@ -22,6 +22,8 @@ final class SignedStudy: Sendable {
                         "public.hekey", "secret.hekey"]
 
     static let shared = SignedStudy(keys: .for(.paillier))
+    /// The same study under a BFV key.
+    static let bfv = SignedStudy(keys: .for(.bfv))
 
     private init(keys: SharedKeys) {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("he-signed-study-\(UUID().uuidString)").path

@@ -6,7 +6,8 @@ import Darwin
 import HEFiles
 
 // Rollback and fork protection for manifests (docs/SECURITY.md): per study ID, the coordinator key and the
-// highest version seen with its digest, in one small file per study under a state directory, replaced atomically.
+// highest version seen with its digest, in one small file per study under a state directory, replaced atomically
+// under a lock file beside it.
 // A manifest of a lower version than one seen, the same version with another digest, or another coordinator key
 // for a known study is refused. The first manifest of a study is trusted as it is (trust on first use) unless
 // the coordinator fingerprint announced out of band is given.
@@ -33,6 +34,17 @@ public struct ManifestTrust: Sendable {
             throw .coordinatorKeyMismatch(path: signed.path, study: m.studyID, expected: coordinator, found: found)
         }
         let path = file(for: m.studyID)
+        // Read, compare and replace under an exclusive lock, so that two runs admitting versions 4 and 5 at once
+        // cannot leave version 4 recorded after 5 was seen (which would let version 4 back in).
+        try makeDirectory(directory)
+        let lock = try POSIXFile(path: path + ".lock", flags: O_RDWR | O_CREAT)
+        try lock.lockExclusive()
+        try admitLocked(signed, path: path, found: found)
+        lock.release()
+    }
+
+    private func admitLocked(_ signed: SignedManifest, path: String, found: Fingerprint) throws(GovernanceError) {
+        let m = signed.manifest
         if let seen = try record(at: path) {
             guard seen.coordinator == found else {
                 throw .coordinatorKeyMismatch(path: signed.path, study: m.studyID, expected: seen.coordinator, found: found)
@@ -47,7 +59,6 @@ public struct ManifestTrust: Sendable {
                 return
             }
         }
-        try makeDirectory(directory)
         let text = "he-toolkit manifest state v1\nstudy \(m.studyID)\nversion \(m.version)\ndigest \(signed.digest.hex)\n"
             + "coordinator \(found.hex)\n"
         try files { () throws(HEFilesError) in try AtomicFileWriter.write(Array(text.utf8), to: path) }

@@ -48,20 +48,27 @@ public enum StudyFiles {
         return signed
     }
 
-    /// One file checked by ``verify(manifest:files:)``: its statements' sites, or the problem found.
+    /// One file checked by ``verify(manifest:files:)``: its statements' sites (a site file or aggregate) or its
+    /// version (a manifest of the chain), or the problem found.
     public struct FileCheck: Sendable {
         public var path: String
         public var sites: [String]
+        /// For a manifest file: its version.
+        public var manifestVersion: UInt32?
         public var problem: GovernanceError?
     }
 
-    /// Checks every container in `paths` (files, or folders whose `*.he` files are checked) against the manifest:
-    /// statements, and for site files the content digest recomputed from the file. Also reports a site signed
-    /// in two site files.
+    /// Checks every container in `paths` (files, or folders whose `*.he` and `*.hem` files are checked) against
+    /// the manifest: statements, and for site files the content digest recomputed from the file. Also reports a
+    /// site signed in two site files. Manifest files (`*.hem`) are checked as the chain that ends at `manifest`
+    /// (``verifyChain(head:files:)``).
     public static func verify(manifest: SignedManifest, files paths: [String]) -> [FileCheck] {
         var results: [FileCheck] = []
         var siteFile: [String: String] = [:]
-        for path in expand(paths) {
+        let all = expand(paths)
+        let manifests = all.filter { $0.hasSuffix(".hem") }
+        results += verifyChain(head: manifest, files: manifests)
+        for path in all where !path.hasSuffix(".hem") {
             do throws(GovernanceError) {
                 let reader = try files { () throws(HEFilesError) in try ContainerReader(path: path) }
                 let statements = try ProvenanceCheck.verify(header: reader.header, path: path, manifest: manifest)
@@ -81,11 +88,72 @@ public enum StudyFiles {
         return results
     }
 
+    /// Checks manifest files as versions of the chain that ends at `head`: each must verify, be of `head`'s
+    /// study and coordinator key, and be the very version its successor names (SHA-256 of the file); a version
+    /// newer than `head`, a second file of one version (a fork), a version missing between two given ones, and a
+    /// file of a lower version that the chain does not lead to are each a problem. The file holding `head`
+    /// itself is reported as version `head.version`.
+    public static func verifyChain(head: SignedManifest, files paths: [String]) -> [FileCheck] {
+        let m = head.manifest
+        var results: [FileCheck] = []
+        var byVersion: [UInt32: [SignedManifest]] = [:]
+        for path in paths {
+            do throws(GovernanceError) {
+                let signed = try SignedManifest.read(path)
+                let v = signed.manifest.version
+                guard signed.manifest.studyID == m.studyID else {
+                    throw .manifestChainBroken(path: path, study: signed.manifest.studyID, version: v,
+                                               reason: "the manifest verified against is of study '\(m.studyID)'")
+                }
+                guard signed.manifest.coordinatorKey == m.coordinatorKey else {
+                    throw .manifestChainBroken(path: path, study: m.studyID, version: v,
+                                               reason: "it is signed by another coordinator key")
+                }
+                guard v <= m.version else {
+                    throw .manifestChainBroken(path: path, study: m.studyID, version: v,
+                                               reason: "it is newer than version \(m.version) in \(head.path): verify against it")
+                }
+                if v == m.version, signed.digest != head.digest {
+                    throw .manifestForked(path: path, study: m.studyID, version: v)
+                }
+                byVersion[v, default: []].append(signed)
+            } catch {
+                results.append(FileCheck(path: path, sites: [], manifestVersion: nil, problem: error))
+            }
+        }
+        var expected: Fingerprint? = head.digest
+        var missing: UInt32? = nil
+        var version = m.version
+        while version >= 1 {
+            let given = byVersion[version] ?? []
+            var next: Fingerprint? = nil
+            if given.isEmpty, expected != nil, version < m.version { missing = version }
+            for signed in given {
+                if let expected, signed.digest == expected {
+                    results.append(FileCheck(path: signed.path, sites: signed.manifest.roster.map(\.id),
+                                             manifestVersion: version, problem: nil))
+                    next = signed.manifest.previousDigest
+                } else {
+                    let reason = expected == nil
+                        ? "version \(missing ?? version + 1) is not among the files given, so this one cannot be chained to version \(m.version)"
+                        : "it is not the version \(version) that version \(version + 1) names (a fork or a rewritten file)"
+                    let problem: GovernanceError = version == m.version
+                        ? .manifestForked(path: signed.path, study: m.studyID, version: version)
+                        : .manifestChainBroken(path: signed.path, study: m.studyID, version: version, reason: reason)
+                    results.append(FileCheck(path: signed.path, sites: [], manifestVersion: version, problem: problem))
+                }
+            }
+            expected = next
+            version -= 1
+        }
+        return results.sorted { ($0.manifestVersion ?? 0, $0.path) < ($1.manifestVersion ?? 0, $1.path) }
+    }
+
     static func expand(_ paths: [String]) -> [String] {
         var out: [String] = []
         for p in paths {
             if let names = directoryEntries(p) {
-                out += names.filter { $0.hasSuffix(".he") }.sorted().map { p + "/" + $0 }
+                out += names.filter { $0.hasSuffix(".he") || $0.hasSuffix(".hem") }.sorted().map { p + "/" + $0 }
             } else {
                 out.append(p)
             }

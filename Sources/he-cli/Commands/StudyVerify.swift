@@ -19,10 +19,10 @@ extension Study {
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Verify a manifest and every site file and aggregate given (files or folders); name each problem.")
+            abstract: "Verify a manifest, the earlier versions of its chain and every site file and aggregate given (files or folders); name each problem.")
 
         @OptionGroup var study: ManifestOptions
-        @Argument(help: "Site files, aggregates, or folders of them.", completion: .file()) var files: [String] = []
+        @Argument(help: "Site files, aggregates, manifests (.hem) of the chain, or folders of them.", completion: .file()) var files: [String] = []
 
         func validate() throws { if study.manifest == nil { throw ValidationError("give the manifest with --manifest") } }
 
@@ -33,7 +33,9 @@ extension Study {
                 let checks = StudyFiles.verify(manifest: signed, files: files)
                 for c in checks {
                     if let problem = c.problem { print("PROBLEM \(terminalSafe(ErrorMessages.message(problem)))") }
-                    else { print("ok \(c.path): sites \(c.sites.joined(separator: ", "))") }
+                    else if let version = c.manifestVersion {
+                        print("ok \(c.path): version \(version), in the chain of version \(signed.manifest.version)")
+                    } else { print("ok \(c.path): sites \(c.sites.joined(separator: ", "))") }
                 }
                 let bad = checks.filter { $0.problem != nil }.count
                 if bad > 0 {
