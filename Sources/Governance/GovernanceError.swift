@@ -87,6 +87,21 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
     case contentDigestMismatch(path: String, site: String)
     /// A manifest file given to `study verify` is not a version of the chain that ends at the manifest verified against.
     case manifestChainBroken(path: String, study: String, version: UInt32, reason: String)
+    /// A manifest policy key that is not one of the release policy's (`known`).
+    case policyKeyUnknown(key: String, known: [String])
+    /// A manifest policy value that is not what its key expects.
+    case policyValueInvalid(key: String, value: String, expected: String)
+    /// `min-sites` 1 in a study not marked as a test study.
+    case policySingleSiteOutsideTestStudy
+    /// A manifest whose `test-study` policy entry contradicts its test-study flag.
+    case policyTestStudyDisagrees(study: String, flag: Bool, value: String)
+    /// A `min-sites` larger than the number of sites the study may have, so that nothing could be released.
+    case policyMinSitesExceedsMaxSites(study: String, minSites: Int, maxSites: UInt32)
+    /// A release over fewer distinct verified sites than the policy's `min-sites`.
+    case tooFewSites(count: Int, minSites: Int)
+    /// A release of a table that an earlier release (log sequence number `sequence`) covered over sites that
+    /// differ from this one's by the sites `differing`, fewer than `min-sites`.
+    case differencingRelease(sequence: UInt64, differing: [String], minSites: Int)
 
     public var description: String {
         switch self {
@@ -150,6 +165,20 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
             "\(path): the content is not what site '\(site)' signed (the file was modified or its statement moved)"
         case let .manifestChainBroken(path, study, version, reason):
             "\(path): version \(version) of study '\(study)' is not in the manifest chain: \(reason)"
+        case let .policyKeyUnknown(key, known):
+            "policy key '\(key)' is not a release-policy setting (known: \(known.joined(separator: ", ")))"
+        case let .policyValueInvalid(key, value, expected):
+            "policy key '\(key)': '\(value)' is not valid, expected \(expected)"
+        case .policySingleSiteOutsideTestStudy:
+            "policy key 'min-sites': 1 is allowed only in a test study (policy key 'test-study' true); a release of one site's data is that site's data"
+        case let .policyTestStudyDisagrees(study, flag, value):
+            "study '\(study)': policy key 'test-study' is \(value) but the manifest is \(flag ? "" : "not ")marked as a test study"
+        case let .policyMinSitesExceedsMaxSites(study, minSites, maxSites):
+            "study '\(study)': policy key 'min-sites' is \(minSites), more than the study's \(maxSites) sites: nothing could be released"
+        case let .tooFewSites(count, minSites):
+            "the release covers \(count) distinct verified site\(count == 1 ? "" : "s"); the study's policy (min-sites) requires at least \(minSites)"
+        case let .differencingRelease(sequence, differing, minSites):
+            "release \(sequence) of the same table covered sites that differ from these by [\(differing.joined(separator: ", "))]: \(differing.count) site\(differing.count == 1 ? "" : "s"), fewer than min-sites \(minSites), so the difference of the two releases would reveal them"
         }
     }
 }

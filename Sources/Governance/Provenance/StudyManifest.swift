@@ -31,7 +31,7 @@ public struct StudyManifest: Sendable, Hashable {
     public var inputsRequired: Bool
     /// Marks a study of test data.
     public var testStudy: Bool
-    /// Release-policy settings, as key/value strings (kept sorted by key); none are defined yet.
+    /// Release-policy settings, as key/value strings (kept sorted by key); ``ReleasePolicy`` reads them.
     public var policy: [String: String]
     /// The sites, kept sorted by site ID.
     public private(set) var roster: [Site]
