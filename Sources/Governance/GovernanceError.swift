@@ -102,6 +102,8 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
     /// A release of a table that an earlier release (log sequence number `sequence`) covered over sites that
     /// differ from this one's by the sites `differing`, fewer than `min-sites`.
     case differencingRelease(sequence: UInt64, differing: [String], minSites: Int)
+    /// A table given to small-cell protection that is not one of counts (empty, ragged, negative, too large).
+    case countTableInvalid(reason: String)
 
     public var description: String {
         switch self {
@@ -179,6 +181,7 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
             "the release covers \(count) distinct verified site\(count == 1 ? "" : "s"); the study's policy (min-sites) requires at least \(minSites)"
         case let .differencingRelease(sequence, differing, minSites):
             "release \(sequence) of the same table covered sites that differ from these by [\(differing.joined(separator: ", "))]: \(differing.count) site\(differing.count == 1 ? "" : "s"), fewer than min-sites \(minSites), so the difference of the two releases would reveal them"
+        case let .countTableInvalid(reason): "not a table of counts: \(reason)"
         }
     }
 }
