@@ -4,7 +4,7 @@ import HEFiles
 
 // The built-in example study of `he-cli demo`: four hospitals' tables of diagnoses by outcome, run through the three
 // roles (key holder, sites, aggregator) in one folder as a signed study (manifest, signed site files, verified
-// aggregate and decryption), with the plaintext sums that only a demo can compute.
+// aggregate, and a decryption under the release policy, logged), with the plaintext sums that only a demo can compute.
 
 public enum DemoStudy {
     public static let rowHeader = "diagnosis"
@@ -27,6 +27,8 @@ public enum DemoStudy {
         case siteEncrypted(site: String, file: String, bytes: UInt64)
         case aggregated(files: Int)
         case decrypted(contributors: [String], verified: Bool)
+        /// The release was logged (entry `entry` of `log`) before totals.csv was written.
+        case logged(log: String, entry: UInt64, treeSize: UInt64)
     }
 
     /// The plaintext sum of every cell over the sites, row-major.
@@ -66,11 +68,18 @@ public enum DemoStudy {
         try EncryptedTableFiles.aggregate(inputs: siteFiles, to: total, manifest: manifest)
         step(.aggregated(files: siteFiles.count))
 
-        let secret = try KeyFiles.readSecret(created.secretKeyPath)
-        let totals = try EncryptedTableFiles.decrypt(total, keys: secret, keyPath: created.secretKeyPath,
-                                                     check: DecryptionCheck(manifest: manifest, inputs: siteFiles))
-        try TotalsWriter.write(totals, format: .csv, to: path("totals.csv"))
+        // The key holder's release: policy checked, release logged under a fresh log key, then totals written.
+        _ = try governance { () throws(GovernanceError) in try SigningKeyFiles.generate(in: path("log-key")) }
+        let logging = try ReleaseLogging.open(logPath: path("releases.helog"), keyPath: path("log-key/signing.key"),
+                                              analyst: "demo")
+        let (totals, receipt) = try EncryptedTableFiles.decrypt(total, secretKeyPath: created.secretKeyPath,
+                                                                to: path("totals.csv"), format: .csv,
+                                                                verification: (ManifestSource(path: manifest.path), siteFiles),
+                                                                logging: logging)
         step(.decrypted(contributors: totals.contributors, verified: true))
+        if let receipt {
+            step(.logged(log: "releases.helog", entry: receipt.entry, treeSize: receipt.signedHead.head.size))
+        }
         return totals
     }
 
@@ -79,9 +88,13 @@ public enum DemoStudy {
         -> (SignedManifest, [String: SigningSecretKey]) {
         try governance { () throws(GovernanceError) in
             let coordinator = SigningSecretKey()
-            var signed = try StudyManifest(studyID: "demo-study", coordinatorKey: coordinator.publicKey,
-                                           encryptionKeyFingerprint: keys.publicKeyFingerprint, maxValue: maxValue,
-                                           maxSites: UInt32(sites.count), testStudy: true).signed(with: coordinator, path: file)
+            var first = StudyManifest(studyID: "demo-study", coordinatorKey: coordinator.publicKey,
+                                      encryptionKeyFingerprint: keys.publicKeyFingerprint, maxValue: maxValue,
+                                      maxSites: UInt32(sites.count), testStudy: true)
+            var policy = ReleasePolicy.standard
+            policy.testStudy = true
+            first.policy = policy.manifestPolicy
+            var signed = try first.signed(with: coordinator, path: file)
             var siteKeys: [String: SigningSecretKey] = [:]
             for site in sites {
                 let key = SigningSecretKey()

@@ -13,6 +13,8 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case file(HEFilesError)
     /// Provenance: a manifest, signing key or statement was refused (Governance's error).
     case governance(GovernanceError)
+    /// The study's release policy refused the release of `path` (nothing was decrypted, or nothing written).
+    case releaseRefused(path: String, GovernanceError)
     /// The manifest requires the signed site files to decrypt, and none were given.
     case inputsRequired(path: String, manifestPath: String)
     /// The signed site files given hold other sites than the aggregate.
@@ -83,6 +85,8 @@ extension EncryptedStatsError: CustomStringConvertible {
             return error.description
         case let .governance(error):
             return error.description
+        case let .releaseRefused(path, error):
+            return "\(path): refused by the study's release policy: \(error.description)"
         case let .inputsRequired(path, manifestPath):
             return "\(path): \(manifestPath) requires the signed site files to decrypt; none were given"
         case let .inputSitesDiffer(path, aggregateSites, inputSites):

@@ -254,7 +254,11 @@ public enum EncryptedTableFiles {
     /// Decrypts an encrypted table (normally an aggregate) with the secret key in `keys`. With `check`, the
     /// statements are verified and, given the signed site files, the aggregate recomputed first (see
     /// ``DecryptionCheck``); each ciphertext is compared with the recomputed one before it is decrypted.
+    ///
+    /// `beforeDecrypting` (the release policy) runs once the file and its provenance are checked, before anything
+    /// is decrypted.
     public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String, check: DecryptionCheck? = nil,
+                               beforeDecrypting: ((ContainerHeader) throws(EncryptedStatsError) -> Void)? = nil,
                                progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> DecryptedTotals {
         let reader = try files { () throws(HEFilesError) in try ContainerReader(path: path) }
         let h = reader.header
@@ -269,6 +273,7 @@ public enum EncryptedTableFiles {
             throw .incompatibleInputs(first: keyPath, second: path, reason: "different scheme parameters")
         }
         let expected = try expectations(for: h, path: path, keys: keys, keyPath: keyPath, check: check)
+        try beforeDecrypting?(h)
         let scheme = try SchemeRegistry.instance(for: keys, kind: schema.kind, encoding: schema.encoding)
         let totals = try decrypt(reader, schema: schema, scheme: scheme, expected: expected.chunks, progress: progress)
         if check != nil, let digest = reader.contentDigest {
@@ -313,7 +318,9 @@ public enum EncryptedTableFiles {
                                   reason: "a decrypted value lies outside the declared bound \(h.valueBound) "
                                       + "(the file is damaged or a contribution exceeded its declared bound)")
         }
-        return DecryptedTotals(schema: schema, values: values, contributors: h.contributors, scheme: h.scheme,
+        var totals = DecryptedTotals(schema: schema, values: values, contributors: h.contributors, scheme: h.scheme,
                                publicKeyFingerprint: h.publicKeyFingerprint)
+        totals.contentDigest = reader.contentDigest
+        return totals
     }
 }

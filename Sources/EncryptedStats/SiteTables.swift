@@ -57,19 +57,70 @@ extension EncryptedTableFiles {
     }
 
     /// Decrypts the encrypted table at `path` with the secret key file `secretKeyPath` and writes the totals to
-    /// `output` in `format`. Returns the totals.
-    @discardableResult
+    /// `output` in `format` (mode 0600). Returns the totals and, with `logging`, the log entry they went out under.
+    ///
     /// With `verification` (the manifest and the signed site files, files or folders, possibly none), the
-    /// aggregate is verified first (see ``decrypt(_:keys:keyPath:check:progress:)``).
+    /// aggregate is verified first (see ``decrypt(_:keys:keyPath:check:progress:)``) and the manifest's release
+    /// policy applies: too few sites are refused before anything is decrypted, small cells are withheld
+    /// (docs/GOVERNANCE.md). With `logging`, the release (or the refusal) is appended to the decryption log and
+    /// fsynced before the totals are written, and a receipt `<output>.release.json` names the entry.
+    @discardableResult
     public static func decrypt(_ path: String, secretKeyPath: String, to output: String, format: TotalsFormat,
                                verification: (manifest: ManifestSource, inputs: [String])? = nil,
-                               progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> DecryptedTotals {
+                               logging: ReleaseLogging? = nil,
+                               progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> (totals: DecryptedTotals, receipt: ReleaseReceipt?) {
         let keys = try KeyFiles.readSecret(secretKeyPath)
         let check = try verification.map { (v) throws(EncryptedStatsError) in
             DecryptionCheck(manifest: try governance { () throws(GovernanceError) in try v.manifest.load() }, inputs: v.inputs)
         }
-        let totals = try decrypt(path, keys: keys, keyPath: secretKeyPath, check: check, progress: progress)
-        try TotalsWriter.write(totals, format: format, to: output)
-        return totals
+        let header = try files { () throws(HEFilesError) in try ContainerReader.readHeader(path) }
+        var context = try ReleaseContext.make(command: "decrypt", path: path, header: header, keys: keys, check: check,
+                                              options: ["format": format.rawValue])
+        let policy = context.policy
+        let totals: DecryptedTotals
+        do throws(EncryptedStatsError) {
+            // Signatures and inputs are checked first, then the policy, then anything is decrypted.
+            totals = try decrypt(path, keys: keys, keyPath: secretKeyPath, check: check, beforeDecrypting: { (h) throws(EncryptedStatsError) in
+                try context.checkSites(h)
+                if let policy, h.schema?.kind == .gwasGenotypeCounts, policy.smallCells != .none {
+                    throw .releaseRefused(path: path, .policyNeedsGwasReport(path: path))
+                }
+            }, progress: progress)
+        } catch {
+            throw ReleaseGate.refuse(error, context: context, logging: logging)
+        }
+        context.inputDigest = totals.contentDigest ?? .zero
+        var released = totals
+        var suppressed: [String: Int] = [:]
+        if let policy, policy.smallCells != .none, totals.schema.encoding == .count, totals.schema.kind == .countTable {
+            let width = totals.schema.columnLabels.count
+            let cells = stride(from: 0, to: totals.values.count, by: width).map { Array(totals.values[$0 ..< $0 + width]) }
+            let protected: ProtectedTable
+            do throws(GovernanceError) {
+                protected = try ProtectedTable(cells: cells, profile: policy.smallCells)
+            } catch {
+                throw ReleaseGate.refuse(.releaseRefused(path: path, error), context: context, logging: logging)
+            }
+            var withheld = Set<Int>()
+            for (i, row) in protected.cells.enumerated() {
+                for (j, cell) in row.enumerated() {
+                    if let v = cell.value { released.values[i * width + j] = v } else { withheld.insert(i * width + j) }
+                }
+            }
+            released.withheld = withheld
+            suppressed = ["primary cells": protected.counts.primaryCells,
+                          "complementary cells": protected.counts.complementaryCells]
+        }
+        let bytes = Array(TotalsWriter.render(released, format: format).utf8)
+        var receipt: ReleaseReceipt? = nil
+        if let logging {
+            receipt = try ReleaseGate.logRelease(context: context, outputs: [ReleaseRecord.Output(name: output, bytes: bytes)],
+                                                 suppressed: suppressed, logging: logging)
+        }
+        try files { () throws(HEFilesError) in
+            try AtomicFileWriter.write(bytes, to: output, mode: 0o600)
+            if let receipt { try AtomicFileWriter.write(Array(receipt.json.utf8), to: output + ".release.json", mode: 0o600) }
+        }
+        return (released, receipt)
     }
 }

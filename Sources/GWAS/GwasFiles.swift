@@ -23,6 +23,8 @@ public struct GwasPooledCounts: Sendable {
     public var contributors: [String]
     /// The aggregate's declared bound: the total number of samples the contributing sites declared.
     public var declaredSamples: UInt64
+    /// The content digest of the decrypted file (docs/FORMAT.md), when known.
+    public var contentDigest: Fingerprint? = nil
 }
 
 public enum GwasFiles {
@@ -85,13 +87,15 @@ public enum GwasFiles {
     /// Decrypts a GWAS aggregate (or site file) and rebuilds the panel and the pooled counts; with `check`, the
     /// aggregate is verified first (see `EncryptedTableFiles.decrypt`).
     public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String, check: DecryptionCheck? = nil,
+                               beforeDecrypting: ((ContainerHeader) throws(EncryptedStatsError) -> Void)? = nil,
                                progress: ProgressHandler? = nil) throws(GwasError) -> GwasPooledCounts {
         let header = try files { () throws(HEFilesError) in try ContainerReader.readHeader(path) }
         if header.kind.isEncryptedTable, let schema = header.schema, schema.kind != .gwasGenotypeCounts {
             throw .gwasTableExpected(path: path, found: schema.kind.description)
         }
         let totals = try stats { () throws(EncryptedStatsError) in
-            try EncryptedTableFiles.decrypt(path, keys: keys, keyPath: keyPath, check: check, progress: progress)
+            try EncryptedTableFiles.decrypt(path, keys: keys, keyPath: keyPath, check: check,
+                                            beforeDecrypting: beforeDecrypting, progress: progress)
         }
         return try pooledCounts(totals, path: path, declaredSamples: header.valueBound)
     }
@@ -106,7 +110,9 @@ public enum GwasFiles {
             throw .inconsistentHeader(path: path, field: "schema", reason: "not a GWAS genotype-count layout "
                                       + "(12 count columns, metadata CHR, POS, REF, ALT, integer positions)")
         }
-        return GwasPooledCounts(panel: panel, counts: counts, contributors: totals.contributors,
-                                declaredSamples: declaredSamples)
+        var pooled = GwasPooledCounts(panel: panel, counts: counts, contributors: totals.contributors,
+                                      declaredSamples: declaredSamples)
+        pooled.contentDigest = totals.contentDigest
+        return pooled
     }
 }

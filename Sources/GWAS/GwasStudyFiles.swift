@@ -15,6 +15,10 @@ public struct GwasReportResult: Sendable {
     public var written: [String]
     public var decryption: Duration
     public var statistics: Duration
+    /// Variants the release policy withheld (minor-allele count below `gwas-min-mac` in a group).
+    public var withheldVariants: Int = 0
+    /// The log entry the report went out under, with `logging`.
+    public var receipt: ReleaseReceipt? = nil
 }
 
 extension GwasFiles {
@@ -43,23 +47,70 @@ extension GwasFiles {
     }
 
     /// Decrypts a GWAS aggregate with the secret key file `secretKeyPath`, analyses the pooled counts and writes
-    /// the report files `prefix` + extension (all or none).
+    /// the report files `prefix` + extension (all or none, mode 0600).
+    ///
+    /// Under a manifest (`verification`), its release policy applies: too few sites are refused before anything is
+    /// decrypted, and variants below `gwas-min-mac` in a group are withheld. With `logging`, the release or the
+    /// refusal is logged and fsynced before any file is written, and `prefix.release.json` names the entry.
     public static func report(_ input: String, secretKeyPath: String, prefix: String, files: Set<PlinkReportFile>,
                               options: GwasOptions, verification: (manifest: ManifestSource, inputs: [String])? = nil,
+                              logging: ReleaseLogging? = nil,
                               progress: ProgressHandler? = nil) throws(GwasError) -> GwasReportResult {
         let keys = try stats { () throws(EncryptedStatsError) in try KeyFiles.readSecret(secretKeyPath) }
         let check = try verification.map { (v) throws(GwasError) in
             DecryptionCheck(manifest: try stats { () throws(EncryptedStatsError) in try governance { () throws(GovernanceError) in try v.manifest.load() } },
                             inputs: v.inputs)
         }
+        let header = try GWAS.files { () throws(HEFilesError) in try ContainerReader.readHeader(input) }
+        let ordered = PlinkReportFile.allCases.filter(files.contains)
+        var context = try stats { () throws(EncryptedStatsError) in
+            try ReleaseContext.make(command: "gwas report", path: input, header: header, keys: keys, check: check, options: [
+                "files": ordered.map(\.fileExtension).joined(separator: " "), "keep-allele-order": String(options.keepAlleleOrder),
+                "cell": String(options.cellThreshold), "hwe-midp": String(options.hardyMidP)])
+        }
+        func refused(_ error: GwasError) -> GwasError {
+            guard case let .stats(inner) = error else { return error }
+            return .stats(ReleaseGate.refuse(inner, context: context, logging: logging))
+        }
         let clock = ContinuousClock()
         let start = clock.now
-        let pooled = try decrypt(input, keys: keys, keyPath: secretKeyPath, check: check, progress: progress)
+        let pooled: GwasPooledCounts
+        do throws(GwasError) {
+            pooled = try decrypt(input, keys: keys, keyPath: secretKeyPath, check: check,
+                                 beforeDecrypting: { (h) throws(EncryptedStatsError) in try context.checkSites(h) },
+                                 progress: progress)
+        } catch {
+            throw refused(error)
+        }
+        context.inputDigest = pooled.contentDigest ?? .zero
         let decrypted = clock.now
-        let reports = try Gwas.analyse(panel: pooled.panel, counts: pooled.counts, options: options)
-        let written = try PlinkWriter.write(reports: reports, prefix: prefix, files: files)
-        return GwasReportResult(contributors: pooled.contributors, declaredSamples: pooled.declaredSamples,
-                                variants: reports.count, written: written, decryption: decrypted - start,
-                                statistics: clock.now - decrypted)
+        var reports = try Gwas.analyse(panel: pooled.panel, counts: pooled.counts, options: options)
+        var withheld = 0
+        if let policy = context.policy, policy.gwasMinMAC > 0 {
+            // A variant whose rarer allele is rare within cases or controls is withheld whole (docs/GOVERNANCE.md).
+            let before = reports.count
+            reports = reports.filter { r in
+                let cases = GroupAlleleCounts(homRef: Int64(r.cases.homA2), het: Int64(r.cases.het), homAlt: Int64(r.cases.homA1))
+                let controls = GroupAlleleCounts(homRef: Int64(r.controls.homA2), het: Int64(r.controls.het),
+                                                 homAlt: Int64(r.controls.homA1))
+                return !policy.gwasVariantRelease(cases: cases, controls: controls).isWithheld
+            }
+            withheld = before - reports.count
+        }
+        let staged = try PlinkWriter.render(reports: reports, prefix: prefix, files: files)
+        var receipt: ReleaseReceipt? = nil
+        if let logging {
+            receipt = try stats { () throws(EncryptedStatsError) in
+                try ReleaseGate.logRelease(context: context, outputs: staged.map { ReleaseRecord.Output(name: $0.path, bytes: $0.bytes) },
+                                           suppressed: withheld > 0 ? ["variants": withheld] : [:], logging: logging)
+            }
+        }
+        let written = try PlinkWriter.write(staged, receipt: receipt.map { (prefix + ".release.json", $0) })
+        var result = GwasReportResult(contributors: pooled.contributors, declaredSamples: pooled.declaredSamples,
+                                      variants: reports.count, written: written, decryption: decrypted - start,
+                                      statistics: clock.now - decrypted)
+        result.withheldVariants = withheld
+        result.receipt = receipt
+        return result
     }
 }

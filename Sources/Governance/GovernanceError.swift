@@ -104,6 +104,12 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
     case differencingRelease(sequence: UInt64, differing: [String], minSites: Int)
     /// A table given to small-cell protection that is not one of counts (empty, ragged, negative, too large).
     case countTableInvalid(reason: String)
+    /// An entry of the decryption log is not a release record.
+    case releaseEntryDamaged(index: UInt64, reason: String)
+    /// An inclusion proof file that does not prove its entry under the given log key.
+    case proofRefused(path: String, reason: String)
+    /// A GWAS aggregate under a small-cell policy is released by `gwas report`, which applies the allele-count rule.
+    case policyNeedsGwasReport(path: String)
 
     public var description: String {
         switch self {
@@ -165,6 +171,10 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
         case let .tooManySites(path, count, maxSites): "\(path): \(count) sites, more than the study's \(maxSites)"
         case let .contentDigestMismatch(path, site):
             "\(path): the content is not what site '\(site)' signed (the file was modified or its statement moved)"
+        case let .releaseEntryDamaged(index, reason): "log entry \(index): \(reason)"
+        case let .proofRefused(path, reason): "\(path): \(reason)"
+        case let .policyNeedsGwasReport(path):
+            "\(path): a GWAS aggregate of a study with a small-cell policy is released by `gwas report` (which withholds rare variants' group counts), not `decrypt`"
         case let .manifestChainBroken(path, study, version, reason):
             "\(path): version \(version) of study '\(study)' is not in the manifest chain: \(reason)"
         case let .policyKeyUnknown(key, known):

@@ -31,7 +31,7 @@ struct HeCLI: ParsableCommand {
         Shell completion: he-cli --generate-completion-script bash|zsh|fish
         """,
         version: "he-cli 0.1.0 (container format \(ContainerFormat.version))",
-        subcommands: [Keygen.self, Encrypt.self, Aggregate.self, Decrypt.self, Inspect.self, Demo.self,
+        subcommands: [Keygen.self, Encrypt.self, Aggregate.self, Decrypt.self, Audit.self, Inspect.self, Demo.self,
                       Import.self, Export.self, Chi2.self, SummaryCommand.self, GwasCommand.self, SiteKey.self,
                       Study.self]
     )

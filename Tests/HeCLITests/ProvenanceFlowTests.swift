@@ -6,16 +6,18 @@ import HETestSupport
 import Testing
 
 /// A study of `sites` under `keys` in `dir` (coordinator and site keys in folders named after them); returns
-/// the manifest's name.
+/// the manifest's name. The release policy given by default lets the provenance flows through unchanged.
 func makeStudy(_ dir: Scratch, _ env: [String: String?], keys: SharedKeys, sites: [String],
-               maxValue: String = "100000") throws -> String {
-    func run(_ args: String...) throws {
+               maxValue: String = "100000",
+               policy: [String] = ["--min-sites", "2", "--small-cells", "none", "--gwas-min-mac", "0"]) throws -> String {
+    func run(_ args: String...) throws { try run(args) }
+    func run(_ args: [String]) throws {
         let r = try dir.run(environment: env, args)
         try #require(r.status == 0, "\(args.joined(separator: " ")): \(r.stderr)")
     }
     for who in ["coord"] + sites { try run("site-key", "generate", "--out", who) }
-    try run("study", "init", "--study", "flow", "--public-key", keys.publicKey, "--signing-key", "coord/signing.key",
-            "--max-value", maxValue, "--max-sites", "10", "--out", "m1.hem")
+    try run(["study", "init", "--study", "flow", "--public-key", keys.publicKey, "--signing-key", "coord/signing.key",
+             "--max-value", maxValue, "--max-sites", "10", "--out", "m1.hem"] + policy)
     for (i, site) in sites.enumerated() {
         try run("study", "add-site", "--manifest", "m\(i + 1).hem", "--site", site, "--site-key", "\(site)/signing.pub",
                 "--signing-key", "coord/signing.key", "--out", "m\(i + 2).hem")

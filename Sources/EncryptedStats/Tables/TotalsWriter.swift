@@ -10,6 +10,10 @@ public struct DecryptedTotals: Sendable, Hashable {
     public var contributors: [String]
     public var scheme: SchemeID
     public var publicKeyFingerprint: Fingerprint
+    /// Indices into `values` that a release policy withheld: written as empty CSV fields and JSON nulls.
+    public var withheld: Set<Int> = []
+    /// The content digest of the file the totals were decrypted from (docs/FORMAT.md), when known.
+    public var contentDigest: Fingerprint? = nil
 
     public init(schema: TableSchema, values: [Int64], contributors: [String], scheme: SchemeID,
                 publicKeyFingerprint: Fingerprint) {
@@ -43,7 +47,9 @@ public enum TotalsWriter {
         for (i, label) in t.schema.rowLabels.enumerated() {
             var fields = [CSVParser.quote(label)]
             if !t.schema.metadataFields.isEmpty { fields += t.schema.rowMetadata[i].map(CSVParser.quote) }
-            for j in 0 ..< width { fields.append(formatValue(t.values[i * width + j], encoding: t.schema.encoding)) }
+            for j in 0 ..< width {
+                fields.append(t.withheld.contains(i * width + j) ? "" : formatValue(t.values[i * width + j], encoding: t.schema.encoding))
+            }
             out += fields.joined(separator: ",") + "\n"
         }
         return out
@@ -79,7 +85,7 @@ public enum TotalsWriter {
                 let pairs = zip(s.metadataFields, s.rowMetadata[i]).map { "\(jsonString($0)): \(jsonString($1))" }
                 out += "\"metadata\": {\(pairs.joined(separator: ", "))}, "
             }
-            let vals = (0 ..< width).map { formatValue(t.values[i * width + $0], encoding: s.encoding) }
+            let vals = (0 ..< width).map { t.withheld.contains(i * width + $0) ? "null" : formatValue(t.values[i * width + $0], encoding: s.encoding) }
             out += "\"values\": [\(vals.joined(separator: ", "))]}"
         }
         out += "\n  ]\n}\n"

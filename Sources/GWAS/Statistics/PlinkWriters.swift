@@ -60,21 +60,40 @@ public enum PlinkWriter {
     @discardableResult
     public static func write(reports: [VariantReport], prefix: String,
                              files: Set<PlinkReportFile>) throws(GwasError) -> [String] {
+        try write(try render(reports: reports, prefix: prefix, files: files), receipt: nil)
+    }
+
+    /// The bytes of every report file asked for, with its path (`prefix` + extension), in a fixed order; refuses
+    /// association files without two phenotyped samples. Nothing is written.
+    public static func render(reports: [VariantReport], prefix: String,
+                              files: Set<PlinkReportFile>) throws(GwasError) -> [(path: String, bytes: [UInt8])] {
         let ordered = PlinkReportFile.allCases.filter(files.contains)
         let phenotyped = reports.map(\.phenotypedSamples).max() ?? 0
         if phenotyped < 2 && (files.contains(.assoc) || files.contains(.model)) {
             throw GwasError.notEnoughPhenotypes(found: phenotyped)
         }
+        return ordered.map { (prefix + $0.fileExtension, renderBytes($0, reports: reports)) }
+    }
+
+    /// Writes rendered report files (mode 0600: they are released results), all or none, and with `receipt` the
+    /// release receipt at its path beside them.
+    public static func write(_ staged: [(path: String, bytes: [UInt8])],
+                             receipt: (path: String, receipt: ReleaseReceipt)?) throws(GwasError) -> [String] {
         // Every file is staged beside its destination, then all are renamed into place together (or none is).
         return try GWAS.files { () throws(HEFilesError) in
-            var staged: [AtomicFileWriter] = []
-            for file in ordered {
-                let output = try AtomicFileWriter(destination: prefix + file.fileExtension)
-                staged.append(output)
-                try output.write(renderBytes(file, reports: reports))
+            var writers: [AtomicFileWriter] = []
+            for (path, bytes) in staged {
+                let output = try AtomicFileWriter(destination: path, mode: 0o600)
+                writers.append(output)
+                try output.write(bytes)
             }
-            try AtomicFileWriter.commitAll(staged)
-            return staged.map(\.destination)
+            if let receipt {
+                let output = try AtomicFileWriter(destination: receipt.path, mode: 0o600)
+                writers.append(output)
+                try output.write(Array(receipt.receipt.json.utf8))
+            }
+            try AtomicFileWriter.commitAll(writers)
+            return writers.map(\.destination)
         }
     }
 

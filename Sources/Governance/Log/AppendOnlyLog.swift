@@ -53,8 +53,23 @@ public struct AppendOnlyLog: Sendable {
         guard entry.count <= LogFormat.maxEntryBytes else {
             throw .entryTooLarge(size: entry.count, limit: LogFormat.maxEntryBytes)
         }
+        return try append(signingKey: signingKey, time: time) { (_) throws(GovernanceError) in entry }
+    }
+
+    /// As ``append(_:signingKey:time:)``, with the entry made by `makeEntry` from the entries already logged,
+    /// under the log's lock: a rule over the whole history (such as the differencing rule) is checked against
+    /// exactly the entries the new one follows, and a second appender waits until this entry is logged. An error
+    /// thrown by `makeEntry` logs nothing.
+    @discardableResult
+    public mutating func append(signingKey: Curve25519.Signing.PrivateKey, time: Date = Date(),
+                                makeEntry: ([[UInt8]]) throws(GovernanceError) -> [UInt8]) throws(GovernanceError) -> Receipt {
         let lock = try POSIXFile(path: lockPath, flags: O_RDWR | O_CREAT)
         try lock.lockExclusive()
+        let earlier = POSIXFile.exists(path) ? try read().entries : []
+        let entry = try makeEntry(earlier)
+        guard entry.count <= LogFormat.maxEntryBytes else {
+            throw .entryTooLarge(size: entry.count, limit: LogFormat.maxEntryBytes)
+        }
         if !POSIXFile.exists(path) { try createFile() }
         let file = try POSIXFile(path: path, flags: O_RDWR)
         let keyID = LogKeyID(publicKey: signingKey.publicKey)

@@ -21,6 +21,9 @@ public struct SigningPublicKey: Sendable, Hashable {
         self.rawBytes = rawBytes
     }
 
+    /// swift-crypto's key (a valid point, checked when this value was made).
+    var curveKey: Curve25519.Signing.PublicKey { try! Curve25519.Signing.PublicKey(rawRepresentation: rawBytes) }
+
     /// SHA-256 of the 32 key bytes: what `study show` prints and `--coordinator` names.
     public var fingerprint: Fingerprint { Fingerprint(sha256Of: rawBytes) }
 
@@ -37,7 +40,8 @@ public struct SigningPublicKey: Sendable, Hashable {
 public struct SigningSecretKey: Sendable {
     /// The RFC 8032 seed (swift-crypto's key type is not `Sendable`; it is rebuilt from the seed when used).
     private let seedBytes: [UInt8]
-    private var key: Curve25519.Signing.PrivateKey {
+    /// swift-crypto's key, rebuilt from the seed (the decryption log signs its tree heads with it).
+    package var key: Curve25519.Signing.PrivateKey {
         // The seed was accepted by swift-crypto when this value was made.
         try! Curve25519.Signing.PrivateKey(rawRepresentation: seedBytes)
     }

@@ -8,15 +8,21 @@ public enum StudyFiles {
     @discardableResult
     public static func initialise(study: String, publicKeyPath: String, signingKeyPath: String, maxValue: UInt64,
                                   maxSites: UInt32, inputsRequired: Bool, testStudy: Bool,
+                                  policy: ReleasePolicy? = nil,
                                   to output: String) throws(GovernanceError) -> SignedManifest {
         let key = try SigningKeyFiles.readSecret(signingKeyPath)
         let header = try files { () throws(HEFilesError) in try ContainerReader.readHeader(publicKeyPath) }
         guard header.kind == .publicKey else {
             throw .file(.wrongContentKind(path: publicKeyPath, expected: "a public key", found: header.kind.description))
         }
-        let manifest = StudyManifest(studyID: study, coordinatorKey: key.publicKey,
+        var manifest = StudyManifest(studyID: study, coordinatorKey: key.publicKey,
                                      encryptionKeyFingerprint: header.publicKeyFingerprint, maxValue: maxValue,
                                      maxSites: maxSites, inputsRequired: inputsRequired, testStudy: testStudy)
+        // The whole policy is written (defaults included), and must be one the manifest's own checks accept.
+        var chosen = policy ?? ReleasePolicy.standard
+        chosen.testStudy = testStudy
+        manifest.policy = chosen.manifestPolicy
+        _ = try ReleasePolicy(manifest: manifest)
         let signed = try manifest.signed(with: key, path: output)
         try files { () throws(HEFilesError) in try AtomicFileWriter.write(signed.bytes, to: output, replaceExisting: false) }
         return signed

@@ -15,6 +15,9 @@ struct Decrypt: ParsableCommand {
 
         Signed study: every statement is verified before anything is decrypted; with --inputs the aggregate is recomputed from the signed site files (files or folders) and refused when a ciphertext or the set of sites differs. A manifest that requires the inputs refuses a decryption without them. Without --manifest a warning says what is not protected.
           he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.csv --manifest study.hem --inputs site-files/
+
+        Release policy and log (docs/GOVERNANCE.md): with --manifest, the manifest's policy applies (minimum number of sites, small cells withheld, the differencing rule over the log). With --log and --log-key, the release or the refusal is appended to the decryption log and fsynced before the totals are written, and <out>.release.json names the log entry.
+          he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.csv --manifest study.hem --inputs site-files/ --log releases.helog --log-key log-key/signing.key --analyst alice
         """
     )
 
@@ -32,25 +35,38 @@ struct Decrypt: ParsableCommand {
 
     @OptionGroup var verify: VerificationOptions
 
+    @OptionGroup var release: ReleaseLogOptions
+
     @OptionGroup var common: CommonOptions
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: [out], inputs: [input, secretKey] + verify.study.paths + verify.inputs)
+            try refuseOutputsReplacingInputs(outputs: [out, out + ".release.json"],
+                                             inputs: [input, secretKey] + verify.study.paths + verify.inputs + release.paths)
             let progress = Progress("decrypting", quiet: common.quiet)
             let format = self.format ?? (out.lowercased().hasSuffix(".json") ? .json : .csv)
+            // Warnings about what is not protected are shown also with --quiet.
             if verify.study.manifest == nil { Console.warning(VerificationOptions.unverifiedWarning) }
-            let totals = try EncryptedTableFiles.decrypt(input, secretKeyPath: secretKey, to: out, format: format,
-                                                         verification: verify.verification, progress: progress.handler)
+            if release.log == nil && verify.study.manifest != nil { Console.warning(ReleaseLogOptions.unloggedWarning) }
+            let (totals, receipt) = try EncryptedTableFiles.decrypt(input, secretKeyPath: secretKey, to: out, format: format,
+                                                                    verification: verify.verification,
+                                                                    logging: try release.logging(), progress: progress.handler)
             progress.finish()
+            if totals.contributors.count == 1 {
+                Console.warning("\(input) holds a single site's data, not a sum over several sites")
+            }
+            if !totals.withheld.isEmpty {
+                Console.warning("the release policy withheld \(totals.withheld.count) cell(s) (empty in the output); see docs/GOVERNANCE.md")
+            }
             if !common.quiet {
                 print("decrypted totals of \(totals.contributors.count) site(s) written to \(out)")
                 print("  sites: \(totals.contributors.joined(separator: ", "))")
                 if verify.study.manifest != nil {
                     print("  statements verified" + (verify.inputs.isEmpty ? "" : "; sum recomputed from the signed site files"))
                 }
-                if totals.contributors.count == 1 {
-                    Console.warning("\(input) holds a single site's data, not a sum over several sites")
+                if let receipt {
+                    print("  logged as entry \(receipt.entry) of \(receipt.logPath) (tree size \(receipt.signedHead.head.size))"
+                          + (receipt.record.repeatOf.map { ", a repeat of entry \($0)" } ?? "") + "; receipt \(out).release.json")
                 }
             }
         }

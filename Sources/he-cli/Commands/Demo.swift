@@ -67,6 +67,9 @@ struct Demo: ParsableCommand {
             case let .decrypted(contributors, verified):
                 say("key holder:  \(verified ? "verified (sum recomputed from the signed files) and " : "")decrypted total.he -> "
                     + "totals.csv (sites: \(contributors.joined(separator: ", ")))")
+            case let .logged(log, entry, treeSize):
+                say("key holder:  release policy checked; logged as entry \(entry) of \(log) (tree size \(treeSize)) before "
+                    + "totals.csv was written")
                 say("")
             }
         }

@@ -22,6 +22,13 @@ struct GwasReport: ParsableCommand {
               --assoc --model --hardy --freq --full
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
               --manifest study.hem --inputs site-files/   (statements verified, sum recomputed first)
+          he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
+              --manifest study.hem --inputs site-files/ --log releases.helog --log-key log-key/signing.key
+
+        Under --manifest the study's release policy applies (docs/GOVERNANCE.md): too few sites are refused before
+        anything is decrypted, and a variant whose rarer allele has fewer than gwas-min-mac copies among the cases
+        or among the controls is left out of every file. With --log and --log-key the release (or the refusal) is
+        logged and fsynced before any file is written, and PREFIX.release.json names the log entry.
         """
     )
 
@@ -53,6 +60,8 @@ struct GwasReport: ParsableCommand {
 
     @OptionGroup var verify: VerificationOptions
 
+    @OptionGroup var release: ReleaseLogOptions
+
     @OptionGroup var common: CommonOptions
 
     var files: Set<PlinkReportFile> {
@@ -71,18 +80,29 @@ struct GwasReport: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension }, inputs: [input, secretKey] + verify.study.paths + verify.inputs)
+            try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension } + [out + ".release.json"],
+                                             inputs: [input, secretKey] + verify.study.paths + verify.inputs + release.paths)
             let progress = Progress("decrypting", quiet: common.quiet)
+            // Warnings about what is not protected are shown also with --quiet.
             if verify.study.manifest == nil { Console.warning(VerificationOptions.unverifiedWarning) }
+            if release.log == nil && verify.study.manifest != nil { Console.warning(ReleaseLogOptions.unloggedWarning) }
             let options = GwasOptions(keepAlleleOrder: keepAlleleOrder, cellThreshold: cell, hardyMidP: hardyMidP)
             let report = try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
                                               options: options, verification: verify.verification,
-                                              progress: progress.handler)
+                                              logging: try release.logging(), progress: progress.handler)
             progress.finish()
             Console.note("contributing sites (\(report.contributors.count)): "
                          + report.contributors.joined(separator: " "), quiet: common.quiet)
             if report.contributors.count == 1 {
                 Console.warning("\(input) holds a single site's data, not a sum over several sites")
+            }
+            if report.withheldVariants > 0 {
+                Console.warning("the release policy withheld \(report.withheldVariants) variant(s) with a rare allele in cases or controls (gwas-min-mac); they are in no output file")
+            }
+            if let receipt = report.receipt, !common.quiet {
+                Console.note("logged as entry \(receipt.entry) of \(receipt.logPath) (tree size \(receipt.signedHead.head.size))"
+                             + (receipt.record.repeatOf.map { ", a repeat of entry \($0)" } ?? "") + "; receipt \(out).release.json",
+                             quiet: false)
             }
             if !common.quiet {
                 Console.note("timing: decrypt \(seconds(report.decryption)) s, statistics \(seconds(report.statistics)) s",

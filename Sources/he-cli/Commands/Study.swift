@@ -32,6 +32,12 @@ struct Study: ParsableCommand {
         @Flag(name: .customLong("inputs-optional"), help: "Let the key holder decrypt without the signed site files.")
         var inputsOptional = false
         @Flag(name: .customLong("test-study"), help: "Mark the study as one of test data.") var testStudy = false
+        @Option(name: .customLong("min-sites"), help: "Release policy: fewest distinct verified sites a release needs (default 3; 2 only when given; 1 only in a test study).")
+        var minSites: Int?
+        @Option(name: .customLong("small-cells"), help: "Release policy: small-cell profile cms, nhs or none (default cms).")
+        var smallCells: String?
+        @Option(name: .customLong("gwas-min-mac"), help: "Release policy: least minor-allele count per group for a variant's group counts (default 5).")
+        var gwasMinMAC: Int64?
         @Option(help: "Output manifest file (never replaced).", completion: .file()) var out: String
         @OptionGroup var common: CommonOptions
 
@@ -43,9 +49,15 @@ struct Study: ParsableCommand {
 
         func run() throws {
             try reportingErrors {
+                var settings: [String: String] = ["test-study": String(testStudy)]
+                if let minSites { settings["min-sites"] = String(minSites) }
+                if let smallCells { settings["small-cells"] = smallCells }
+                if let gwasMinMAC { settings["gwas-min-mac"] = String(gwasMinMAC) }
+                let policy = try ReleasePolicy(manifestPolicy: settings)
                 let signed = try StudyFiles.initialise(study: study, publicKeyPath: publicKey, signingKeyPath: signingKey,
                                                        maxValue: maxValue, maxSites: maxSites,
-                                                       inputsRequired: !inputsOptional, testStudy: testStudy, to: out)
+                                                       inputsRequired: !inputsOptional, testStudy: testStudy,
+                                                       policy: policy, to: out)
                 if !common.quiet { printWritten(signed) }
             }
         }
