@@ -7,6 +7,28 @@ import Testing
 import Glibc
 #endif
 
+/// Permission bits of a file (nil when it does not exist).
+private func mode(_ path: String) -> mode_t? {
+    var st = stat()
+    guard lstat(path, &st) == 0 else { return nil }
+    return st.st_mode & 0o7777
+}
+
+/// The test process's umask (from /proc, without changing it: umask is per process and tests run in parallel).
+private let processUmask: mode_t = {
+    if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+       let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+       let value = mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8) {
+        return value
+    }
+    return 0o022
+}()
+
+/// Writes `text` to `name` in `dir` with exactly `bits`.
+private func existing(_ dir: Scratch, _ name: String, bits: mode_t) {
+    dir.write("an earlier file\n", to: name)
+    chmod(dir.file(name), bits)
+}
 
 /// Release hygiene of the key holder's outputs (docs/SECURITY.md): decrypted outputs are mode 0600, --quiet keeps
 /// every policy warning, secret keys are opened without following links and checked on the open file, and CSV
@@ -14,6 +36,60 @@ import Glibc
 @Suite("he-cli release hygiene")
 struct ReleaseHygieneTests {
     static let table = "diagnosis,cases,controls\nasthma,12,30\ncopd,4,19\n"
+
+    @Test("decrypted totals (CSV and JSON) are mode 0600, also over an existing 0644 or 0666 file; ciphertexts keep 0644 minus the umask")
+    func totalsOwnerOnly() throws {
+        let keys = SharedKeys.for(.paillier)
+        let dir = Scratch()
+        dir.write(Self.table, to: "t.csv")
+        for site in ["a", "b"] {
+            let r = try dir.run("encrypt", "--public-key", keys.publicKey, "--site", site, "--in", "t.csv",
+                                "--out", "\(site).he", "--quiet")
+            try #require(r.status == 0, "\(r.stderr)")
+        }
+        try #require(try dir.run("aggregate", "--out", "total.he", "a.he", "b.he", "--quiet").status == 0)
+        let shared = 0o644 & ~processUmask
+        #expect(mode(dir.file("a.he")) == shared)
+        #expect(mode(dir.file("total.he")) == shared)
+        #expect(mode(keys.publicKey) == shared)
+        #expect(mode(keys.secretKey) == 0o600)
+
+        existing(dir, "old.csv", bits: 0o644)
+        existing(dir, "old.json", bits: 0o666)
+        for out in ["old.csv", "old.json", "new.csv", "new.json"] {
+            let r = try dir.run("decrypt", "--secret-key", keys.secretKey, "--in", "total.he", "--out", out, "--quiet")
+            try #require(r.status == 0, "\(r.stderr)")
+            #expect(mode(dir.file(out)) == 0o600, "\(out): mode \(String(mode(dir.file(out)) ?? 0, radix: 8))")
+            let text = try String(contentsOfFile: dir.file(out), encoding: .utf8)
+            #expect(text.contains("asthma") && !text.contains("an earlier file"))
+        }
+        // A single site's file decrypted is decrypted data as well.
+        let r = try dir.run("decrypt", "--secret-key", keys.secretKey, "--in", "a.he", "--out", "a.csv", "--quiet")
+        try #require(r.status == 0, "\(r.stderr)")
+        #expect(mode(dir.file("a.csv")) == 0o600)
+    }
+
+    @Test("gwas report files are mode 0600, also over existing 0644 files; the GWAS site files keep 0644 minus the umask")
+    func gwasReportOwnerOnly() throws {
+        let keys = SharedKeys.for(.paillier)
+        let dir = Scratch()
+        TinySite.write(dir)
+        for site in ["north", "south"] {
+            let r = try TinySite.encrypt(dir, keys: keys, site: site, out: "\(site).he")
+            try #require(r.status == 0, "\(r.stderr)")
+        }
+        try #require(try dir.run("aggregate", "--out", "pooled.he", "north.he", "south.he", "--quiet").status == 0)
+        #expect(mode(dir.file("north.he")) == 0o644 & ~processUmask)
+        existing(dir, "rep.frq", bits: 0o644)
+        existing(dir, "rep.gwas.tsv", bits: 0o664)
+        let r = try dir.run("gwas", "report", "--secret-key", keys.secretKey, "--in", "pooled.he", "--out", "rep",
+                            "--assoc", "--model", "--hardy", "--freq", "--full", "--quiet")
+        try #require(r.status == 0, "\(r.stderr)")
+        for ext in [".assoc", ".model", ".hwe", ".frq", ".gwas.tsv"] {
+            #expect(mode(dir.file("rep" + ext)) == 0o600, "rep\(ext): mode \(String(mode(dir.file("rep" + ext)) ?? 0, radix: 8))")
+        }
+        #expect(try String(contentsOfFile: dir.file("rep.frq"), encoding: .utf8).contains("rs1"))
+    }
 
     @Test("a secret key named through a symbolic link is refused (decrypt, gwas report, inspect warns)")
     func secretKeySymlinkRefused() throws {

@@ -93,9 +93,12 @@ public enum TotalsWriter {
         }
     }
 
-    /// Writes the totals atomically.
+    /// Writes the totals atomically, readable by their owner only (mode 0600, also when replacing a file of
+    /// another mode): they are decrypted data.
     public static func write(_ t: DecryptedTotals, format: TotalsFormat, to path: String) throws(EncryptedStatsError) {
-        try files { () throws(HEFilesError) in try AtomicFileWriter.write(Array(render(t, format: format).utf8), to: path) }
+        try files { () throws(HEFilesError) in
+            try AtomicFileWriter.write(Array(render(t, format: format).utf8), to: path, mode: AtomicFileWriter.ownerOnly)
+        }
     }
 }
 

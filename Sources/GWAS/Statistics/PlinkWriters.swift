@@ -52,7 +52,8 @@ public enum PlinkWriter {
         "GENO_ALL", "O_HET_ALL", "E_HET_ALL", "P_HWE", "GENO_AFF", "P_HWE_AFF", "GENO_UNAFF", "P_HWE_UNAFF",
     ]
 
-    /// Writes `prefix` + each file's extension (for example `out.assoc`) and returns the paths written.
+    /// Writes `prefix` + each file's extension (for example `out.assoc`), each with mode 0600 (decrypted results),
+    /// and returns the paths written.
     ///
     /// - Throws: `GwasError.notEnoughPhenotypes` when `.assoc` or `.model` is requested but fewer than
     ///   two samples have a case/control phenotype (PLINK skips those reports then); `GwasError.file(.fileUnwritable)` when a file
@@ -69,7 +70,8 @@ public enum PlinkWriter {
         return try GWAS.files { () throws(HEFilesError) in
             var staged: [AtomicFileWriter] = []
             for file in ordered {
-                let output = try AtomicFileWriter(destination: prefix + file.fileExtension)
+                // Decrypted results: readable by their owner only, whatever the mode of a file they replace.
+                let output = try AtomicFileWriter(destination: prefix + file.fileExtension, mode: AtomicFileWriter.ownerOnly)
                 staged.append(output)
                 try output.write(renderBytes(file, reports: reports))
             }

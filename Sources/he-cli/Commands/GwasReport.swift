@@ -11,7 +11,8 @@ struct GwasReport: ParsableCommand {
         discussion: """
         Writes PREFIX.assoc (--assoc), PREFIX.model (--model), PREFIX.hwe (--hardy), PREFIX.frq (--freq) in
         PLINK 1.9's layout, and PREFIX.gwas.tsv (--full) with every statistic at full precision. Without any of
-        these flags: --assoc --freq --full. All files are written together or not at all. A1 is the pooled minor
+        these flags: --assoc --freq --full. All files are written together or not at all, each with mode 0600
+        (decrypted data), also when replacing a file of another mode. A1 is the pooled minor
         allele (ties keep ALT as A1) unless --keep-allele-order, which makes ALT the A1 allele everywhere.
         --cell and --hardy-midp are plink1.9's --cell and --hardy midp (they apply to the full table too).
         The contributing sites are listed on standard error.
