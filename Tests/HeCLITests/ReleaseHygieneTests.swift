@@ -91,6 +91,41 @@ struct ReleaseHygieneTests {
         #expect(try String(contentsOfFile: dir.file("rep.frq"), encoding: .utf8).contains("rs1"))
     }
 
+    @Test("--quiet keeps the warnings of decrypt: no manifest, a single site's data")
+    func quietDecryptWarns() throws {
+        let keys = SharedKeys.for(.paillier)
+        let dir = Scratch()
+        dir.write(Self.table, to: "t.csv")
+        try #require(try dir.run("encrypt", "--public-key", keys.publicKey, "--site", "a", "--in", "t.csv",
+                                 "--out", "a.he", "--quiet").status == 0)
+        for quiet in [true, false] {
+            let r = try dir.run(["decrypt", "--secret-key", keys.secretKey, "--in", "a.he", "--out", "a.csv"]
+                                + (quiet ? ["--quiet"] : []))
+            try #require(r.status == 0, "\(r.stderr)")
+            #expect(r.stderr.contains("he-cli: warning: a.he holds a single site's data, not a sum over several sites"),
+                    "quiet \(quiet): \(r.stderr)")
+            #expect(r.stderr.contains("he-cli: warning: no --manifest: the contributor list and the content of the file are not verified"),
+                    "quiet \(quiet): \(r.stderr)")
+            #expect(quiet == r.stdout.isEmpty, "\(r.stdout)")
+        }
+    }
+
+    @Test("--quiet keeps the warnings of gwas report: no manifest, a single site's data")
+    func quietGwasReportWarns() throws {
+        let keys = SharedKeys.for(.paillier)
+        let dir = Scratch()
+        TinySite.write(dir)
+        try #require(try TinySite.encrypt(dir, keys: keys, site: "north", out: "north.he").status == 0)
+        let r = try dir.run("gwas", "report", "--secret-key", keys.secretKey, "--in", "north.he", "--out", "rep",
+                            "--freq", "--quiet")
+        try #require(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.isEmpty, "\(r.stdout)")
+        #expect(r.stderr.contains("he-cli: warning: north.he holds a single site's data, not a sum over several sites"),
+                "\(r.stderr)")
+        #expect(r.stderr.contains("he-cli: warning: no --manifest"), "\(r.stderr)")
+        #expect(!r.stderr.contains("contributing sites"), "notes stay quiet: \(r.stderr)")
+    }
+
     @Test("a secret key named through a symbolic link is refused (decrypt, gwas report, inspect warns)")
     func secretKeySymlinkRefused() throws {
         let keys = SharedKeys.for(.paillier)

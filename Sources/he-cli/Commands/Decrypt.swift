@@ -7,7 +7,7 @@ struct Decrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decrypt an aggregate into totals with the original labels (key holder).",
         discussion: """
-        The secret key file must be readable by its owner only (chmod 600). The output is written with mode 0600 (decrypted data), also when it replaces a file of another mode. It lists the contributing sites: CSV as a comment line before the header row, JSON as a "contributors" array.
+        The secret key file must be readable by its owner only (chmod 600). The output is written with mode 0600 (decrypted data), also when it replaces a file of another mode. It lists the contributing sites: CSV as a comment line before the header row, JSON as a "contributors" array. Warnings (no --manifest, a single site's data) are shown even with --quiet.
 
         Example:
           he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.csv
@@ -39,7 +39,7 @@ struct Decrypt: ParsableCommand {
             try refuseOutputsReplacingInputs(outputs: [out], inputs: [input, secretKey] + verify.study.paths + verify.inputs)
             let progress = Progress("decrypting", quiet: common.quiet)
             let format = self.format ?? (out.lowercased().hasSuffix(".json") ? .json : .csv)
-            if verify.study.manifest == nil { Console.warning(VerificationOptions.unverifiedWarning) }
+            ReleaseWarnings.beforeDecryption(verify)
             let totals = try EncryptedTableFiles.decrypt(input, secretKeyPath: secretKey, to: out, format: format,
                                                          verification: verify.verification, progress: progress.handler)
             progress.finish()
@@ -49,10 +49,8 @@ struct Decrypt: ParsableCommand {
                 if verify.study.manifest != nil {
                     print("  statements verified" + (verify.inputs.isEmpty ? "" : "; sum recomputed from the signed site files"))
                 }
-                if totals.contributors.count == 1 {
-                    Console.warning("\(input) holds a single site's data, not a sum over several sites")
-                }
             }
+            ReleaseWarnings.afterDecryption(input: input, contributors: totals.contributors)
         }
     }
 }

@@ -12,7 +12,8 @@ struct GwasReport: ParsableCommand {
         Writes PREFIX.assoc (--assoc), PREFIX.model (--model), PREFIX.hwe (--hardy), PREFIX.frq (--freq) in
         PLINK 1.9's layout, and PREFIX.gwas.tsv (--full) with every statistic at full precision. Without any of
         these flags: --assoc --freq --full. All files are written together or not at all, each with mode 0600
-        (decrypted data), also when replacing a file of another mode. A1 is the pooled minor
+        (decrypted data), also when replacing a file of another mode. Warnings (no --manifest, a single site's
+        data) are shown even with --quiet. A1 is the pooled minor
         allele (ties keep ALT as A1) unless --keep-allele-order, which makes ALT the A1 allele everywhere.
         --cell and --hardy-midp are plink1.9's --cell and --hardy midp (they apply to the full table too).
         The contributing sites are listed on standard error.
@@ -74,7 +75,7 @@ struct GwasReport: ParsableCommand {
         try reportingErrors {
             try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension }, inputs: [input, secretKey] + verify.study.paths + verify.inputs)
             let progress = Progress("decrypting", quiet: common.quiet)
-            if verify.study.manifest == nil { Console.warning(VerificationOptions.unverifiedWarning) }
+            ReleaseWarnings.beforeDecryption(verify)
             let options = GwasOptions(keepAlleleOrder: keepAlleleOrder, cellThreshold: cell, hardyMidP: hardyMidP)
             let report = try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
                                               options: options, verification: verify.verification,
@@ -82,9 +83,7 @@ struct GwasReport: ParsableCommand {
             progress.finish()
             Console.note("contributing sites (\(report.contributors.count)): "
                          + report.contributors.joined(separator: " "), quiet: common.quiet)
-            if report.contributors.count == 1 {
-                Console.warning("\(input) holds a single site's data, not a sum over several sites")
-            }
+            ReleaseWarnings.afterDecryption(input: input, contributors: report.contributors)
             if !common.quiet {
                 Console.note("timing: decrypt \(seconds(report.decryption)) s, statistics \(seconds(report.statistics)) s",
                              quiet: false)

@@ -1,0 +1,16 @@
+/// The key holder's warnings about what a decryption releases and what it does not protect (`decrypt`,
+/// `gwas report`). They go through `Console.warning`, which `--quiet` never silences: `--quiet` drops progress,
+/// notes and the summary of what was written, never a policy warning or a refusal.
+enum ReleaseWarnings {
+    /// Before anything is decrypted: a decryption without a manifest verifies nothing.
+    static func beforeDecryption(_ verify: VerificationOptions) {
+        if verify.study.manifest == nil { Console.warning(VerificationOptions.unverifiedWarning) }
+    }
+
+    /// After the release: a single site's data was decrypted, not a sum over several sites.
+    static func afterDecryption(input: String, contributors: [String]) {
+        if contributors.count == 1 {
+            Console.warning("\(input) holds a single site's data, not a sum over several sites")
+        }
+    }
+}
