@@ -193,4 +193,48 @@ struct ReleaseHygieneTests {
         #expect(try dir.run("decrypt", "--secret-key", "theirs.hekey", "--in", "a.he", "--out", "a.csv", "--quiet").status == 0)
     }
 
+    @Test("CSV totals neutralise labels a spreadsheet would run as formulas; numbers and JSON labels are unchanged")
+    func csvInjection() throws {
+        let keys = SharedKeys.for(.paillier)
+        let dir = Scratch()
+        let csv = """
+        =cmd|' /C calc'!A0,"+cases",@controls,-5
+        "=HYPERLINK(""http://example.org"",""x"")",12,-30,1
+        +1+1,-4,19,2
+        -flu,0,0,3
+        @SUM(A1),1,1,4
+        "\ttab",2,2,5
+        "\rcr",3,3,6
+        -7,4,4,7
+        plain,5,5,8
+
+        """
+        dir.write(csv, to: "evil.csv")
+        let e = try dir.run("encrypt", "--public-key", keys.publicKey, "--site", "a", "--in", "evil.csv",
+                            "--out", "a.he", "--value-type", "signed", "--quiet")
+        try #require(e.status == 0, "\(e.stderr)")
+        try #require(try dir.run("decrypt", "--secret-key", keys.secretKey, "--in", "a.he", "--out", "t.csv", "--quiet").status == 0)
+        let lines = try String(contentsOfFile: dir.file("t.csv"), encoding: .utf8).components(separatedBy: "\n")
+        #expect(lines[0] == "# contributors (1): a")
+        #expect(lines[1] == "'=cmd|' /C calc'!A0,'+cases,'@controls,-5")
+        #expect(lines[2] == "\"'=HYPERLINK(\"\"http://example.org\"\",\"\"x\"\")\",12,-30,1")
+        #expect(lines[3] == "'+1+1,-4,19,2")
+        #expect(lines[4] == "'-flu,0,0,3")
+        #expect(lines[5] == "'@SUM(A1),1,1,4")
+        #expect(lines[6] == "'\ttab,2,2,5")
+        #expect(lines[7] == "\"'\rcr\",3,3,6")
+        #expect(lines[8] == "-7,4,4,7")
+        #expect(lines[9] == "plain,5,5,8")
+
+        try #require(try dir.run("decrypt", "--secret-key", keys.secretKey, "--in", "a.he", "--out", "t.json", "--quiet").status == 0)
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir.file("t.json")))
+        let json = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        #expect(json["rowHeader"] as? String == "=cmd|' /C calc'!A0")
+        #expect(json["columns"] as? [String] == ["+cases", "@controls", "-5"])
+        let rows = try #require(json["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["label"] as? String } == ["=HYPERLINK(\"http://example.org\",\"x\")", "+1+1", "-flu",
+                                                         "@SUM(A1)", "\ttab", "\rcr", "-7", "plain"])
+        #expect(rows.map { ($0["values"] as? [Int]) ?? [] } == [[12, -30, 1], [-4, 19, 2], [0, 0, 3], [1, 1, 4], [2, 2, 5],
+                                                                [3, 3, 6], [4, 4, 7], [5, 5, 8]])
+    }
 }

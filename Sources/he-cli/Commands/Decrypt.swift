@@ -7,7 +7,7 @@ struct Decrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decrypt an aggregate into totals with the original labels (key holder).",
         discussion: """
-        The secret key file must be readable by its owner only (chmod 600). The output is written with mode 0600 (decrypted data), also when it replaces a file of another mode. It lists the contributing sites: CSV as a comment line before the header row, JSON as a "contributors" array. Warnings (no --manifest, a single site's data) are shown even with --quiet.
+        The secret key file must be readable by its owner only (chmod 600). The output is written with mode 0600 (decrypted data), also when it replaces a file of another mode. It lists the contributing sites: CSV as a comment line before the header row, JSON as a "contributors" array. CSV labels that a spreadsheet would run as a formula (first character =, +, -, @, tab or carriage return) are written with a leading single quote; JSON keeps every label unchanged. Warnings (no --manifest, a single site's data) are shown even with --quiet.
 
         Example:
           he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.csv
