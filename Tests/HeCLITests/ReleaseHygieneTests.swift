@@ -144,6 +144,12 @@ struct ReleaseHygieneTests {
         // The key itself, named directly, is read.
         try FileManager.default.copyItem(atPath: keys.secretKey, toPath: dir.file("own.hekey"))
         #expect(try dir.run("decrypt", "--secret-key", "own.hekey", "--in", "a.he", "--out", "a.csv", "--quiet").status == 0)
+        // A python-paillier private key given to import is a secret key file too.
+        try #require(try dir.run("export", "--secret-key", keys.secretKey, "--out", "sk.json", "--quiet").status == 0)
+        try FileManager.default.createSymbolicLink(atPath: dir.file("link.json"), withDestinationPath: dir.file("sk.json"))
+        try expectRefusal(dir, ["import", "--secret-key", "link.json", "--out", "imported.hekey"], code: 77,
+                          message: ["link.json: is a symbolic link"])
+        #expect(try dir.run("import", "--secret-key", "sk.json", "--out", "imported.hekey", "--quiet").status == 0)
     }
 
     @Test("a signing key named through a symbolic link or open to others is refused")
