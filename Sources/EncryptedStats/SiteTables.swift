@@ -118,8 +118,8 @@ extension EncryptedTableFiles {
                                                  suppressed: suppressed, logging: logging)
         }
         try files { () throws(HEFilesError) in
-            try AtomicFileWriter.write(bytes, to: output, mode: 0o600)
-            if let receipt { try AtomicFileWriter.write(Array(receipt.json.utf8), to: output + ".release.json", mode: 0o600) }
+            try AtomicFileWriter.write(bytes, to: output, mode: AtomicFileWriter.ownerOnly)
+            if let receipt { try AtomicFileWriter.write(Array(receipt.json.utf8), to: output + ".release.json", mode: AtomicFileWriter.ownerOnly) }
         }
         return (released, receipt)
     }

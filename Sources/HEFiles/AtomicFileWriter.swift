@@ -10,6 +10,10 @@ import Darwin
 
 /// A file being written atomically. Call `commit()` to publish it; otherwise the temporary file is removed.
 package final class AtomicFileWriter {
+    /// Permission bits of files only their owner may read: secret keys and every decrypted output (totals, GWAS
+    /// reports). The new file replaces the destination by a rename, so an earlier file's wider mode is not kept.
+    package static let ownerOnly: mode_t = 0o600
+
     package let destination: String
     private let temporaryPath: String
     private var fd: Int32
@@ -18,7 +22,8 @@ package final class AtomicFileWriter {
     private var buffer: [UInt8] = []
 
     /// - Parameters:
-    ///   - mode: permission bits of the new file (`0o600` for secret keys; otherwise `0o644` minus the umask).
+    ///   - mode: permission bits of the new file (``ownerOnly`` for secret keys and decrypted results, set exactly
+    ///     whatever the umask; otherwise `0o644` minus the umask).
     ///   - replaceExisting: false for files that must never be overwritten (keys); `commit()` then fails if the
     ///     destination appeared in the meantime.
     package init(destination: String, mode: mode_t = 0o644, replaceExisting: Bool = true) throws(HEFilesError) {
@@ -39,7 +44,8 @@ package final class AtomicFileWriter {
         }
         guard fd >= 0 else { throw .fileUnwritable(path: destination, reason: errnoDescription()) }
         if mode & 0o077 == 0 {
-            // Secret material: make sure the umask did not leave anything wider, and nothing narrower for the owner.
+            // Secret keys and decrypted results: make sure the umask did not leave anything wider, and nothing
+            // narrower for the owner.
             fchmod(fd, mode)
         }
         self.fd = fd

@@ -14,10 +14,21 @@ struct BufferedFile: ~Copyable {
     private var position = 0
 
     init(path: String) throws(HEFilesError) {
-        self.path = path
         // O_NONBLOCK: opening a named pipe must not wait for a writer; it is refused below like any non-file.
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else { throw .fileUnreadable(path: path, reason: errnoDescription()) }
+        try self.init(descriptor: fd, path: path)
+    }
+
+    /// A secret key file, opened and checked by ``SecretKeyFile/open(_:)`` (no symbolic link, the reader's own
+    /// file, mode 0600 or narrower).
+    init(secretKeyPath path: String) throws(HEFilesError) {
+        try self.init(descriptor: SecretKeyFile.open(path), path: path)
+    }
+
+    /// Takes ownership of the open descriptor `fd` (closed on failure too).
+    private init(descriptor fd: Int32, path: String) throws(HEFilesError) {
+        self.path = path
         var st = stat()
         guard fstat(fd, &st) == 0 else {
             let reason = errnoDescription()

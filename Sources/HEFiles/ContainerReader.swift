@@ -34,11 +34,21 @@ public final class ContainerReader {
         try self.init(path: path, schemaCache: &cache)
     }
 
+    /// As ``init(path:)`` for a secret key file: the file is opened and checked by ``SecretKeyFile/open(_:)``
+    /// (not a symbolic link, owned by the effective user, no group or other permission bits) before its header is
+    /// read.
+    public convenience init(secretKeyPath path: String) throws(HEFilesError) {
+        var cache: ContainerFormat.DecodedSchema? = nil
+        try self.init(path: path, schemaCache: &cache, secretKey: true)
+    }
+
     /// As ``init(path:)``, taking the schema from `schemaCache` when the header's schema bytes are the cached
     /// ones (see `ContainerFormat.DecodedSchema`); the digest and every other check still run.
-    package init(path: String, schemaCache: inout ContainerFormat.DecodedSchema?) throws(HEFilesError) {
+    package init(path: String, schemaCache: inout ContainerFormat.DecodedSchema?,
+                 secretKey: Bool = false) throws(HEFilesError) {
         self.path = path
-        var file = try BufferedFile(path: path)
+        var file: BufferedFile
+        if secretKey { file = try BufferedFile(secretKeyPath: path) } else { file = try BufferedFile(path: path) }
         self.fileSize = file.size
         var hash = SHA256()
 

@@ -42,6 +42,10 @@ public enum HEFilesError: Error, Sendable, Hashable {
     case wrongContentKind(path: String, expected: String, found: String)
     /// A secret key file can be read by other users; it is refused until its mode is tightened.
     case secretKeyPermissions(path: String, mode: UInt32)
+    /// A secret key path names a symbolic link; a secret key is read only from the file itself.
+    case secretKeySymlink(path: String)
+    /// A secret key file belongs to another user than the one reading it (numeric user IDs).
+    case secretKeyOwner(path: String, owner: UInt32, user: UInt32)
     /// A site identifier is empty, too long or contains characters that are not allowed.
     case invalidSiteID(String, reason: String)
     /// A header value (a label, a site ID) cannot be stored in the container format; nothing was written.
@@ -91,6 +95,12 @@ extension HEFilesError: CustomStringConvertible {
         case let .secretKeyPermissions(path, mode):
             return "\(path): secret key file is accessible by other users (mode 0\(String(mode & 0o777, radix: 8))); "
                 + "run: chmod 600 \(shellQuoted(path))"
+        case let .secretKeySymlink(path):
+            return "\(path): is a symbolic link; a secret key is read only from a regular file named directly, so "
+                + "give the path of the key file itself (or replace the link by the file)"
+        case let .secretKeyOwner(path, owner, user):
+            return "\(path): secret key file is owned by user ID \(owner), not by the user reading it (user ID \(user)); "
+                + "a secret key must belong to the user who uses it (as root run: chown \(user) \(shellQuoted(path)))"
         case let .invalidSiteID(site, reason):
             return "invalid site ID '\(site)': \(reason)"
         case let .unencodableHeader(output, field, reason):

@@ -25,7 +25,7 @@ struct HeCLI: ParsableCommand {
           66  an input file cannot be opened
           73  an output that must not be replaced (a key file) already exists
           74  I/O error while writing an output
-          77  the secret key file is readable by other users (run the chmod shown)
+          77  a secret key file is readable by other users (run the chmod shown), owned by another user, or a symbolic link
           80  cryptographic error (wrong key for the file, decryption failure, key generation failure)
 
         Shell completion: he-cli --generate-completion-script bash|zsh|fish

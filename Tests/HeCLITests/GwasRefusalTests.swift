@@ -6,7 +6,7 @@ import HETestSupport
 import Testing
 
 /// A four-sample site written by hand: expected counts are known without any oracle.
-private enum TinySite {
+enum TinySite {
     static let vcf = """
     ##fileformat=VCFv4.2
     ##contig=<ID=1>

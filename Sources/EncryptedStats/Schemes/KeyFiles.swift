@@ -1,7 +1,8 @@
 import HEFiles
 
 // Key files: containers of kind publicKey (one chunk: the public key) and secretKey (two chunks: the public key,
-// then the secret key). Secret key files are written with mode 0600 and refused when others can read them.
+// then the secret key). Secret key files are written with mode 0600 and refused when others can access them, when
+// another user owns them and when the path is a symbolic link.
 
 public enum KeyFiles {
     /// Default file names inside the `--out` directory of `he-cli keygen`.
@@ -34,34 +35,37 @@ public enum KeyFiles {
 
     /// Reads a public key file. A secret key file is refused: sites and aggregators never need it.
     public static func readPublic(_ path: String) throws(EncryptedStatsError) -> SchemeKeys {
-        let (header, chunks) = try read(path, kind: .publicKey)
+        let (header, chunks) = try files { () throws(HEFilesError) in try read(path, kind: .publicKey) }
         return try keys(header, publicKey: chunks[0], secretKey: nil, path: path)
     }
 
-    /// Reads a secret key file after checking that only its owner can access it.
+    /// Reads a secret key file, opened without following a symbolic link and refused unless the opened file belongs
+    /// to the effective user and only its owner can access it (see `SecretKeyFile.open`).
     public static func readSecret(_ path: String) throws(EncryptedStatsError) -> SchemeKeys {
+        let header: ContainerHeader, chunks: [[UInt8]]
         do throws(HEFilesError) {
-            try SecretKeyFile.checkPermissions(path)
+            (header, chunks) = try read(path, kind: .secretKey)
         } catch {
             // A readable file that is not a secret key (typically the public key given by mistake) is reported as
             // such: asking to chmod a public key would send the user the wrong way. Its header holds nothing secret.
-            if case .secretKeyPermissions = error, let h = try? ContainerReader.readHeader(path), h.kind != .secretKey {
-                throw .wrongContentKind(path: path, expected: ContentKind.secretKey.description, found: h.kind.description)
+            switch error {
+            case .secretKeyPermissions, .secretKeyOwner:
+                if let h = try? ContainerReader.readHeader(path), h.kind != .secretKey {
+                    throw .wrongContentKind(path: path, expected: ContentKind.secretKey.description, found: h.kind.description)
+                }
+            default: break
             }
             throw .file(error)
         }
-        let (header, chunks) = try read(path, kind: .secretKey)
         return try keys(header, publicKey: chunks[0], secretKey: chunks[1], path: path)
     }
 
-    private static func read(_ path: String, kind: ContentKind) throws(EncryptedStatsError) -> (ContainerHeader, [[UInt8]]) {
-        try files { () throws(HEFilesError) in
-            let reader = try ContainerReader(path: path)
-            guard reader.header.kind == kind else {
-                throw .wrongContentKind(path: path, expected: kind.description, found: reader.header.kind.description)
-            }
-            return (reader.header, try reader.readAllChunks())
+    private static func read(_ path: String, kind: ContentKind) throws(HEFilesError) -> (ContainerHeader, [[UInt8]]) {
+        let reader = kind == .secretKey ? try ContainerReader(secretKeyPath: path) : try ContainerReader(path: path)
+        guard reader.header.kind == kind else {
+            throw .wrongContentKind(path: path, expected: kind.description, found: reader.header.kind.description)
         }
+        return (reader.header, try reader.readAllChunks())
     }
 
     private static func keys(_ h: ContainerHeader, publicKey: [UInt8], secretKey: [UInt8]?,

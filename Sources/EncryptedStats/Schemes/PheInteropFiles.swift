@@ -18,12 +18,11 @@ extension PheInterop {
         return keys
     }
 
-    /// A phe public or (when `secret`) private JWK JSON file written as a key file. The secret JSON must be
-    /// readable by its owner only, like a secret key file. Returns the key material.
+    /// A phe public or (when `secret`) private JWK JSON file written as a key file. The secret JSON is checked and
+    /// read like a secret key file (not a symbolic link, the user's own file, readable by its owner only). Returns the key material.
     @discardableResult
     public static func importKey(from jsonPath: String, secret: Bool, to output: String) throws(EncryptedStatsError) -> SchemeKeys {
-        if secret { try files { () throws(HEFilesError) in try SecretKeyFile.checkPermissions(jsonPath) } }
-        let text = try readJSONText(jsonPath)
+        let text = try readJSONText(jsonPath, secret: secret)
         let keys = secret ? try importSecretKey(json: text, path: jsonPath) : try importPublicKey(json: text, path: jsonPath)
         if secret { try KeyFiles.writeSecret(keys, to: output) } else { try KeyFiles.writePublic(keys, to: output) }
         return keys
@@ -52,8 +51,8 @@ extension PheInterop {
         }
     }
 
-    private static func readJSONText(_ path: String) throws(EncryptedStatsError) -> String {
-        let bytes = try files { () throws(HEFilesError) in try readWholeFile(path) }
+    private static func readJSONText(_ path: String, secret: Bool = false) throws(EncryptedStatsError) -> String {
+        let bytes = try files { () throws(HEFilesError) in secret ? try SecretKeyFile.read(path) : try readWholeFile(path) }
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw .jsonInput(path: path, reason: "expected JSON text in UTF-8, found bytes that are not UTF-8")
         }

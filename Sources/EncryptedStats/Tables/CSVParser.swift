@@ -141,16 +141,65 @@ package enum CSVParser {
         return nil
     }
 
+    /// A text field (a label, a metadata value) formatted for a CSV output that a spreadsheet may open.
+    ///
+    /// A field whose first character makes a spreadsheet evaluate it as a formula (`=`, `+`, `-`, `@`, tab,
+    /// carriage return) gets a leading single quote, as OWASP's CSV-injection guidance recommends, so that it is
+    /// shown as text; then the field is quoted like ``quote(_:)``, and also when it holds a semicolon (the
+    /// separator of spreadsheets in some locales). A field that is a plain decimal number (`-3`, `+1.5`, `2e-4`) is
+    /// a number to a spreadsheet, not a formula, and is left as it is. Values are never written through this.
+    package static func quoteText(_ s: String) -> String {
+        var text = s
+        if let first = s.utf8.first, formulaStarts.contains(first), !isPlainNumber(s) { text = "'" + s }
+        let bytes = Array(text.utf8)
+        return needsQuotes(bytes) || bytes.contains(UInt8(ascii: ";")) ? quoted(bytes) : text
+    }
+
+    /// The first bytes that make a spreadsheet read a cell as a formula (OWASP, "CSV Injection").
+    private static let formulaStarts: Set<UInt8> = [UInt8(ascii: "="), UInt8(ascii: "+"), UInt8(ascii: "-"),
+                                                    UInt8(ascii: "@"), 0x09, 0x0D]
+
+    /// `[+-]?digits[.digits][(e|E)[+-]?digits]`, in ASCII.
+    private static func isPlainNumber(_ s: String) -> Bool {
+        var bytes = Array(s.utf8)[...]
+        func digits() -> Bool {
+            let start = bytes.startIndex
+            while let b = bytes.first, (0x30 ... 0x39).contains(b) { bytes = bytes.dropFirst() }
+            return bytes.startIndex > start
+        }
+        func sign() { if let b = bytes.first, b == UInt8(ascii: "+") || b == UInt8(ascii: "-") { bytes = bytes.dropFirst() } }
+        sign()
+        guard digits() else { return false }
+        if bytes.first == UInt8(ascii: ".") {
+            bytes = bytes.dropFirst()
+            guard digits() else { return false }
+        }
+        if let b = bytes.first, b == UInt8(ascii: "e") || b == UInt8(ascii: "E") {
+            bytes = bytes.dropFirst()
+            sign()
+            guard digits() else { return false }
+        }
+        return bytes.isEmpty
+    }
+
+    private static func needsQuotes(_ bytes: [UInt8]) -> Bool {
+        let quote = UInt8(ascii: "\""), space = UInt8(ascii: " ")
+        return bytes.contains { $0 == UInt8(ascii: ",") || $0 == quote || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
+            || bytes.first == space || bytes.last == space || bytes.first == UInt8(ascii: "#")
+    }
+
     /// One field formatted for CSV output, quoted when it needs to be.
     ///
     /// Works on UTF-8 bytes, not on `Character`s: a quote followed by a combining mark, or CR LF, is one
     /// grapheme cluster to Swift, so a character-level test would miss the quote or the line break inside it.
     package static func quote(_ s: String) -> String {
-        let quote = UInt8(ascii: "\""), space = UInt8(ascii: " ")
         let bytes = Array(s.utf8)
-        let needs = bytes.contains { $0 == UInt8(ascii: ",") || $0 == quote || $0 == UInt8(ascii: "\n") || $0 == UInt8(ascii: "\r") }
-            || bytes.first == space || bytes.last == space || bytes.first == UInt8(ascii: "#")
-        guard needs else { return s }
+        return needsQuotes(bytes) ? quoted(bytes) : s
+    }
+
+    /// `bytes` in double quotes, each double quote doubled (RFC 4180).
+    private static func quoted(_ bytes: [UInt8]) -> String {
+        let quote = UInt8(ascii: "\"")
         var out: [UInt8] = [quote]
         out.reserveCapacity(bytes.count + 2)
         for b in bytes {

@@ -38,15 +38,17 @@ public enum TotalsFormat: String, Sendable, CaseIterable {
 
 public enum TotalsWriter {
     /// CSV: comment lines naming the contributing sites, then the header row and one row per label. Per-row
-    /// metadata (GWAS: CHR, POS, REF, ALT) becomes extra columns right after the label column.
+    /// metadata (GWAS: CHR, POS, REF, ALT) becomes extra columns right after the label column. Every text field
+    /// (label column name, column and row labels, metadata) that a spreadsheet would run as a formula gets a
+    /// leading single quote (``CSVParser/quoteText(_:)``); values are written as numbers, unchanged.
     public static func csv(_ t: DecryptedTotals) -> String {
         var out = "# contributors (\(t.contributors.count)): \(t.contributors.joined(separator: " "))\n"
         let header = [t.schema.rowHeader] + t.schema.metadataFields + t.schema.columnLabels
-        out += header.map(CSVParser.quote).joined(separator: ",") + "\n"
+        out += header.map(CSVParser.quoteText).joined(separator: ",") + "\n"
         let width = t.schema.columnLabels.count
         for (i, label) in t.schema.rowLabels.enumerated() {
-            var fields = [CSVParser.quote(label)]
-            if !t.schema.metadataFields.isEmpty { fields += t.schema.rowMetadata[i].map(CSVParser.quote) }
+            var fields = [CSVParser.quoteText(label)]
+            if !t.schema.metadataFields.isEmpty { fields += t.schema.rowMetadata[i].map(CSVParser.quoteText) }
             for j in 0 ..< width {
                 fields.append(t.withheld.contains(i * width + j) ? "" : formatValue(t.values[i * width + j], encoding: t.schema.encoding))
             }
@@ -56,7 +58,8 @@ public enum TotalsWriter {
     }
 
     /// JSON object: format tag, scheme, key fingerprint, contributors, labels, encoding and rows of values.
-    /// Fixed-point values are written as exact decimal numbers.
+    /// Fixed-point values are written as exact decimal numbers. Labels are shown unchanged (JSON strings are never
+    /// evaluated as formulas), escaped only as JSON requires.
     public static func json(_ t: DecryptedTotals) -> String {
         let s = t.schema
         var out = "{\n"
@@ -99,9 +102,12 @@ public enum TotalsWriter {
         }
     }
 
-    /// Writes the totals atomically.
+    /// Writes the totals atomically, readable by their owner only (mode 0600, also when replacing a file of
+    /// another mode): they are decrypted data.
     public static func write(_ t: DecryptedTotals, format: TotalsFormat, to path: String) throws(EncryptedStatsError) {
-        try files { () throws(HEFilesError) in try AtomicFileWriter.write(Array(render(t, format: format).utf8), to: path) }
+        try files { () throws(HEFilesError) in
+            try AtomicFileWriter.write(Array(render(t, format: format).utf8), to: path, mode: AtomicFileWriter.ownerOnly)
+        }
     }
 }
 

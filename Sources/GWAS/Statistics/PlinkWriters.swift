@@ -52,7 +52,8 @@ public enum PlinkWriter {
         "GENO_ALL", "O_HET_ALL", "E_HET_ALL", "P_HWE", "GENO_AFF", "P_HWE_AFF", "GENO_UNAFF", "P_HWE_UNAFF",
     ]
 
-    /// Writes `prefix` + each file's extension (for example `out.assoc`) and returns the paths written.
+    /// Writes `prefix` + each file's extension (for example `out.assoc`), each with mode 0600 (decrypted results),
+    /// and returns the paths written.
     ///
     /// - Throws: `GwasError.notEnoughPhenotypes` when `.assoc` or `.model` is requested but fewer than
     ///   two samples have a case/control phenotype (PLINK skips those reports then); `GwasError.file(.fileUnwritable)` when a file
@@ -83,12 +84,13 @@ public enum PlinkWriter {
         return try GWAS.files { () throws(HEFilesError) in
             var writers: [AtomicFileWriter] = []
             for (path, bytes) in staged {
-                let output = try AtomicFileWriter(destination: path, mode: 0o600)
+                // Decrypted results: readable by their owner only, whatever the mode of a file they replace.
+                let output = try AtomicFileWriter(destination: path, mode: AtomicFileWriter.ownerOnly)
                 writers.append(output)
                 try output.write(bytes)
             }
             if let receipt {
-                let output = try AtomicFileWriter(destination: receipt.path, mode: 0o600)
+                let output = try AtomicFileWriter(destination: receipt.path, mode: AtomicFileWriter.ownerOnly)
                 writers.append(output)
                 try output.write(Array(receipt.receipt.json.utf8))
             }

@@ -99,16 +99,18 @@ public enum SigningKeyFiles {
         return key.publicKey
     }
 
-    /// Reads a secret signing key, refusing a file its group or other users can access.
+    /// Reads a secret signing key, opened without following a symbolic link and refused unless the opened file
+    /// belongs to the effective user and its group and other users cannot access it (see `SecretKeyFile.open`).
     public static func readSecret(_ path: String) throws(GovernanceError) -> SigningSecretKey {
-        try files { () throws(HEFilesError) in try SecretKeyFile.checkPermissions(path) }
-        return try SigningSecretKey(seed: decode(path, magic: secretMagic, what: "secret signing key"))
+        let bytes = try files { () throws(HEFilesError) in try SecretKeyFile.read(path) }
+        return try SigningSecretKey(seed: decode(bytes, path: path, magic: secretMagic, what: "secret signing key"))
     }
 
     /// Reads a public signing key file.
     public static func readPublic(_ path: String) throws(GovernanceError) -> SigningPublicKey {
         do {
-            return try SigningPublicKey(rawBytes: decode(path, magic: publicMagic, what: "public signing key"))
+            let bytes = try files { () throws(HEFilesError) in try readWholeFile(path) }
+            return try SigningPublicKey(rawBytes: decode(bytes, path: path, magic: publicMagic, what: "public signing key"))
         } catch .invalidEncoding {
             throw .keyFileDamaged(path: path, reason: "the key bytes are not an Ed25519 public key")
         }
@@ -124,8 +126,7 @@ public enum SigningKeyFiles {
         return w.bytes
     }
 
-    static func decode(_ path: String, magic: [UInt8], what: String) throws(GovernanceError) -> [UInt8] {
-        let bytes = try files { () throws(HEFilesError) in try readWholeFile(path) }
+    static func decode(_ bytes: [UInt8], path: String, magic: [UInt8], what: String) throws(GovernanceError) -> [UInt8] {
         guard bytes.count == fileSize else {
             throw .keyFileDamaged(path: path, reason: "\(bytes.count) bytes, a \(what) file has \(fileSize)")
         }

@@ -7,7 +7,7 @@ struct Decrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decrypt an aggregate into totals with the original labels (key holder).",
         discussion: """
-        The secret key file must be readable by its owner only (chmod 600). The output lists the contributing sites: CSV as a comment line before the header row, JSON as a "contributors" array.
+        The secret key file must be readable by its owner only (chmod 600). The output is written with mode 0600 (decrypted data), also when it replaces a file of another mode. It lists the contributing sites: CSV as a comment line before the header row, JSON as a "contributors" array. CSV labels that a spreadsheet would run as a formula (first character =, +, -, @, tab or carriage return) are written with a leading single quote; JSON keeps every label unchanged. Warnings (no --manifest, a single site's data) are shown even with --quiet.
 
         Example:
           he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.csv
@@ -45,19 +45,11 @@ struct Decrypt: ParsableCommand {
                                              inputs: [input, secretKey] + verify.study.paths + verify.inputs + release.paths)
             let progress = Progress("decrypting", quiet: common.quiet)
             let format = self.format ?? (out.lowercased().hasSuffix(".json") ? .json : .csv)
-            // Warnings about what is not protected are shown also with --quiet.
-            if verify.study.manifest == nil { Console.warning(VerificationOptions.unverifiedWarning) }
-            if release.log == nil && verify.study.manifest != nil { Console.warning(ReleaseLogOptions.unloggedWarning) }
+            ReleaseWarnings.beforeDecryption(verify, release)
             let (totals, receipt) = try EncryptedTableFiles.decrypt(input, secretKeyPath: secretKey, to: out, format: format,
                                                                     verification: verify.verification,
                                                                     logging: try release.logging(), progress: progress.handler)
             progress.finish()
-            if totals.contributors.count == 1 {
-                Console.warning("\(input) holds a single site's data, not a sum over several sites")
-            }
-            if !totals.withheld.isEmpty {
-                Console.warning("the release policy withheld \(totals.withheld.count) cell(s) (empty in the output); see docs/GOVERNANCE.md")
-            }
             if !common.quiet {
                 print("decrypted totals of \(totals.contributors.count) site(s) written to \(out)")
                 print("  sites: \(totals.contributors.joined(separator: ", "))")
@@ -69,6 +61,8 @@ struct Decrypt: ParsableCommand {
                           + (receipt.record.repeatOf.map { ", a repeat of entry \($0)" } ?? "") + "; receipt \(out).release.json")
                 }
             }
+            ReleaseWarnings.afterDecryption(input: input, contributors: totals.contributors,
+                                            withheld: totals.withheld.isEmpty ? nil : "\(totals.withheld.count) cell(s) (empty in the output)")
         }
     }
 }

@@ -11,7 +11,9 @@ struct GwasReport: ParsableCommand {
         discussion: """
         Writes PREFIX.assoc (--assoc), PREFIX.model (--model), PREFIX.hwe (--hardy), PREFIX.frq (--freq) in
         PLINK 1.9's layout, and PREFIX.gwas.tsv (--full) with every statistic at full precision. Without any of
-        these flags: --assoc --freq --full. All files are written together or not at all. A1 is the pooled minor
+        these flags: --assoc --freq --full. All files are written together or not at all, each with mode 0600
+        (decrypted data), also when replacing a file of another mode. Warnings (no --manifest, a single site's
+        data) are shown even with --quiet. A1 is the pooled minor
         allele (ties keep ALT as A1) unless --keep-allele-order, which makes ALT the A1 allele everywhere.
         --cell and --hardy-midp are plink1.9's --cell and --hardy midp (they apply to the full table too).
         The contributing sites are listed on standard error.
@@ -83,9 +85,7 @@ struct GwasReport: ParsableCommand {
             try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension } + [out + ".release.json"],
                                              inputs: [input, secretKey] + verify.study.paths + verify.inputs + release.paths)
             let progress = Progress("decrypting", quiet: common.quiet)
-            // Warnings about what is not protected are shown also with --quiet.
-            if verify.study.manifest == nil { Console.warning(VerificationOptions.unverifiedWarning) }
-            if release.log == nil && verify.study.manifest != nil { Console.warning(ReleaseLogOptions.unloggedWarning) }
+            ReleaseWarnings.beforeDecryption(verify, release)
             let options = GwasOptions(keepAlleleOrder: keepAlleleOrder, cellThreshold: cell, hardyMidP: hardyMidP)
             let report = try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
                                               options: options, verification: verify.verification,
@@ -93,12 +93,10 @@ struct GwasReport: ParsableCommand {
             progress.finish()
             Console.note("contributing sites (\(report.contributors.count)): "
                          + report.contributors.joined(separator: " "), quiet: common.quiet)
-            if report.contributors.count == 1 {
-                Console.warning("\(input) holds a single site's data, not a sum over several sites")
-            }
-            if report.withheldVariants > 0 {
-                Console.warning("the release policy withheld \(report.withheldVariants) variant(s) with a rare allele in cases or controls (gwas-min-mac); they are in no output file")
-            }
+            ReleaseWarnings.afterDecryption(
+                input: input, contributors: report.contributors,
+                withheld: report.withheldVariants == 0 ? nil
+                    : "\(report.withheldVariants) variant(s) with a rare allele in cases or controls (gwas-min-mac); they are in no output file")
             if let receipt = report.receipt, !common.quiet {
                 Console.note("logged as entry \(receipt.entry) of \(receipt.logPath) (tree size \(receipt.signedHead.head.size))"
                              + (receipt.record.repeatOf.map { ", a repeat of entry \($0)" } ?? "") + "; receipt \(out).release.json",

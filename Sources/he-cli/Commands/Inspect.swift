@@ -57,10 +57,12 @@ struct Inspect: ParsableCommand {
                 lines.append(("secret key", "\(chunkBytes[1]) bytes (not shown)"))
                 // inspect shows nothing secret, so it reads the file; the commands that use the key would refuse it.
                 do throws(HEFilesError) {
-                    try SecretKeyFile.checkPermissions(file)
+                    try SecretKeyFile.check(file)
                 } catch .secretKeyPermissions {
                     Console.warning("\(file) is readable or writable by other users; decrypt and gwas report refuse "
                                     + "it until you run: chmod 600 \(file)")
+                } catch let error where error.isSecretKeyRefusal {
+                    Console.warning("decrypt and gwas report refuse this key: \(ErrorMessages.message(error))")
                 } catch {}
             case .siteTable, .aggregate:
                 let s = h.schema!

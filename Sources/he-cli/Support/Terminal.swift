@@ -25,7 +25,7 @@ enum ExitCodes {
         case .fileUnwritable: io
         case .outputExists: cannotCreate
         case .outputIsInput, .outputNotRegularFile: usage
-        case .secretKeyPermissions: permission
+        case .secretKeyPermissions, .secretKeyOwner, .secretKeySymlink: permission
         default: input
         }
     }
@@ -54,6 +54,16 @@ enum ExitCodes {
         case let .stats(inner): code(for: inner)
         case .inputUnreadable: noInput
         default: input
+        }
+    }
+}
+
+extension HEFilesError {
+    /// A refusal of a secret key file by `SecretKeyFile` (its mode, its owner, a symbolic link).
+    var isSecretKeyRefusal: Bool {
+        switch self {
+        case .secretKeyPermissions, .secretKeyOwner, .secretKeySymlink: true
+        default: false
         }
     }
 }

@@ -47,6 +47,32 @@ struct CountTableReaderTests {
         #expect(t.values == [7])
     }
 
+    // OWASP, "CSV Injection": a cell starting with =, +, -, @, tab or carriage return is run as a formula by
+    // spreadsheets; output labels get a leading single quote, and still parse back (with the quote).
+    @Test("text fields a spreadsheet would run as formulas get a leading quote and parse back with it",
+          arguments: ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-2+3+cmd|' /C calc'!A0", "@SUM(A1:A9)", "\tx", "\rx",
+                      "=1,2", "-", "+", "=", "-1.5.2", "-1e"])
+    func formulaLabels(label: String) throws {
+        let written = CSVParser.quoteText(label)
+        #expect(written.hasPrefix("'") || written.hasPrefix("\"'"), "\(written)")
+        let text = "k," + written + "\n" + CSVParser.quoteText(label + "!") + ",7\n"
+        let t = try parse(text)
+        #expect(t.columnLabels == ["'" + label])
+        #expect(t.rowLabels == ["'" + label + "!"])
+    }
+
+    @Test("numbers, ordinary labels and labels with a quote inside are written as before; semicolons are quoted")
+    func ordinaryLabels() throws {
+        for label in ["-3", "+1.5", "2e-4", "-0.25E+3", "12", "asthma", "non-smoker", "a=b", "'quoted", "x@y", " =x"] {
+            #expect(CSVParser.quoteText(label) == CSVParser.quote(label), "\(label)")
+        }
+        #expect(CSVParser.quoteText("a;=b") == "\"a;=b\"")
+        #expect(CSVParser.quoteText("=a;b") == "\"'=a;b\"")
+        #expect(CSVParser.quoteText("=\"x\"") == "\"'=\"\"x\"\"\"")
+        let t = try parse("k,\"a;=b\"\nrow,1\n")
+        #expect(t.columnLabels == ["a;=b"])
+    }
+
     @Test("value types: signed integers and fixed-point decimals")
     func valueTypes() throws {
         let signed = try parse("k,v\na,-5\nb,+7\n", .signedInteger, max: 10)

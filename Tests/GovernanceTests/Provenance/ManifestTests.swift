@@ -198,4 +198,26 @@ struct ManifestTests {
         try Data(bytes).write(to: URL(fileURLWithPath: dir.file("bad.pub")))
         #expect(throws: GovernanceError.self) { try SigningKeyFiles.readPublic(dir.file("bad.pub")) }
     }
+
+    @Test("a secret signing key named through a symbolic link is refused; the file itself is read")
+    func signingKeySymlink() throws {
+        let dir = ScratchDirectory()
+        let pub = try SigningKeyFiles.generate(in: dir.file("k"))
+        let link = dir.file("link.key")
+        try #require(symlink(dir.file("k/signing.key"), link) == 0)
+        #expect(throws: GovernanceError.file(.secretKeySymlink(path: link))) { try SigningKeyFiles.readSecret(link) }
+        #expect(try SigningKeyFiles.readSecret(dir.file("k/signing.key")).publicKey == pub)
+    }
+
+    @Test("a secret signing key owned by another user is refused, whatever its mode",
+          .enabled(if: geteuid() == 0, "chown to another user needs root (CI runs the suite as root)"))
+    func signingKeyOwner() throws {
+        let dir = ScratchDirectory()
+        try SigningKeyFiles.generate(in: dir.file("k"))
+        let secretPath = dir.file("k/signing.key")
+        try #require(chown(secretPath, 65534, 65534) == 0)
+        #expect(throws: GovernanceError.file(.secretKeyOwner(path: secretPath, owner: 65534, user: UInt32(geteuid())))) {
+            try SigningKeyFiles.readSecret(secretPath)
+        }
+    }
 }
