@@ -5,6 +5,7 @@ import Foundation
 import Governance
 import HEFiles
 import HETestSupport
+import Paillier
 import Synchronization
 import Testing
 
@@ -200,5 +201,83 @@ struct ReleaseTests {
             #expect(mode == 0o600)
         }
         #expect(FileManager.default.fileExists(atPath: dir.file("signed.release.json")))
+    }
+
+    @Test("a release killed (SIGKILL) at any moment leaves no entry and no output, or the entry and, on rerun, the identical output logged as a repeat")
+    func killedRelease() throws {
+        let (dir, env) = try study()
+        try aggregate(dir, env, ["a.he", "b.he", "c.he"])
+        let release = decrypt(["a.he", "b.he", "c.he"])
+        // A reference run, logged elsewhere, for the output and the time a release takes here.
+        let started = Date()
+        let reference = try dir.run(environment: env, release.map { $0 == "totals.csv" ? "reference.csv" : $0 }
+            + ["--log", "reference.helog", "--log-key", "logkey/signing.key"])
+        try #require(reference.status == 0, "\(reference.stderr)")
+        let duration = Date().timeIntervalSince(started)
+        let expected = try Data(contentsOf: URL(fileURLWithPath: dir.file("reference.csv")))
+        var environment = ProcessInfo.processInfo.environment
+        for (k, v) in env { environment[k] = v }
+        var outcomes: [String] = []
+        for i in 0 ..< 16 {
+            let out = "k\(i).csv"
+            let before = FileManager.default.fileExists(atPath: dir.file("releases.helog")) ? try auditShow(dir).count : 0
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: HeCLI.binary)
+            process.arguments = release.map { $0 == "totals.csv" ? out : $0 } + log
+            process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
+            process.environment = environment
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            usleep(useconds_t(duration * 1.2 * Double(i) / 16 * 1_000_000))
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            let entries = FileManager.default.fileExists(atPath: dir.file("releases.helog")) ? try auditShow(dir) : []
+            let written = FileManager.default.fileExists(atPath: dir.file(out))
+            if entries.count == before {
+                #expect(!written, "kill \(i): \(out) written without a log entry")
+                outcomes.append("none")
+                continue
+            }
+            #expect(entries.count == before + 1, "kill \(i)")
+            let digest = Fingerprint(sha256Of: Array(expected)).hex
+            #expect(entries.last!.contains(digest), "kill \(i): the entry does not name the output's SHA-256")
+            if written {
+                #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file(out))) == expected, "kill \(i): partial output")
+                outcomes.append("entry and output")
+            } else {
+                let again = try dir.run(environment: env, release.map { $0 == "totals.csv" ? out : $0 } + log)
+                #expect(again.status == 0 && again.stdout.contains("a repeat of entry"), "kill \(i): \(again.stdout)\(again.stderr)")
+                #expect(try Data(contentsOf: URL(fileURLWithPath: dir.file(out))) == expected, "kill \(i): rerun output differs")
+                outcomes.append("entry, then output on rerun")
+            }
+        }
+        let verified = try dir.run("audit", "verify", "--log", "releases.helog", "--log-key", "logkey/signing.pub")
+        #expect(verified.status == 0, "\(outcomes)\n\(verified.stdout)\(verified.stderr)")
+        #expect(outcomes.contains("none"), "\(outcomes)")
+    }
+
+    @Test("an aggregate padded with the key holder's encryptions of zero under site IDs not on the roster is refused")
+    func paddedAggregate() throws {
+        let (dir, env) = try study()
+        for site in ["site-y", "site-z"] {
+            var z = try Container(dir.file("a.he"))
+            let (n, n2) = z.modulus
+            z.setCiphertexts(z.ciphertexts.map { _ in
+                BigInt(bigEndianBytes: (0 ..< 64).map { _ in UInt8.random(in: 1 ... 255) }).powMod(n, n2)
+            })
+            z.header.contributors = [site]
+            z.header.statements = []
+            try z.write(dir.file("\(site).he"))
+        }
+        // Unsigned, the padding passes an aggregation without the manifest (a "3-site" aggregate of one site)...
+        #expect(try dir.run(environment: env, "aggregate", "--out", "padded.he", "a.he", "site-y.he", "site-z.he").status == 0)
+        // ...but not the manifest's checks, at aggregation or at decryption, and the refusal is logged.
+        try expectSignedRefusal(dir, env, ["aggregate", "--manifest", "m5.hem", "--out", "total.he", "a.he", "site-y.he", "site-z.he"],
+                                message: ["site-y.he (site 'site-y'): carries no signed statement"])
+        try expectSignedRefusal(dir, env, decrypt(["a.he"], total: "padded.he") + log,
+                                message: ["padded.he: contributors [site-a, site-y, site-z] are not the signed sites [site-a]"],
+                                ignoring: ["releases.helog", "releases.helog.lock"])
+        #expect(try auditShow(dir).count == 1)
     }
 }
