@@ -153,9 +153,9 @@ public enum EncryptedTableFiles {
     /// The aggregate of `inputs` in memory (header and ciphertext chunks), checked as by
     /// ``aggregate(inputs:to:expectedKey:manifest:progress:)``.
     static func recompute(inputs given: [String], expectedKey: (path: String, fingerprint: Fingerprint)?,
-                          manifest: SignedManifest?,
+                          manifest: SignedManifest?, schemaCache: ContainerFormat.DecodedSchema? = nil,
                           progress: ProgressHandler?) throws(EncryptedStatsError) -> (header: ContainerHeader, chunks: [[UInt8]]) {
-        var cache: ContainerFormat.DecodedSchema? = nil
+        var cache = schemaCache
         var headers = try checkAggregation(inputs: given, expectedKey: expectedKey, schemaCache: &cache)
         var inputs = given
         var statements: [[SiteStatement]] = []
@@ -256,11 +256,13 @@ public enum EncryptedTableFiles {
     /// ``DecryptionCheck``); each ciphertext is compared with the recomputed one before it is decrypted.
     ///
     /// `beforeDecrypting` (the release policy) runs once the file and its provenance are checked, before anything
-    /// is decrypted.
+    /// is decrypted; it is given the header and the SHA-256 of the schema field's bytes.
     public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String, check: DecryptionCheck? = nil,
-                               beforeDecrypting: ((ContainerHeader) throws(EncryptedStatsError) -> Void)? = nil,
+                               beforeDecrypting: ((ContainerHeader, Fingerprint) throws(EncryptedStatsError) -> Void)? = nil,
                                progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> DecryptedTotals {
-        let reader = try files { () throws(HEFilesError) in try ContainerReader(path: path) }
+        // One decoded schema for the folder listing, this file and the recomputation (a GWAS schema is many strings).
+        var cache = check?.schemaCache
+        let reader = try files { () throws(HEFilesError) in try ContainerReader(path: path, schemaCache: &cache) }
         let h = reader.header
         guard h.kind.isEncryptedTable, let schema = h.schema else {
             throw .wrongContentKind(path: path, expected: "an encrypted site table or aggregate", found: h.kind.description)
@@ -272,8 +274,8 @@ public enum EncryptedTableFiles {
         guard h.parameters == keys.parameters else {
             throw .incompatibleInputs(first: keyPath, second: path, reason: "different scheme parameters")
         }
-        let expected = try expectations(for: h, path: path, keys: keys, keyPath: keyPath, check: check)
-        try beforeDecrypting?(h)
+        let expected = try expectations(for: h, path: path, keys: keys, keyPath: keyPath, check: check, schemaCache: cache)
+        try beforeDecrypting?(h, Fingerprint(sha256Of: cache?.bytes ?? ContainerFormat.encodeSchema(schema)))
         let scheme = try SchemeRegistry.instance(for: keys, kind: schema.kind, encoding: schema.encoding)
         let totals = try decrypt(reader, schema: schema, scheme: scheme, expected: expected.chunks, progress: progress)
         if check != nil, let digest = reader.contentDigest {

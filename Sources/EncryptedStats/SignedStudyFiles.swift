@@ -61,6 +61,8 @@ public struct SiteSigner: Sendable {
 public struct DecryptionCheck: Sendable {
     public var manifest: SignedManifest
     public var inputs: [String]
+    /// The schema decoded while the folders were listed: the aggregate and the recomputation reuse it.
+    package var schemaCache: ContainerFormat.DecodedSchema?
 
     /// `inputs` may name files and folders; a folder stands for its site files (`*.he` holding a site table).
     public init(manifest: SignedManifest, inputs: [String]) {
@@ -81,6 +83,7 @@ public struct DecryptionCheck: Sendable {
             }
         }
         self.inputs = files
+        self.schemaCache = cache
     }
 }
 
@@ -103,7 +106,8 @@ extension EncryptedTableFiles {
     /// The ciphertexts the aggregate at `path` must hold and the statements it must carry, or nil without
     /// `check`. Refuses before anything is decrypted.
     static func expectations(for h: ContainerHeader, path: String, keys: SchemeKeys, keyPath: String,
-                             check: DecryptionCheck?) throws(EncryptedStatsError) -> (chunks: [[UInt8]]?, statements: [SiteStatement]) {
+                             check: DecryptionCheck?,
+                             schemaCache: ContainerFormat.DecodedSchema?) throws(EncryptedStatsError) -> (chunks: [[UInt8]]?, statements: [SiteStatement]) {
         guard let check else { return (nil, []) }
         let statements = try governance { () throws(GovernanceError) in
             try ProvenanceCheck.verify(header: h, path: path, manifest: check.manifest)
@@ -116,7 +120,7 @@ extension EncryptedTableFiles {
             return (nil, statements)
         }
         let sum = try recompute(inputs: check.inputs, expectedKey: (keyPath, keys.publicKeyFingerprint),
-                                manifest: check.manifest, progress: nil)
+                                manifest: check.manifest, schemaCache: schemaCache, progress: nil)
         let held = h.contributors.sorted(), given = sum.header.contributors.sorted()
         guard held == given else { throw .inputSitesDiffer(path: path, aggregateSites: held, inputSites: given) }
         return (sum.chunks, statements)

@@ -73,14 +73,14 @@ extension EncryptedTableFiles {
         let check = try verification.map { (v) throws(EncryptedStatsError) in
             DecryptionCheck(manifest: try governance { () throws(GovernanceError) in try v.manifest.load() }, inputs: v.inputs)
         }
-        let header = try files { () throws(HEFilesError) in try ContainerReader.readHeader(path) }
-        var context = try ReleaseContext.make(command: "decrypt", path: path, header: header, keys: keys, check: check,
+        var context = try ReleaseContext.make(command: "decrypt", path: path, keys: keys, check: check,
                                               options: ["format": format.rawValue])
         let policy = context.policy
         let totals: DecryptedTotals
         do throws(EncryptedStatsError) {
             // Signatures and inputs are checked first, then the policy, then anything is decrypted.
-            totals = try decrypt(path, keys: keys, keyPath: secretKeyPath, check: check, beforeDecrypting: { (h) throws(EncryptedStatsError) in
+            totals = try decrypt(path, keys: keys, keyPath: secretKeyPath, check: check, beforeDecrypting: { (h, schemaDigest) throws(EncryptedStatsError) in
+                context.read(h, schemaDigest: schemaDigest)
                 try context.checkSites(h)
                 if let policy, h.schema?.kind == .gwasGenotypeCounts, policy.smallCells != .none {
                     throw .releaseRefused(path: path, .policyNeedsGwasReport(path: path))

@@ -87,9 +87,13 @@ public enum GwasFiles {
     /// Decrypts a GWAS aggregate (or site file) and rebuilds the panel and the pooled counts; with `check`, the
     /// aggregate is verified first (see `EncryptedTableFiles.decrypt`).
     public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String, check: DecryptionCheck? = nil,
-                               beforeDecrypting: ((ContainerHeader) throws(EncryptedStatsError) -> Void)? = nil,
+                               beforeDecrypting: ((ContainerHeader, Fingerprint) throws(EncryptedStatsError) -> Void)? = nil,
                                progress: ProgressHandler? = nil) throws(GwasError) -> GwasPooledCounts {
-        let header = try files { () throws(HEFilesError) in try ContainerReader.readHeader(path) }
+        // The schema decoded here is handed on with the check, so that a verified report decodes it once.
+        var check = check
+        var cache = check?.schemaCache
+        let header = try files { () throws(HEFilesError) in try ContainerReader.readHeader(path, schemaCache: &cache) }
+        check?.schemaCache = cache
         if header.kind.isEncryptedTable, let schema = header.schema, schema.kind != .gwasGenotypeCounts {
             throw .gwasTableExpected(path: path, found: schema.kind.description)
         }

@@ -61,10 +61,9 @@ extension GwasFiles {
             DecryptionCheck(manifest: try stats { () throws(EncryptedStatsError) in try governance { () throws(GovernanceError) in try v.manifest.load() } },
                             inputs: v.inputs)
         }
-        let header = try GWAS.files { () throws(HEFilesError) in try ContainerReader.readHeader(input) }
         let ordered = PlinkReportFile.allCases.filter(files.contains)
         var context = try stats { () throws(EncryptedStatsError) in
-            try ReleaseContext.make(command: "gwas report", path: input, header: header, keys: keys, check: check, options: [
+            try ReleaseContext.make(command: "gwas report", path: input, keys: keys, check: check, options: [
                 "files": ordered.map(\.fileExtension).joined(separator: " "), "keep-allele-order": String(options.keepAlleleOrder),
                 "cell": String(options.cellThreshold), "hwe-midp": String(options.hardyMidP)])
         }
@@ -77,7 +76,10 @@ extension GwasFiles {
         let pooled: GwasPooledCounts
         do throws(GwasError) {
             pooled = try decrypt(input, keys: keys, keyPath: secretKeyPath, check: check,
-                                 beforeDecrypting: { (h) throws(EncryptedStatsError) in try context.checkSites(h) },
+                                 beforeDecrypting: { (h, schemaDigest) throws(EncryptedStatsError) in
+                                     context.read(h, schemaDigest: schemaDigest)
+                                     try context.checkSites(h)
+                                 },
                                  progress: progress)
         } catch {
             throw refused(error)

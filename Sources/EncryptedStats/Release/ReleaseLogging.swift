@@ -72,19 +72,26 @@ package struct ReleaseContext {
                       policy: policy?.manifestPolicy ?? [:], suppressed: suppressed, outputs: outputs, refusal: refusal)
     }
 
-    /// The context of a release of the file `path` (header `header`) by `command`: under `check`'s manifest, its
-    /// policy applies and its sites count as verified (they are, once the decryption's checks have passed).
-    package static func make(command: String, path: String, header: ContainerHeader, keys: SchemeKeys,
-                             check: DecryptionCheck?, options: [String: String]) throws(EncryptedStatsError) -> ReleaseContext {
+    /// The context of a release of the file `path` by `command`: under `check`'s manifest, its policy applies and
+    /// the file's sites count as verified (they are, once the decryption's checks have passed). The header's
+    /// values are filled in by ``read(_:schemaDigest:)`` once the file is read; a refusal before that is logged
+    /// without them.
+    package static func make(command: String, path: String, keys: SchemeKeys, check: DecryptionCheck?,
+                             options: [String: String]) throws(EncryptedStatsError) -> ReleaseContext {
         let policy = try check.map { (c) throws(EncryptedStatsError) in
             try governance { () throws(GovernanceError) in try ReleasePolicy(manifest: c.manifest.manifest) }
         }
-        return ReleaseContext(
-            command: command, keyFingerprint: keys.publicKeyFingerprint, manifest: check?.manifest, input: path,
-            inputDigest: .zero, table: Fingerprint(sha256Of: header.schema.map(ContainerFormat.encodeSchema) ?? []),
-            sites: header.contributors.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) },
-            sitesVerified: check != nil, statements: check != nil ? header.statements : [],
-            options: options, policy: policy)
+        return ReleaseContext(command: command, keyFingerprint: keys.publicKeyFingerprint, manifest: check?.manifest,
+                              input: path, inputDigest: .zero, table: .zero, sites: [], sitesVerified: false,
+                              statements: [], options: options, policy: policy)
+    }
+
+    /// Takes the sites, statements and table identity from the file's header (checked, when under a manifest).
+    package mutating func read(_ h: ContainerHeader, schemaDigest: Fingerprint) {
+        table = schemaDigest
+        sites = h.contributors.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        sitesVerified = manifest != nil
+        statements = manifest != nil ? h.statements : []
     }
 
     /// The check run before anything is decrypted: the policy's minimum number of distinct sites.
