@@ -15,6 +15,8 @@ public enum EncryptedStatsError: Error, Sendable, Equatable {
     case governance(GovernanceError)
     /// The study's release policy refused the release of `path` (nothing was decrypted, or nothing written).
     case releaseRefused(path: String, GovernanceError)
+    /// A multi-party file or request was refused (`path` names the file, `reason` the party and what is wrong).
+    case party(path: String, reason: String)
     /// The manifest requires the signed site files to decrypt, and none were given.
     case inputsRequired(path: String, manifestPath: String)
     /// The signed site files given hold other sites than the aggregate.
@@ -87,6 +89,8 @@ extension EncryptedStatsError: CustomStringConvertible {
             return error.description
         case let .releaseRefused(path, error):
             return "\(path): refused by the study's release policy: \(error.description)"
+        case let .party(path, reason):
+            return "\(path): \(reason)"
         case let .inputsRequired(path, manifestPath):
             return "\(path): \(manifestPath) requires the signed site files to decrypt; none were given"
         case let .inputSitesDiffer(path, aggregateSites, inputSites):

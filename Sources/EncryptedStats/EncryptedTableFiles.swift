@@ -247,7 +247,8 @@ public enum EncryptedTableFiles {
         }
         var chunks: [[UInt8]] = []
         chunks.reserveCapacity(chunkCount)
-        for c in sum { chunks.append(evaluator.serialize(try evaluator.compact(c))) }
+        // Sums keep the level of their inputs (sites wrote them compacted; an aggregator never lowers a level).
+        for c in sum { chunks.append(evaluator.serialize(c)) }
         return chunks
     }
 

@@ -64,17 +64,21 @@ extension EncryptedTableFiles {
     /// policy applies: too few sites are refused before anything is decrypted, small cells are withheld
     /// (docs/GOVERNANCE.md). With `logging`, the release (or the refusal) is appended to the decryption log and
     /// fsynced before the totals are written, and a receipt `<output>.release.json` names the entry.
+    ///
+    /// With `shares` (the decryption shares of a multi-party study's parties, files or folders), nothing is
+    /// decrypted with a secret key: `secretKeyPath` is then the collective public key file and each ciphertext is
+    /// decrypted by combining the parties' shares (`party combine`, docs/MULTIPARTY.md); `verification` is required.
     @discardableResult
     public static func decrypt(_ path: String, secretKeyPath: String, to output: String, format: TotalsFormat,
                                verification: (manifest: ManifestSource, inputs: [String])? = nil,
-                               logging: ReleaseLogging? = nil,
+                               logging: ReleaseLogging? = nil, combining shares: [String]? = nil,
                                progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> (totals: DecryptedTotals, receipt: ReleaseReceipt?) {
-        let keys = try KeyFiles.readSecret(secretKeyPath)
         let check = try verification.map { (v) throws(EncryptedStatsError) in
             DecryptionCheck(manifest: try governance { () throws(GovernanceError) in try v.manifest.load() }, inputs: v.inputs)
         }
-        var context = try ReleaseContext.make(command: "decrypt", path: path, keys: keys, check: check,
-                                              options: ["format": format.rawValue])
+        let keys = try PartyFiles.keys(secretKeyPath, combining: shares, check: check, aggregate: path)
+        var context = try ReleaseContext.make(command: shares == nil ? "decrypt" : "party combine", path: path, keys: keys,
+                                              check: check, options: ["format": format.rawValue])
         let policy = context.policy
         let totals: DecryptedTotals
         do throws(EncryptedStatsError) {

@@ -52,18 +52,22 @@ extension GwasFiles {
     /// Under a manifest (`verification`), its release policy applies: too few sites are refused before anything is
     /// decrypted, and variants below `gwas-min-mac` in a group are withheld. With `logging`, the release or the
     /// refusal is logged and fsynced before any file is written, and `prefix.release.json` names the entry.
+    /// With `shares`, the parties' decryption shares are combined instead (see `EncryptedTableFiles.decrypt`);
+    /// `secretKeyPath` is then the collective public key file.
     public static func report(_ input: String, secretKeyPath: String, prefix: String, files: Set<PlinkReportFile>,
                               options: GwasOptions, verification: (manifest: ManifestSource, inputs: [String])? = nil,
-                              logging: ReleaseLogging? = nil,
+                              logging: ReleaseLogging? = nil, combining shares: [String]? = nil,
                               progress: ProgressHandler? = nil) throws(GwasError) -> GwasReportResult {
-        let keys = try stats { () throws(EncryptedStatsError) in try KeyFiles.readSecret(secretKeyPath) }
         let check = try verification.map { (v) throws(GwasError) in
             DecryptionCheck(manifest: try stats { () throws(EncryptedStatsError) in try governance { () throws(GovernanceError) in try v.manifest.load() } },
                             inputs: v.inputs)
         }
+        let keys = try stats { () throws(EncryptedStatsError) in
+            try PartyFiles.keys(secretKeyPath, combining: shares, check: check, aggregate: input)
+        }
         let ordered = PlinkReportFile.allCases.filter(files.contains)
         var context = try stats { () throws(EncryptedStatsError) in
-            try ReleaseContext.make(command: "gwas report", path: input, keys: keys, check: check, options: [
+            try ReleaseContext.make(command: shares == nil ? "gwas report" : "party combine gwas report", path: input, keys: keys, check: check, options: [
                 "files": ordered.map(\.fileExtension).joined(separator: " "), "keep-allele-order": String(options.keepAlleleOrder),
                 "cell": String(options.cellThreshold), "hwe-midp": String(options.hardyMidP)])
         }

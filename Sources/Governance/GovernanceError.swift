@@ -110,6 +110,8 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
     case proofRefused(path: String, reason: String)
     /// A GWAS aggregate under a small-cell policy is released by `gwas report`, which applies the allele-count rule.
     case policyNeedsGwasReport(path: String)
+    /// A multi-party section that cannot be written or used as given.
+    case multipartyInvalid(reason: String)
 
     public var description: String {
         switch self {
@@ -192,6 +194,7 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
         case let .differencingRelease(sequence, differing, minSites):
             "release \(sequence) of the same table covered sites that differ from these by [\(differing.joined(separator: ", "))]: \(differing.count) site\(differing.count == 1 ? "" : "s"), fewer than min-sites \(minSites), so the difference of the two releases would reveal them"
         case let .countTableInvalid(reason): "not a table of counts: \(reason)"
+        case let .multipartyInvalid(reason): "multi-party study: \(reason)"
         }
     }
 }

@@ -135,7 +135,7 @@ public enum ContainerFormat {
         }
         let kindCode = try r.u8("content kind")
         guard let kind = ContentKind(rawValue: kindCode) else {
-            throw bad("content kind", "unknown content kind \(kindCode) (known: 1 to 4)")
+            throw bad("content kind", "unknown content kind \(kindCode) (known: 1 to 8)")
         }
         guard try r.u16("reserved") == 0 else { throw bad("reserved", "must be 0") }
         let parameterFingerprint = Fingerprint(unchecked: try r.raw(32, "parameter fingerprint"))
@@ -200,14 +200,23 @@ public enum ContainerFormat {
             guard valueBound >= 1, valueBound <= schema.layout.slotCapacity else {
                 throw bad("value bound", "\(valueBound) is outside 1...\(schema.layout.slotCapacity) (slot capacity)")
             }
+        } else if kind.isPartyFile {
+            // Multi-party files (docs/MULTIPARTY.md): one party, BFV, payload chunks then the signed envelope.
+            guard scheme == .bfv else { throw bad("scheme", "\(kind) belongs to a BFV study") }
+            guard schemaBytes.isEmpty else { throw bad("schema", "\(kind) carries no schema") }
+            guard contributors.count == 1 else { throw bad("contributors", "\(kind) names exactly one party, found \(contributors.count)") }
+            guard statements.isEmpty else { throw bad("statements", "\(kind) carries no statements") }
+            guard valueBound == 0 else { throw bad("value bound", "must be 0 in \(kind)") }
+            guard chunkCount >= 2 else { throw bad("payload chunk count", "\(kind) has at least 2 chunks, found \(chunkCount)") }
         } else {
             guard schemaBytes.isEmpty else { throw bad("schema", "a key file carries no schema") }
             guard contributors.isEmpty else { throw bad("contributors", "a key file has no contributors") }
             guard statements.isEmpty else { throw bad("statements", "a key file carries no statements") }
             guard valueBound == 0 else { throw bad("value bound", "must be 0 in a key file") }
-            let expected = kind == .publicKey ? 1 : 2
-            guard chunkCount == expected else {
-                throw bad("payload chunk count", "\(kind) has \(expected) chunk(s), found \(chunkCount)")
+            // A multi-party study's collective BFV public key carries a second chunk: how many primes sites keep.
+            let expected = kind == .publicKey ? (scheme == .bfv ? 1 ... 2 : 1 ... 1) : 2 ... 2
+            guard expected.contains(chunkCount) else {
+                throw bad("payload chunk count", "\(kind) has \(expected.lowerBound == expected.upperBound ? "\(expected.lowerBound)" : "\(expected.lowerBound) or \(expected.upperBound)") chunk(s), found \(chunkCount)")
             }
         }
         return header

@@ -28,6 +28,14 @@ public enum ContentKind: UInt8, Sendable, CaseIterable, CustomStringConvertible 
     case siteTable = 3
     /// The encrypted sum of one or more site tables.
     case aggregate = 4
+    /// A decryption party's public-key share of a multi-party study's collective key (published).
+    case publicKeyShare = 5
+    /// A Shamir share of one party's key share, encrypted to another party (t-of-N studies).
+    case shamirShare = 6
+    /// A decryption party's share of the decryption of an aggregate (published to the combiner).
+    case decryptionShare = 7
+    /// A decryption party's secret share of the collective key (mode 0600).
+    case partyKey = 8
 
     public var description: String {
         switch self {
@@ -35,11 +43,17 @@ public enum ContentKind: UInt8, Sendable, CaseIterable, CustomStringConvertible 
         case .secretKey: "a secret key"
         case .siteTable: "an encrypted site table"
         case .aggregate: "an encrypted aggregate"
+        case .publicKeyShare: "a public-key share"
+        case .shamirShare: "an encrypted Shamir share"
+        case .decryptionShare: "a decryption share"
+        case .partyKey: "a party's key share"
         }
     }
 
     /// Site tables and aggregates carry a schema and ciphertexts; keys carry key material.
     public var isEncryptedTable: Bool { self == .siteTable || self == .aggregate }
+    /// The files of a multi-party study's decryption parties.
+    public var isPartyFile: Bool { rawValue >= 5 }
 }
 
 /// A SHA-256 fingerprint (of scheme parameters or of a public key).

@@ -33,6 +33,6 @@ struct HeCLI: ParsableCommand {
         version: "he-cli 0.1.0 (container format \(ContainerFormat.version))",
         subcommands: [Keygen.self, Encrypt.self, Aggregate.self, Decrypt.self, Audit.self, Inspect.self, Demo.self,
                       Import.self, Export.self, Chi2.self, SummaryCommand.self, GwasCommand.self, SiteKey.self,
-                      Study.self]
+                      Study.self, Party.self]
     )
 }

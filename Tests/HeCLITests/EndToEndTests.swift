@@ -152,6 +152,18 @@ struct EndToEndTests {
         #expect(r.stdout.contains("key holder:  verified (sum recomputed from the signed files) and decrypted total.he"))
     }
 
+    @Test("the multi-party demo: three parties, no key holder, byte-identical collective key, totals match")
+    func partiesDemo() throws {
+        let dir = Scratch()
+        let r = try dir.run("demo", "--parties", "3")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("(byte-identical for all)"))
+        #expect(r.stdout.contains("custodian-3 verified total.he and the policy, logged entry 0"))
+        #expect(r.stdout.contains("bfv totals equal the plaintext sums") && !r.stdout.contains("MISMATCH"))
+        #expect(try dir.run("demo", "--parties", "1").status == 64)
+        #expect(try dir.run("demo", "--parties", "3", "--scheme", "paillier").status == 64)
+    }
+
     @Test("completion scripts and help with worked examples")
     func completionAndHelp() throws {
         let dir = Scratch()
@@ -160,8 +172,9 @@ struct EndToEndTests {
             #expect(r.status == 0)
             #expect(r.stdout.contains("aggregate"))
         }
-        for command in ["keygen", "encrypt", "aggregate", "decrypt", "inspect", "demo", "import", "export"] {
-            let r = try dir.run(command, "--help")
+        for command in ["keygen", "encrypt", "aggregate", "decrypt", "inspect", "demo", "import", "export", "party init",
+                        "party keygen", "party combine-key", "party decrypt-share", "party combine", "study set-key"] {
+            let r = try dir.run(command.split(separator: " ").map(String.init) + ["--help"])
             #expect(r.status == 0)
             #expect(r.stdout.contains("Example"), "\(command) --help has no example")
         }

@@ -21,6 +21,8 @@ public struct BFVVectors: AdditiveVectorDecryptor {
     private let encoder: BatchEncoder
     public let layout: SlotLayout
     public let parameters: [UInt8]
+    /// Primes a written ciphertext keeps: 1 (single key), or more under a multi-party collective key.
+    public let transportLimbCount: Int
 
     public var parameterSummary: [(String, String)] {
         let q0 = bfv.coefficientModuli[0]
@@ -29,12 +31,15 @@ public struct BFVVectors: AdditiveVectorDecryptor {
                 ("coefficient primes", "\(bfv.coefficientModuli.count), log2 Q = \(Int(bfv.logQ.rounded())) bits"
                     + (bfv.specialModulus.map { " + special key-switching prime of \(64 - $0.leadingZeroBitCount) bits" } ?? "")
                     + (bfv.preset.map { " (preset \($0.rawValue), 128-bit security)" } ?? "")),
-                ("written at", "first prime only, \(64 - q0.leadingZeroBitCount) bits"),
+                ("written at", transportLimbCount == 1 ? "first prime only, \(64 - q0.leadingZeroBitCount) bits"
+                    : "\(transportLimbCount) primes (multi-party collective key)"),
                 ("sums allowed", "up to \(bfv.aggregateCapacity(limbCount: 1)) contributions (noise bound)")]
     }
 
-    public init(parameters bfv: BfvParameters, publicKey: PublicKey? = nil, secretKey: SecretKey? = nil) {
+    public init(parameters bfv: BfvParameters, publicKey: PublicKey? = nil, secretKey: SecretKey? = nil,
+                transportLimbCount: Int = 1) {
         self.bfv = bfv
+        self.transportLimbCount = min(max(transportLimbCount, 1), bfv.maxLimbCount)
         self.publicKey = publicKey
         self.secretKey = secretKey
         self.evaluator = Evaluator(parameters: bfv)
@@ -77,7 +82,7 @@ public struct BFVVectors: AdditiveVectorDecryptor {
             (try PublicKey(serialized: keys.publicKey, parameters: bfv),
              try keys.secretKey.map { (bytes) throws(RlweError) in try SecretKey(serialized: bytes, parameters: bfv) })
         }
-        self.init(parameters: bfv, publicKey: pk, secretKey: sk)
+        self.init(parameters: bfv, publicKey: pk, secretKey: sk, transportLimbCount: keys.transportLimbCount ?? 1)
     }
 
     /// Refuses a secret key that does not belong to the public key: a known vector encrypted under the public key
@@ -110,18 +115,20 @@ public struct BFVVectors: AdditiveVectorDecryptor {
         try rlwe("add") { () throws(RlweError) in try evaluator.add(a, b) }
     }
 
+    /// Switches a fresh ciphertext down to ``transportLimbCount`` primes; a ciphertext already at or below it (a
+    /// sum of written ciphertexts) keeps its level, so an aggregator, which knows no key, never lowers it.
     public func compact(_ c: Ciphertext) throws(EncryptedStatsError) -> Ciphertext {
-        guard c.limbCount > 1 else { return c }
-        return try rlwe("modulus switch") { () throws(RlweError) in try evaluator.modSwitchToSmallest(c) }
+        guard c.limbCount > transportLimbCount else { return c }
+        return try rlwe("modulus switch") { () throws(RlweError) in try evaluator.modSwitch(c, toLimbCount: transportLimbCount) }
     }
 
     public func serialize(_ c: Ciphertext) -> [UInt8] { c.serialized() }
 
     public func deserialize(_ bytes: [UInt8]) throws(EncryptedStatsError) -> Ciphertext {
         let c = try rlwe("read ciphertext") { () throws(RlweError) in try Ciphertext(serialized: bytes, parameters: bfv) }
-        guard c.limbCount == 1, c.size == 2 else {
-            throw .scheme(operation: "read ciphertext",
-                          reason: "expected a 2-polynomial ciphertext at the first prime, found \(c.size) polynomials at \(c.limbCount) primes")
+        // One prime for a single-key study; a multi-party study's ciphertexts keep more (``transportLimbCount``).
+        guard c.size == 2 else {
+            throw .scheme(operation: "read ciphertext", reason: "expected a 2-polynomial ciphertext, found \(c.size) polynomials")
         }
         return c
     }

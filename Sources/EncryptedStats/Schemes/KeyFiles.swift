@@ -34,9 +34,19 @@ public enum KeyFiles {
     }
 
     /// Reads a public key file. A secret key file is refused: sites and aggregators never need it.
+    /// A multi-party study's collective key carries a second chunk (``CollectiveKeyInfo``): how many primes site
+    /// ciphertexts keep.
     public static func readPublic(_ path: String) throws(EncryptedStatsError) -> SchemeKeys {
         let (header, chunks) = try files { () throws(HEFilesError) in try read(path, kind: .publicKey) }
-        return try keys(header, publicKey: chunks[0], secretKey: nil, path: path)
+        guard chunks.count == 1 || (chunks.count == 2 && header.scheme == .bfv) else {
+            throw .inconsistentHeader(path: path, field: "payload chunk count", reason: "\(chunks.count) chunks in a public key file")
+        }
+        var keys = try keys(header, publicKey: chunks[0], secretKey: nil, path: path)
+        if chunks.count == 2 {
+            let bfv = try BFVVectors.decodeParameters(header.parameters)
+            keys.transportLimbCount = try CollectiveKeyInfo(decoding: chunks[1], path: path, maxLimbCount: bfv.maxLimbCount).transportLimbCount
+        }
+        return keys
     }
 
     /// Reads a secret key file, opened without following a symbolic link and refused unless the opened file belongs

@@ -30,6 +30,11 @@ public struct SchemeKeys: Sendable, CustomStringConvertible {
     /// Nil for a public key.
     package let secretKey: [UInt8]?
     public let publicKeyFingerprint: Fingerprint
+    /// For a multi-party study's collective BFV key: the number of primes site ciphertexts keep (the smallest that
+    /// leaves room for the parties' smudging noise, docs/MULTIPARTY.md); nil for a single-key study (one prime).
+    public package(set) var transportLimbCount: Int? = nil
+    /// Set when decryption goes through the parties' shares instead of a secret key (`party combine`).
+    package var combination: PartyCombination? = nil
 
     package init(scheme: SchemeID, parameters: [UInt8], publicKey: [UInt8], secretKey: [UInt8]?) {
         self.scheme = scheme
@@ -43,7 +48,9 @@ public struct SchemeKeys: Sendable, CustomStringConvertible {
 
     /// The public half.
     public var publicOnly: SchemeKeys {
-        SchemeKeys(scheme: scheme, parameters: parameters, publicKey: publicKey, secretKey: nil)
+        var keys = SchemeKeys(scheme: scheme, parameters: parameters, publicKey: publicKey, secretKey: nil)
+        keys.transportLimbCount = transportLimbCount
+        return keys
     }
 
     /// The modulus size of a Paillier key (nil for BFV).
@@ -121,6 +128,7 @@ public enum SchemeRegistry {
             return try PaillierVectors(publicKey: pk, secretKey: sk, kind: kind, encoding: encoding,
                                        randomizer: djn ? .djn : .textbook)
         case .bfv:
+            if let combination = keys.combination { return try SharedBFVDecryptor(keys: keys, combination: combination) }
             return try BFVVectors(keys: keys)
         }
     }

@@ -4,7 +4,9 @@ import HEFiles
 
 enum ManifestCodec {
     static let magic: [UInt8] = Array("HEMF".utf8)
+    /// 1 for single-key studies; 2 when the manifest has a multi-party section (docs/FORMAT.md).
     static let formatVersion: UInt16 = 1
+    static let multipartyFormatVersion: UInt16 = 2
     /// Signed before the body: the signature cannot be taken for one over any other toolkit message.
     static let context: [UInt8] = Array("he-toolkit study manifest v1".utf8) + [0]
     static let maxEntries = 1 << 16
@@ -12,7 +14,7 @@ enum ManifestCodec {
     static func encodeBody(_ m: StudyManifest) -> [UInt8] {
         var w = HEFiles.ByteWriter()
         w.raw(magic)
-        w.u16(formatVersion)
+        w.u16(m.multiparty == nil ? formatVersion : multipartyFormatVersion)
         w.u16(0)
         w.u32(m.version)
         w.raw(m.previousDigest.bytes)
@@ -29,6 +31,7 @@ enum ManifestCodec {
         for (k, v) in policy { w.string(k); w.string(v) }
         w.u32(UInt32(m.roster.count))
         for s in m.roster { w.string(s.id); w.raw(s.key.rawBytes) }
+        if let mp = m.multiparty { encodeMultiparty(mp, into: &w) }
         return w.bytes
     }
 
@@ -38,7 +41,9 @@ enum ManifestCodec {
         func bad(_ reason: String) -> GovernanceError { .manifestDamaged(path: path, reason: reason) }
         guard try r.raw(4, "magic") == magic else { throw bad("not a study manifest (wrong magic)") }
         let fv = try r.u16("format version")
-        guard fv == formatVersion else { throw bad("manifest format version \(fv) is not supported (this build reads 1)") }
+        guard fv == formatVersion || fv == multipartyFormatVersion else {
+            throw bad("manifest format version \(fv) is not supported (this build reads 1 and 2)")
+        }
         guard try r.u16("reserved") == 0 else { throw bad("reserved: must be 0") }
         let version = try r.u32("version")
         guard version >= 1 else { throw bad("version: must be at least 1") }
@@ -83,6 +88,7 @@ enum ManifestCodec {
         }
         guard sites.count <= Int(maxSites) else { throw bad("roster: \(sites.count) sites, more than max sites \(maxSites)") }
         m.setRoster(sites)
+        if fv == multipartyFormatVersion { m.multiparty = try decodeMultiparty(&r, path: path) }
         return (m, bytes.count - r.remaining)
     }
 

@@ -68,7 +68,7 @@ public struct SigningSecretKey: Sendable {
         return Array(s)
     }
 
-    fileprivate var seed: [UInt8] { seedBytes }
+    var seed: [UInt8] { seedBytes }
 }
 
 /// The two files of a signing key pair: `signing.key` (secret, mode 0600) and `signing.pub`.

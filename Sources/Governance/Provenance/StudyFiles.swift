@@ -1,3 +1,4 @@
+import Crypto
 import HEFiles
 
 // The coordinator's flows on manifest files (`he-cli study ...`) and the check of a whole study folder.
@@ -26,6 +27,54 @@ public enum StudyFiles {
         let signed = try manifest.signed(with: key, path: output)
         try files { () throws(HEFilesError) in try AtomicFileWriter.write(signed.bytes, to: output, replaceExisting: false) }
         return signed
+    }
+
+    /// Version 1 of a multi-party BFV study (docs/MULTIPARTY.md): no sites and no encryption key yet (the
+    /// collective key is set by ``setEncryptionKey(publicKeyPath:manifest:signingKeyPath:to:)`` once the parties
+    /// have combined it), the decryption parties with their public keys (`party.pub` files), the threshold, the BFV
+    /// parameters field and a fresh 32-byte common seed from the operating system's random source.
+    @discardableResult
+    public static func initialiseMultiparty(study: String, parties: [(name: String, keyPath: String)], threshold: UInt32?,
+                                            parameters: [UInt8], signingKeyPath: String, maxValue: UInt64,
+                                            maxSites: UInt32, inputsRequired: Bool, testStudy: Bool,
+                                            policy: ReleasePolicy? = nil,
+                                            to output: String) throws(GovernanceError) -> SignedManifest {
+        let key = try SigningKeyFiles.readSecret(signingKeyPath)
+        var keys: [(name: String, key: PartyPublicKey)] = []
+        for p in parties { keys.append((p.name, try PartyKeyFiles.readPublic(p.keyPath))) }
+        let seed = SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }
+        var manifest = StudyManifest(studyID: study, coordinatorKey: key.publicKey, encryptionKeyFingerprint: .zero,
+                                     maxValue: maxValue, maxSites: maxSites, inputsRequired: inputsRequired,
+                                     testStudy: testStudy)
+        manifest.multiparty = try StudyManifest.Multiparty(parameters: parameters, seed: seed,
+                                                           threshold: threshold ?? UInt32(keys.count), parties: keys)
+        var chosen = policy ?? ReleasePolicy.standard
+        chosen.testStudy = testStudy
+        manifest.policy = chosen.manifestPolicy
+        _ = try ReleasePolicy(manifest: manifest)
+        let signed = try manifest.signed(with: key, path: output)
+        try files { () throws(HEFilesError) in try AtomicFileWriter.write(signed.bytes, to: output, replaceExisting: false) }
+        return signed
+    }
+
+    /// The next version of a multi-party study with its encryption key set to the collective public key in
+    /// `publicKeyPath` (written by `party combine-key`).
+    @discardableResult
+    public static func setEncryptionKey(publicKeyPath: String, manifest source: ManifestSource, signingKeyPath: String,
+                                        to output: String) throws(GovernanceError) -> SignedManifest {
+        let previous = try source.load()
+        guard previous.manifest.multiparty != nil else {
+            throw .multipartyInvalid(reason: "\(previous.path) is a single-key study: its encryption key was fixed by study init")
+        }
+        let header = try files { () throws(HEFilesError) in try ContainerReader.readHeader(publicKeyPath) }
+        guard header.kind == .publicKey else {
+            throw .file(.wrongContentKind(path: publicKeyPath, expected: "a public key", found: header.kind.description))
+        }
+        guard header.parameters == previous.manifest.multiparty!.parameters else {
+            throw .multipartyInvalid(reason: "\(publicKeyPath) has other BFV parameters than the study")
+        }
+        let next = try previous.manifest.settingEncryptionKey(header.publicKeyFingerprint, after: previous)
+        return try sign(next, signingKeyPath: signingKeyPath, to: output)
     }
 
     /// The next version of `source` with `site` added under the public signing key in `siteKeyPath`.

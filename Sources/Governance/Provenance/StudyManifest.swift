@@ -35,6 +35,8 @@ public struct StudyManifest: Sendable, Hashable {
     public var policy: [String: String]
     /// The sites, kept sorted by site ID.
     public private(set) var roster: [Site]
+    /// The decryption parties of a multi-party BFV study (no single key holder); nil for a single-key study.
+    public var multiparty: Multiparty?
 
     public init(studyID: String, coordinatorKey: SigningPublicKey, encryptionKeyFingerprint: Fingerprint,
                 maxValue: UInt64, maxSites: UInt32, inputsRequired: Bool = true, testStudy: Bool = false) {
@@ -49,6 +51,7 @@ public struct StudyManifest: Sendable, Hashable {
         self.testStudy = testStudy
         self.policy = [:]
         self.roster = []
+        self.multiparty = nil
     }
 
     /// The roster entry of `site`, if it is on the roster.

@@ -70,6 +70,8 @@ public struct DecryptionShareProtocol: Sendable {
     public let activeParties: [PartyID]
     public let ciphertexts: Int
     let activeDigest: [UInt8]
+    /// The digest of the sorted active set, as every share of this decryption names it.
+    public var activeSetDigest: [UInt8] { activeDigest }
 
     /// - Parameters: `collectiveKey`: the study's key; `keyParties`: N, the parties whose secrets make it up;
     ///   `activeParties`: who decrypts (all N for additive secrets, at least t for threshold shares);

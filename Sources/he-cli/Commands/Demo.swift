@@ -10,9 +10,12 @@ struct Demo: ParsableCommand {
         discussion: """
         In a temporary folder: the key holder generates keys, four hospitals each encrypt their own table of diagnoses by outcome, an aggregator sums the encrypted files, and the key holder decrypts the total. The decrypted totals are printed next to the plaintext sums (which only this demo can compute, since it plays every role). Exits with code 80 if any total differs.
 
+        With --parties N, the BFV flow has no key holder: N decryption parties generate the study's key together (each keeps a share, no one holds the secret key), every party verifies the aggregate and the release policy, logs its decryption share in its own log, and the shares are combined into the totals (docs/MULTIPARTY.md).
+
         Example:
           he-cli demo
           he-cli demo --scheme paillier --keep demo-files/
+          he-cli demo --parties 3
         """
     )
 
@@ -23,10 +26,24 @@ struct Demo: ParsableCommand {
             completion: .directory)
     var keep: String?
 
+    @Option(help: "Run the BFV flow with N decryption parties (2 or more, all needed) instead of one key holder.")
+    var parties: Int?
+
     @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        if let parties {
+            if parties < 2 || parties > 100 { throw ValidationError("--parties must be between 2 and 100") }
+            if let scheme, scheme != .bfv { throw ValidationError("--parties runs BFV (Paillier keeps a single key holder)") }
+        }
+    }
 
     func run() throws {
         try reportingErrors {
+            if let parties {
+                if !(try runFlow(.bfv, parties: parties)) { throw ExitCode(ExitCodes.crypto) }
+                return
+            }
             let schemes = scheme.map { [$0] } ?? SchemeRegistry.availableSchemes
             var allMatch = true
             for s in schemes {
@@ -38,7 +55,7 @@ struct Demo: ParsableCommand {
 
     private func say(_ line: String) { if !common.quiet { print(line) } }
 
-    private func runFlow(_ scheme: SchemeID) throws -> Bool {
+    private func runFlow(_ scheme: SchemeID, parties: Int? = nil) throws -> Bool {
         let fm = FileManager.default
         let dir: String
         if let keep {
@@ -51,10 +68,35 @@ struct Demo: ParsableCommand {
         }
         defer { if keep == nil { try? fm.removeItem(atPath: dir) } }
 
-        say("== \(scheme): three-role flow in \(dir)")
         let start = Date()
         let (rows, columns) = (DemoStudy.rows, DemoStudy.columns)
-        let totals = try DemoStudy.run(scheme: scheme, in: dir) { step in
+        let totals: DecryptedTotals
+        if let parties {
+            say("== \(scheme) with \(parties) decryption parties and no key holder, in \(dir)")
+            totals = try DemoStudy.runMultiparty(parties: parties, in: dir) { step in
+                switch step {
+                case let .studyCreated(file, n):
+                    say("coordinator: signed \(file) naming \(n) decryption parties and a fresh common seed")
+                case let .keyShared(party, file):
+                    say("party:       \(party) drew its key share and published \(file)")
+                case let .collectiveKey(fingerprint, limbs, identical):
+                    say("parties:     each recombined the collective key \(fingerprint.hex.prefix(16))... "
+                        + (identical ? "(byte-identical for all)" : "(DIFFERENT BYTES)") + "; sites keep \(limbs) prime(s)")
+                case let .siteEncrypted(site, file, bytes):
+                    say("site:        \(site) encrypted and signed \(rows.count)x\(columns.count) counts -> \(file) (\(bytes) bytes)")
+                case let .aggregated(files):
+                    say("aggregator:  verified and summed \(files) signed files -> total.he, without any key")
+                case let .shareIssued(party, file, entry):
+                    say("party:       \(party) verified total.he and the policy, logged entry \(entry) of its own log, then wrote \(file)")
+                case let .combined(contributors, entry):
+                    say("combiner:    combined the shares -> totals.csv (sites: \(contributors.joined(separator: ", ")))"
+                        + (entry.map { "; logged as entry \($0)" } ?? ""))
+                    say("")
+                }
+            }
+        } else {
+        say("== \(scheme): three-role flow in \(dir)")
+        totals = try DemoStudy.run(scheme: scheme, in: dir) { step in
             switch step {
             case let .keysGenerated(fingerprint):
                 say("key holder:  generated keys, fingerprint \(fingerprint.hex.prefix(16))...")
@@ -72,6 +114,7 @@ struct Demo: ParsableCommand {
                     + "totals.csv was written")
                 say("")
             }
+        }
         }
         let plain = DemoStudy.plaintextTotals
         var match = true

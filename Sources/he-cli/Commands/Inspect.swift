@@ -64,6 +64,9 @@ struct Inspect: ParsableCommand {
                 } catch let error where error.isSecretKeyRefusal {
                     Console.warning("decrypt and gwas report refuse this key: \(ErrorMessages.message(error))")
                 } catch {}
+            case .publicKeyShare, .shamirShare, .decryptionShare, .partyKey:
+                lines.append(("party", h.contributors.first ?? "?"))
+                lines.append(("chunks", "\(chunkBytes.count) (the last one the party's signed envelope)"))
             case .siteTable, .aggregate:
                 let s = h.schema!
                 lines.append(("table kind", s.kind.description))
