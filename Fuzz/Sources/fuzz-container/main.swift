@@ -35,6 +35,9 @@ func exercise(_ bytes: [UInt8]) -> HEFilesError? {
         _ = evaluator.parameterSummary
     }
     switch header.kind {
+    case .publicKeyShare, .shamirShare, .decryptionShare, .partyKey:
+        // Multi-party files: one party, its payload, then its signed envelope (verified against a manifest only).
+        check(header.contributors.count == 1 && chunks.count >= 2 && header.scheme == .bfv, "party file layout")
     case .publicKey:
         _ = try? KeyFiles.readPublic(path)
     case .secretKey:
