@@ -62,11 +62,12 @@ products += [
 
 // MARK: - Privacy (differential privacy at release)
 // Exact discrete Gaussian and discrete Laplace samplers on rationals (no floating point on the noise path), zCDP
-// accounting and a per-study ledger (docs/PRIVACY.md). Uses Paillier only for its GMP `BigInt`.
+// accounting and a per-study ledger (docs/PRIVACY.md). Uses Paillier only for its GMP `BigInt`, swift-crypto for
+// the ChaCha20 keystream a release's noise is drawn from.
 targets += [
     .target(
         name: "Privacy",
-        dependencies: ["Paillier"],
+        dependencies: ["Paillier", .product(name: "Crypto", package: "swift-crypto")],
         path: "Sources/Privacy",
         swiftSettings: swiftSettings
     ),
@@ -84,10 +85,11 @@ targets += [
     ),
     // Governance: `Merkle/` (RFC 9162 hashing, tree heads, proofs), `Log/` (the file-backed append-only log of
     // signed tree heads, docs/AUDIT-LOG.md) and `Provenance/` (signing keys, the signed study manifest, site
-    // statements and their verification); later the release policy.
+    // statements and their verification), `Policy/` (the release policy, the differencing rule and small cells,
+    // the privacy budget) and `Release/` (log entries, the privacy ledger over them, sealed noise seeds).
     .target(
         name: "Governance",
-        dependencies: ["HEFiles", .product(name: "Crypto", package: "swift-crypto")],
+        dependencies: ["HEFiles", "Privacy", .product(name: "Crypto", package: "swift-crypto")],
         path: "Sources/Governance",
         swiftSettings: swiftSettings
     ),
@@ -98,6 +100,7 @@ targets += [
             "Governance",
             "HEFiles",
             "Paillier",
+            "Privacy",
             "RLWE",
             .product(name: "Crypto", package: "swift-crypto"),
         ],
@@ -113,7 +116,7 @@ targets += [
     // Site input (VCF/BCF through htslib, phenotypes, panel), genotype counts and the PLINK-style reports.
     .target(
         name: "GWAS",
-        dependencies: ["CHTSlib", "EncryptedStats", "Governance", "HEFiles"],
+        dependencies: ["CHTSlib", "EncryptedStats", "Governance", "HEFiles", "Privacy"],
         path: "Sources/GWAS",
         swiftSettings: swiftSettings
     ),
@@ -124,6 +127,7 @@ targets += [
             "EncryptedStats",
             "Governance",
             "HEFiles",
+            "Privacy",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ],
         path: "Sources/he-cli",
@@ -185,7 +189,7 @@ targets += [
     ),
     .testTarget(
         name: "GovernanceTests",
-        dependencies: ["Governance", "governance-log-writer", "HETestSupport", "HEFiles",
+        dependencies: ["Governance", "governance-log-writer", "HETestSupport", "HEFiles", "Privacy",
                        .product(name: "Crypto", package: "swift-crypto")],
         path: "Tests/GovernanceTests",
         resources: [.copy("Resources")],
@@ -199,7 +203,7 @@ targets += [
     ),
     .testTarget(
         name: "EncryptedStatsTests",
-        dependencies: ["EncryptedStats", "HEFiles", "HETestSupport"],
+        dependencies: ["EncryptedStats", "Governance", "HEFiles", "HETestSupport", "Privacy"],
         path: "Tests/EncryptedStatsTests",
         swiftSettings: swiftSettings
     ),

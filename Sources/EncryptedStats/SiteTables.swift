@@ -1,5 +1,6 @@
 import Governance
 import HEFiles
+import Privacy
 
 // The three roles' flows on files: a site's CSV table to its site file (the declared bound, the read, the
 // encryption), the aggregator's sum checked against a public key, the key holder's decryption to a totals file.
@@ -68,42 +69,69 @@ extension EncryptedTableFiles {
     /// With `shares` (the decryption shares of a multi-party study's parties, files or folders), nothing is
     /// decrypted with a secret key: `secretKeyPath` is then the collective public key file and each ciphertext is
     /// decrypted by combining the parties' shares (`party combine`, docs/MULTIPARTY.md); `verification` is required.
+    ///
+    /// With `privateRho`, the release is differentially private (docs/PRIVACY.md): the study's policy must set a
+    /// `dp-budget` and `logging` is required; every cell gets exact discrete Gaussian noise for that rho (the unit
+    /// of privacy is one person, counted in at most one cell: L2 sensitivity 1), released counts are clamped at 0,
+    /// the small-cell rule applies to the noisy counts, and the rho spent is logged before anything is written.
     @discardableResult
     public static func decrypt(_ path: String, secretKeyPath: String, to output: String, format: TotalsFormat,
                                verification: (manifest: ManifestSource, inputs: [String])? = nil,
                                logging: ReleaseLogging? = nil, combining shares: [String]? = nil,
+                               privateRho: Rational? = nil,
                                progress: ProgressHandler? = nil) throws(EncryptedStatsError) -> (totals: DecryptedTotals, receipt: ReleaseReceipt?) {
         let check = try verification.map { (v) throws(EncryptedStatsError) in
             DecryptionCheck(manifest: try governance { () throws(GovernanceError) in try v.manifest.load() }, inputs: v.inputs)
         }
         let keys = try PartyFiles.keys(secretKeyPath, combining: shares, check: check, aggregate: path)
         var context = try ReleaseContext.make(command: shares == nil ? "decrypt" : "party combine", path: path, keys: keys,
-                                              check: check, options: ["format": format.rawValue])
+                                              check: check, options: ["format": format.rawValue], privateRho: privateRho)
         let policy = context.policy
+        var plan: PreparedNoise? = nil
         let totals: DecryptedTotals
         do throws(EncryptedStatsError) {
+            if privateRho != nil, shares != nil {
+                throw .releaseRefused(path: path, .privateReleaseUnsupported(
+                    reason: "a multi-party study's parties cannot yet add noise under encryption (distributed noise, docs/PRIVACY.md); the combiner would see the exact totals"))
+            }
             // Signatures and inputs are checked first, then the policy, then anything is decrypted.
             totals = try decrypt(path, keys: keys, keyPath: secretKeyPath, check: check, beforeDecrypting: { (h, schemaDigest) throws(EncryptedStatsError) in
                 context.read(h, schemaDigest: schemaDigest)
                 try context.checkSites(h)
-                if let policy, h.schema?.kind == .gwasGenotypeCounts, policy.smallCells != .none {
+                if let policy, h.schema?.kind == .gwasGenotypeCounts, policy.smallCells != .none || privateRho != nil {
                     throw .releaseRefused(path: path, .policyNeedsGwasReport(path: path))
+                }
+                if let privateRho {
+                    guard let schema = h.schema, schema.kind == .countTable, schema.encoding == .count else {
+                        throw .releaseRefused(path: path, .privateReleaseUnsupported(
+                            reason: "noise is defined for tables of counts (encoding count), where one person is counted in at most one cell; this table's encoding is \(h.schema.map { "\($0.encoding)" } ?? "unknown")"))
+                    }
+                    let p = try governance { () throws(GovernanceError) in
+                        try PrivateReleasePlan(unit: "one person, counted in at most one cell of the table (L2 sensitivity 1)",
+                                               cells: schema.valueCount, l2SensitivitySquared: .one, requestedRho: privateRho)
+                    }
+                    try context.checkPrivateRelease(p, logging: logging)
+                    plan = PreparedNoise(p)
                 }
             }, progress: progress)
         } catch {
             throw ReleaseGate.refuse(error, context: context, logging: logging)
         }
         context.inputDigest = totals.contentDigest ?? .zero
-        var released = totals
-        var suppressed: [String: Int] = [:]
-        if let policy, policy.smallCells != .none, totals.schema.encoding == .count, totals.schema.kind == .countTable {
+
+        // The small-cell rule, on the exact or the noisy counts.
+        func protect(_ totals: DecryptedTotals) throws(EncryptedStatsError) -> (DecryptedTotals, [String: Int]) {
+            guard let policy, policy.smallCells != .none, totals.schema.encoding == .count, totals.schema.kind == .countTable else {
+                return (totals, [:])
+            }
+            var released = totals
             let width = totals.schema.columnLabels.count
             let cells = stride(from: 0, to: totals.values.count, by: width).map { Array(totals.values[$0 ..< $0 + width]) }
             let protected: ProtectedTable
             do throws(GovernanceError) {
                 protected = try ProtectedTable(cells: cells, profile: policy.smallCells)
             } catch {
-                throw ReleaseGate.refuse(.releaseRefused(path: path, error), context: context, logging: logging)
+                throw .releaseRefused(path: path, error)
             }
             var withheld = Set<Int>()
             for (i, row) in protected.cells.enumerated() {
@@ -112,14 +140,39 @@ extension EncryptedTableFiles {
                 }
             }
             released.withheld = withheld
-            suppressed = ["primary cells": protected.counts.primaryCells,
-                          "complementary cells": protected.counts.complementaryCells]
+            return (released, ["primary cells": protected.counts.primaryCells,
+                               "complementary cells": protected.counts.complementaryCells])
         }
-        let bytes = Array(TotalsWriter.render(released, format: format).utf8)
+
+        let released: DecryptedTotals
+        let bytes: [UInt8]
         var receipt: ReleaseReceipt? = nil
-        if let logging {
-            receipt = try ReleaseGate.logRelease(context: context, outputs: [ReleaseRecord.Output(name: output, bytes: bytes)],
-                                                 suppressed: suppressed, logging: logging)
+        if privateRho != nil {
+            // checkPrivateRelease refused a private release without a log before anything was decrypted.
+            guard let plan, let logging else {
+                throw .releaseRefused(path: path, .privateReleaseUnsupported(reason: "it needs the decryption log (--log and --log-key)"))
+            }
+            var noisy = totals
+            let logged = try ReleaseGate.logPrivateRelease(context: context, noise: plan, logging: logging) { (noise) throws(EncryptedStatsError) in
+                noisy.values = zip(totals.values, noise).map { ReleaseNoise.noisyCount($0, $1) }
+                let (protected, suppressed) = try protect(noisy)
+                noisy = protected
+                return RenderedRelease(outputs: [(output, Array(TotalsWriter.render(protected, format: format).utf8))],
+                                       suppressed: suppressed)
+            }
+            released = noisy
+            bytes = logged.rendered.outputs[0].bytes
+            receipt = logged.receipt
+        } else {
+            let suppressed: [String: Int]
+            do throws(EncryptedStatsError) { (released, suppressed) = try protect(totals) } catch {
+                throw ReleaseGate.refuse(error, context: context, logging: logging)
+            }
+            bytes = Array(TotalsWriter.render(released, format: format).utf8)
+            if let logging {
+                receipt = try ReleaseGate.logRelease(context: context, outputs: [ReleaseRecord.Output(name: output, bytes: bytes)],
+                                                     suppressed: suppressed, logging: logging)
+            }
         }
         try files { () throws(HEFilesError) in
             try AtomicFileWriter.write(bytes, to: output, mode: AtomicFileWriter.ownerOnly)

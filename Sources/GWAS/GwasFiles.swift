@@ -86,7 +86,9 @@ public enum GwasFiles {
 
     /// Decrypts a GWAS aggregate (or site file) and rebuilds the panel and the pooled counts; with `check`, the
     /// aggregate is verified first (see `EncryptedTableFiles.decrypt`).
+    /// `headerRead` sees the header as soon as it is read, before anything is verified or decrypted.
     public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String, check: DecryptionCheck? = nil,
+                               headerRead: ((ContainerHeader) -> Void)? = nil,
                                beforeDecrypting: ((ContainerHeader, Fingerprint) throws(EncryptedStatsError) -> Void)? = nil,
                                progress: ProgressHandler? = nil) throws(GwasError) -> GwasPooledCounts {
         // The schema decoded here is handed on with the check, so that a verified report decodes it once.
@@ -97,6 +99,7 @@ public enum GwasFiles {
         if header.kind.isEncryptedTable, let schema = header.schema, schema.kind != .gwasGenotypeCounts {
             throw .gwasTableExpected(path: path, found: schema.kind.description)
         }
+        headerRead?(header)
         let totals = try stats { () throws(EncryptedStatsError) in
             try EncryptedTableFiles.decrypt(path, keys: keys, keyPath: keyPath, check: check,
                                             beforeDecrypting: beforeDecrypting, progress: progress)

@@ -1,6 +1,7 @@
 import EncryptedStats
 import Governance
 import HEFiles
+import Privacy
 
 // The GWAS roles' flows on files, as `he-cli gwas encrypt` and `he-cli gwas report` run them: key file in, files
 // out, with the time each phase took (the caller shows it; nothing is printed here).
@@ -54,9 +55,17 @@ extension GwasFiles {
     /// refusal is logged and fsynced before any file is written, and `prefix.release.json` names the entry.
     /// With `shares`, the parties' decryption shares are combined instead (see `EncryptedTableFiles.decrypt`);
     /// `secretKeyPath` is then the collective public key file.
+    ///
+    /// With `extractPath`, only the variants whose IDs the file lists (first field of each line, as plink1.9
+    /// --extract) are analysed and released. With `privateRho`, the release is differentially private
+    /// (docs/PRIVACY.md): each of the 12 genotype cells of every released variant gets exact discrete Gaussian
+    /// noise for that rho (one person is in exactly one cell per variant, so the L2 sensitivity squared is the
+    /// number of released variants), counts are clamped at 0 and every statistic is computed from the noisy
+    /// table; the study's `dp-budget` and `logging` are required.
     public static func report(_ input: String, secretKeyPath: String, prefix: String, files: Set<PlinkReportFile>,
                               options: GwasOptions, verification: (manifest: ManifestSource, inputs: [String])? = nil,
                               logging: ReleaseLogging? = nil, combining shares: [String]? = nil,
+                              extractPath: String? = nil, privateRho: Rational? = nil,
                               progress: ProgressHandler? = nil) throws(GwasError) -> GwasReportResult {
         let check = try verification.map { (v) throws(GwasError) in
             DecryptionCheck(manifest: try stats { () throws(EncryptedStatsError) in try governance { () throws(GovernanceError) in try v.manifest.load() } },
@@ -65,11 +74,15 @@ extension GwasFiles {
         let keys = try stats { () throws(EncryptedStatsError) in
             try PartyFiles.keys(secretKeyPath, combining: shares, check: check, aggregate: input)
         }
+        let extract = try extractPath.map { (path) throws(GwasError) in try VariantList.read(path) }
         let ordered = PlinkReportFile.allCases.filter(files.contains)
+        var reportOptions = [
+            "files": ordered.map(\.fileExtension).joined(separator: " "), "keep-allele-order": String(options.keepAlleleOrder),
+            "cell": String(options.cellThreshold), "hwe-midp": String(options.hardyMidP)]
+        if let extract { reportOptions["extract"] = extract.digest.hex }
         var context = try stats { () throws(EncryptedStatsError) in
-            try ReleaseContext.make(command: shares == nil ? "gwas report" : "party combine gwas report", path: input, keys: keys, check: check, options: [
-                "files": ordered.map(\.fileExtension).joined(separator: " "), "keep-allele-order": String(options.keepAlleleOrder),
-                "cell": String(options.cellThreshold), "hwe-midp": String(options.hardyMidP)])
+            try ReleaseContext.make(command: shares == nil ? "gwas report" : "party combine gwas report", path: input, keys: keys,
+                                    check: check, options: reportOptions, privateRho: privateRho)
         }
         func refused(_ error: GwasError) -> GwasError {
             guard case let .stats(inner) = error else { return error }
@@ -77,46 +90,145 @@ extension GwasFiles {
         }
         let clock = ContinuousClock()
         let start = clock.now
+        var prepared: PreparedNoise? = nil
+        var selectionError: GwasError? = nil
         let pooled: GwasPooledCounts
         do throws(GwasError) {
+            if privateRho != nil, shares != nil {
+                throw GwasError.stats(.releaseRefused(path: input, .privateReleaseUnsupported(
+                    reason: "a multi-party study's parties cannot yet add noise under encryption (distributed noise, docs/PRIVACY.md); the combiner would see the exact counts")))
+            }
+            // The noise does not depend on the data: it is drawn in the background from the moment the header
+            // gives its shape, while the inputs are verified and decrypted (docs/BENCHMARKS.md, "DP release").
+            var early: PreparedNoise? = nil
+            func plan(_ h: ContainerHeader, recording: Bool = true) throws(EncryptedStatsError) -> PrivateReleasePlan? {
+                guard let privateRho else { return nil }
+                var released = h.schema?.rowLabels.count ?? 0
+                if let extract, let schema = h.schema {
+                    do throws(GwasError) { released = try extract.selection(of: schema.rowLabels).count } catch {
+                        if recording { selectionError = error }
+                        throw .statisticsInput(path: input, line: nil, reason: error.description)
+                    }
+                }
+                return try governance { () throws(GovernanceError) in
+                    try PrivateReleasePlan(
+                        unit: "one person, in exactly one of the 12 genotype cells (phenotype group x genotype or missing) of each of the \(released) released variants (L2 sensitivity squared \(released))",
+                        cells: released * VariantCounts.slotsPerVariant,
+                        l2SensitivitySquared: Rational(released), requestedRho: privateRho)
+                }
+            }
             pooled = try decrypt(input, keys: keys, keyPath: secretKeyPath, check: check,
+                                 headerRead: { h in
+                                     if h.kind.isEncryptedTable, let p = try? plan(h, recording: false) { early = PreparedNoise(p) }
+                                 },
                                  beforeDecrypting: { (h, schemaDigest) throws(EncryptedStatsError) in
                                      context.read(h, schemaDigest: schemaDigest)
                                      try context.checkSites(h)
+                                     if let p = try plan(h) {
+                                         try context.checkPrivateRelease(p, logging: logging)
+                                         // The header checked here is the one read first: its shape gives the same plan.
+                                         if let e = early, e.plan.cells == p.cells, e.plan.sigmaSquared == p.sigmaSquared {
+                                             prepared = e
+                                         } else {
+                                             prepared = PreparedNoise(p)
+                                         }
+                                     }
                                  },
                                  progress: progress)
         } catch {
+            if let selectionError {
+                _ = refused(error)
+                throw selectionError
+            }
             throw refused(error)
         }
         context.inputDigest = pooled.contentDigest ?? .zero
         let decrypted = clock.now
-        var reports = try Gwas.analyse(panel: pooled.panel, counts: pooled.counts, options: options)
-        var withheld = 0
-        if let policy = context.policy, policy.gwasMinMAC > 0 {
-            // A variant whose rarer allele is rare within cases or controls is withheld whole (docs/GOVERNANCE.md).
-            let before = reports.count
-            reports = reports.filter { r in
-                let cases = GroupAlleleCounts(homRef: Int64(r.cases.homA2), het: Int64(r.cases.het), homAlt: Int64(r.cases.homA1))
-                let controls = GroupAlleleCounts(homRef: Int64(r.controls.homA2), het: Int64(r.controls.het),
-                                                 homAlt: Int64(r.controls.homA1))
-                return !policy.gwasVariantRelease(cases: cases, controls: controls).isWithheld
-            }
-            withheld = before - reports.count
+        var panel = pooled.panel
+        var counts = pooled.counts
+        if let extract {
+            // The header's labels are the panel's IDs: the selection was checked against them before decrypting.
+            let rows = try extract.selection(of: panel.map(\.id))
+            panel = rows.map { panel[$0] }
+            counts = rows.map { counts[$0] }
         }
-        let staged = try PlinkWriter.render(reports: reports, prefix: prefix, files: files)
+
+        // Only the statistics the files show.
+        var options = options
+        options.modelTests = files.contains(.model) || files.contains(.full)
+        options.hardyTests = files.contains(.hwe) || files.contains(.full)
+
+        /// The statistics of `counts`, without the variants the minor-allele rule withholds, as files.
+        func analysed(_ counts: [VariantCounts]) throws(GwasError) -> (reports: Int, withheld: Int, staged: [(path: String, bytes: [UInt8])]) {
+            var reports = try Gwas.analyse(panel: panel, counts: counts, options: options)
+            var withheld = 0
+            if let policy = context.policy, policy.gwasMinMAC > 0 {
+                // A variant whose rarer allele is rare within cases or controls is withheld whole (docs/GOVERNANCE.md).
+                let before = reports.count
+                reports = reports.filter { r in
+                    let cases = GroupAlleleCounts(homRef: Int64(r.cases.homA2), het: Int64(r.cases.het), homAlt: Int64(r.cases.homA1))
+                    let controls = GroupAlleleCounts(homRef: Int64(r.controls.homA2), het: Int64(r.controls.het),
+                                                     homAlt: Int64(r.controls.homA1))
+                    return !policy.gwasVariantRelease(cases: cases, controls: controls).isWithheld
+                }
+                withheld = before - reports.count
+            }
+            return (reports.count, withheld, try PlinkWriter.render(reports: reports, prefix: prefix, files: files))
+        }
+
+        var result: (reports: Int, withheld: Int, staged: [(path: String, bytes: [UInt8])])
         var receipt: ReleaseReceipt? = nil
-        if let logging {
-            receipt = try stats { () throws(EncryptedStatsError) in
-                try ReleaseGate.logRelease(context: context, outputs: staged.map { ReleaseRecord.Output(name: $0.path, bytes: $0.bytes) },
-                                           suppressed: withheld > 0 ? ["variants": withheld] : [:], logging: logging)
+        if privateRho != nil {
+            // checkPrivateRelease refused a private release without a log before anything was decrypted.
+            guard let prepared, let logging else {
+                throw .stats(.releaseRefused(path: input, .privateReleaseUnsupported(reason: "it needs the decryption log (--log and --log-key)")))
+            }
+            var analysisError: GwasError? = nil
+            var noisyResult: (reports: Int, withheld: Int, staged: [(path: String, bytes: [UInt8])])? = nil
+            do throws(EncryptedStatsError) {
+                receipt = try ReleaseGate.logPrivateRelease(context: context, noise: prepared, logging: logging) { (noise) throws(EncryptedStatsError) in
+                    // Noise in the wire order of `VariantCounts.slots`: [cases, controls, unknown] x [homRef, het, homAlt, missing].
+                    var noisy: [VariantCounts] = []
+                    noisy.reserveCapacity(counts.count)
+                    noise.withUnsafeBufferPointer { n in
+                        func group(_ g: GenotypeCounts, _ at: Int) -> GenotypeCounts {
+                            GenotypeCounts(homRef: UInt64(ReleaseNoise.noisyCount(Int64(g.homRef), n[at])),
+                                           het: UInt64(ReleaseNoise.noisyCount(Int64(g.het), n[at + 1])),
+                                           homAlt: UInt64(ReleaseNoise.noisyCount(Int64(g.homAlt), n[at + 2])),
+                                           missing: UInt64(ReleaseNoise.noisyCount(Int64(g.missing), n[at + 3])))
+                        }
+                        for (i, c) in counts.enumerated() {
+                            let at = i * VariantCounts.slotsPerVariant
+                            noisy.append(VariantCounts(cases: group(c.cases, at), controls: group(c.controls, at + 4),
+                                                       unknownPhenotype: group(c.unknownPhenotype, at + 8)))
+                        }
+                    }
+                    do throws(GwasError) { noisyResult = try analysed(noisy) } catch {
+                        analysisError = error
+                        throw .releaseRefused(path: input, .privateReleaseUnsupported(reason: error.description))
+                    }
+                    return RenderedRelease(outputs: noisyResult!.staged.map { ($0.path, $0.bytes) },
+                                           suppressed: noisyResult!.withheld > 0 ? ["variants": noisyResult!.withheld] : [:])
+                }.receipt
+            } catch {
+                throw analysisError ?? .stats(error)
+            }
+            result = noisyResult!
+        } else {
+            result = try analysed(counts)
+            if let logging {
+                receipt = try stats { () throws(EncryptedStatsError) in
+                    try ReleaseGate.logRelease(context: context, outputs: result.staged.map { ReleaseRecord.Output(name: $0.path, bytes: $0.bytes) },
+                                               suppressed: result.withheld > 0 ? ["variants": result.withheld] : [:], logging: logging)
+                }
             }
         }
-        let written = try PlinkWriter.write(staged, receipt: receipt.map { (prefix + ".release.json", $0) })
-        var result = GwasReportResult(contributors: pooled.contributors, declaredSamples: pooled.declaredSamples,
-                                      variants: reports.count, written: written, decryption: decrypted - start,
+        let written = try PlinkWriter.write(result.staged, receipt: receipt.map { (prefix + ".release.json", $0) })
+        var report = GwasReportResult(contributors: pooled.contributors, declaredSamples: pooled.declaredSamples,
+                                      variants: result.reports, written: written, decryption: decrypted - start,
                                       statistics: clock.now - decrypted)
-        result.withheldVariants = withheld
-        result.receipt = receipt
-        return result
+        report.withheldVariants = result.withheld
+        report.receipt = receipt
+        return report
     }
 }

@@ -112,6 +112,16 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
     case policyNeedsGwasReport(path: String)
     /// A multi-party section that cannot be written or used as given.
     case multipartyInvalid(reason: String)
+    /// A differentially private release that would make the study's spent rho exceed its `dp-budget`.
+    case privacyBudgetExceeded(study: String, requested: String, spent: String, budget: String)
+    /// A differentially private release in a study whose policy sets no `dp-budget`.
+    case privacyBudgetNotSet(study: String)
+    /// An exact release in a study with a `dp-budget` (its rho would be unbounded).
+    case exactReleaseUnderBudget(study: String, budget: String)
+    /// A differentially private release that cannot be made as asked (`reason`).
+    case privateReleaseUnsupported(reason: String)
+    /// A sealed noise seed (of log entry `index`, when known) that cannot be made or opened with the log key.
+    case noiseSeedUnusable(index: UInt64?)
 
     public var description: String {
         switch self {
@@ -195,6 +205,16 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
             "release \(sequence) of the same table covered sites that differ from these by [\(differing.joined(separator: ", "))]: \(differing.count) site\(differing.count == 1 ? "" : "s"), fewer than min-sites \(minSites), so the difference of the two releases would reveal them"
         case let .countTableInvalid(reason): "not a table of counts: \(reason)"
         case let .multipartyInvalid(reason): "multi-party study: \(reason)"
+        case let .privacyBudgetExceeded(study, requested, spent, budget):
+            "study '\(study)': a release of rho \(requested) would exceed the privacy budget (dp-budget \(budget), \(spent) already spent by earlier releases in the log)"
+        case let .privacyBudgetNotSet(study):
+            "study '\(study)': the policy sets no privacy budget (dp-budget none), so no differentially private release can be accounted for; a new manifest version with dp-budget set allows them"
+        case let .exactReleaseUnderBudget(study, budget):
+            "study '\(study)' has a privacy budget (dp-budget \(budget)): every release must be differentially private (--dp RHO); an exact release would spend an unbounded rho"
+        case let .privateReleaseUnsupported(reason): "differentially private release: \(reason)"
+        case let .noiseSeedUnusable(index):
+            index.map { "log entry \($0): its sealed noise seed does not open with this log key (another key, or the entry was altered)" }
+                ?? "the noise seed could not be sealed"
         }
     }
 }

@@ -312,7 +312,7 @@ struct UncheckedSendable<T>: @unchecked Sendable {
 
 /// `(0..<count).map(transform)` computed on all cores (at most ``Parallelism/threadLimit`` threads), in order.
 /// With `parallel: false` or a thread limit of 1 it runs on the calling thread only.
-func parallelMap<T: Sendable>(count: Int, parallel: Bool = true, _ transform: @Sendable (Int) -> T) -> [T] {
+package func parallelMap<T: Sendable>(count: Int, parallel: Bool = true, _ transform: @Sendable (Int) -> T) -> [T] {
     guard count > 1, parallel, Parallelism.threadLimit != 1 else { return (0..<count).map(transform) }
     let buffer = UnsafeMutablePointer<T>.allocate(capacity: count)
     defer { buffer.deallocate() }

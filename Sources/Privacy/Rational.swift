@@ -58,6 +58,20 @@ public struct Rational: Sendable, Hashable {
         self.init(n, d)
     }
 
+    /// Parses a non-negative decimal number written with digits and at most one point (`"0.25"`, `"2"`,
+    /// `"1.5"`), exactly: `"0.1"` is 1/10. No sign, exponent, leading point or trailing point.
+    public init?(decimal text: String) {
+        let parts = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 1 || parts.count == 2,
+              parts.allSatisfy({ !$0.isEmpty && $0.utf8.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } }),
+              let whole = BigInt(String(parts[0])) else { return nil }
+        guard parts.count == 2 else { self.init(whole); return }
+        guard let fraction = BigInt(String(parts[1])) else { return nil }
+        var scale = BigInt(1)
+        for _ in parts[1].utf8 { scale = scale * BigInt(10) }
+        self.init(whole * scale + fraction, scale)
+    }
+
     public static let zero = Rational(0)
     public static let one = Rational(1)
 

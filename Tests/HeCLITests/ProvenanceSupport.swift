@@ -29,6 +29,8 @@ final class SignedStudy: Sendable {
     static let bfv = SignedStudy(keys: .for(.bfv), policy: ["--min-sites", "2", "--small-cells", "none"])
     /// The same study with the default release policy (3 sites, cms small cells), for the release tests.
     static let defaultPolicy = SignedStudy(keys: .for(.paillier), policy: [])
+    /// The same study with a privacy budget of rho 1 (and no small-cell rule, so noisy counts show as released).
+    static let privateStudy = SignedStudy(keys: .for(.paillier), policy: ["--small-cells", "none", "--dp-budget", "1"])
 
     private init(keys: SharedKeys, policy: [String]) {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("he-signed-study-\(UUID().uuidString)").path

@@ -1,6 +1,7 @@
 import Foundation
 import Governance
 import HEFiles
+import Privacy
 
 // The key holder's side of a release (docs/GOVERNANCE.md): the policy checked before anything is decrypted, the
 // release or refusal appended to the decryption log and fsynced before any plaintext is written, and a receipt
@@ -63,6 +64,8 @@ package struct ReleaseContext {
     package var statements: [[UInt8]]
     package var options: [String: String]
     package var policy: ReleasePolicy?
+    /// The rho a differentially private release asks for; nil for an exact release.
+    package var privateRho: Rational? = nil
 
     func record(_ outcome: ReleaseRecord.Outcome, outputs: [ReleaseRecord.Output] = [], suppressed: [String: Int] = [:],
                 refusal: String? = nil, analyst: String) -> ReleaseRecord {
@@ -76,14 +79,18 @@ package struct ReleaseContext {
     /// the file's sites count as verified (they are, once the decryption's checks have passed). The header's
     /// values are filled in by ``read(_:schemaDigest:)`` once the file is read; a refusal before that is logged
     /// without them.
+    /// With `privateRho`, the release is a differentially private one asking for that rho (logged as the
+    /// option `dp-rho`).
     package static func make(command: String, path: String, keys: SchemeKeys, check: DecryptionCheck?,
-                             options: [String: String]) throws(EncryptedStatsError) -> ReleaseContext {
+                             options: [String: String], privateRho: Rational? = nil) throws(EncryptedStatsError) -> ReleaseContext {
         let policy = try check.map { (c) throws(EncryptedStatsError) in
             try governance { () throws(GovernanceError) in try ReleasePolicy(manifest: c.manifest.manifest) }
         }
+        var options = options
+        if let privateRho { options[PrivacySpending.dpOption] = privateRho.description }
         return ReleaseContext(command: command, keyFingerprint: keys.publicKeyFingerprint, manifest: check?.manifest,
                               input: path, inputDigest: .zero, table: .zero, sites: [], sitesVerified: false,
-                              statements: [], options: options, policy: policy)
+                              statements: [], options: options, policy: policy, privateRho: privateRho)
     }
 
     /// Takes the sites, statements and table identity from the file's header (checked, when under a manifest).
@@ -94,10 +101,42 @@ package struct ReleaseContext {
         statements = manifest != nil ? h.statements : []
     }
 
-    /// The check run before anything is decrypted: the policy's minimum number of distinct sites.
+    /// The check run before anything is decrypted: the policy's minimum number of distinct sites, and in a study
+    /// with a privacy budget, that the release is a differentially private one.
     package func checkSites(_ h: ContainerHeader) throws(EncryptedStatsError) {
         guard let policy else { return }
-        do throws(GovernanceError) { try policy.checkSites(Set(h.contributors)) } catch {
+        do throws(GovernanceError) {
+            try policy.checkSites(Set(h.contributors))
+            if privateRho == nil, let budget = policy.dpBudget {
+                throw .exactReleaseUnderBudget(study: manifest?.manifest.studyID ?? "", budget: budget.description)
+            }
+        } catch {
+            throw .releaseRefused(path: input, error)
+        }
+    }
+
+    /// The checks of a differentially private release before anything is decrypted, once `plan` is known from
+    /// the header: a manifest whose policy sets a budget, a log, and room in the budget for the plan's rho
+    /// (unless the log holds a release this one may repeat, which spends nothing; that is decided under the
+    /// log's lock once the content is known).
+    package func checkPrivateRelease(_ plan: PrivateReleasePlan, logging: ReleaseLogging?) throws(EncryptedStatsError) {
+        do throws(GovernanceError) {
+            guard let policy, let manifest else {
+                throw .privateReleaseUnsupported(reason: "it needs the study manifest (--manifest), whose policy sets the privacy budget")
+            }
+            guard let budget = policy.dpBudget else { throw .privacyBudgetNotSet(study: manifest.manifest.studyID) }
+            guard let logging else {
+                throw .privateReleaseUnsupported(reason: "it needs the decryption log (--log and --log-key): the log is the study's privacy ledger")
+            }
+            let log = AppendOnlyLog(path: logging.logPath)
+            let prior = FileManager.default.fileExists(atPath: logging.logPath) ? try ReleaseContext.priorReleases(log.read().entries) : []
+            let mayRepeat = prior.contains { $0.1.privacy != nil && $0.1.repeatOf == nil && $0.1.table == table.hex
+                && $0.1.sites == sites && $0.1.options == options && $0.1.command == command }
+            if !mayRepeat {
+                try PrivacySpending.checkBudget(study: manifest.manifest.studyID, budget: budget, requested: try plan.rho(),
+                                                records: prior)
+            }
+        } catch {
             throw .releaseRefused(path: input, error)
         }
     }
@@ -112,6 +151,51 @@ package struct ReleaseContext {
             if record.outcome == .released { out.append((UInt64(i), record)) }
         }
         return out
+    }
+}
+
+/// What a differentially private release noises, from the unit of privacy of its table: `cells` values, where
+/// adding or removing one unit (one person) changes the vector by at most `l2SensitivitySquared` in squared L2
+/// norm; sigma^2 is the smallest integer that keeps the rho spent at most the rho asked for.
+package struct PrivateReleasePlan: Sendable {
+    package var unit: String
+    package var cells: Int
+    package var l2SensitivitySquared: Rational
+    package var requestedRho: Rational
+    package var sigmaSquared: Rational
+
+    package init(unit: String, cells: Int, l2SensitivitySquared: Rational, requestedRho: Rational) throws(GovernanceError) {
+        self.unit = unit
+        self.cells = cells
+        self.l2SensitivitySquared = l2SensitivitySquared
+        self.requestedRho = requestedRho
+        do throws(PrivacyError) {
+            sigmaSquared = try PrivacyAccounting.sigmaSquared(targetRho: requestedRho, l2SensitivitySquared: l2SensitivitySquared)
+        } catch {
+            throw .privateReleaseUnsupported(reason: "\(error)")
+        }
+    }
+
+    package var mechanism: PrivacyMechanism {
+        .discreteGaussian(l2SensitivitySquared: l2SensitivitySquared, sigmaSquared: sigmaSquared)
+    }
+
+    /// The rho spent: Delta^2 / (2 sigma^2).
+    package func rho() throws(GovernanceError) -> Rational {
+        do throws(PrivacyError) { return try mechanism.rho() } catch {
+            throw .privateReleaseUnsupported(reason: "\(error)")
+        }
+    }
+}
+
+/// What a differentially private release rendered from its noise: the output files and what the policy withheld.
+package struct RenderedRelease {
+    package var outputs: [(name: String, bytes: [UInt8])]
+    package var suppressed: [String: Int]
+
+    package init(outputs: [(name: String, bytes: [UInt8])], suppressed: [String: Int]) {
+        self.outputs = outputs
+        self.suppressed = suppressed
     }
 }
 
@@ -155,5 +239,69 @@ package enum ReleaseGate {
         }
         if let refusal { throw .releaseRefused(path: context.input, refusal) }
         return ReleaseReceipt(logPath: logging.logPath, entry: receipt.leafIndex, signedHead: receipt.signedHead, record: record)
+    }
+
+    /// Logs a differentially private release under the log's lock, then returns what was rendered: checks the
+    /// differencing rule; takes the noise of an earlier release of the same request (same command, content,
+    /// table, sites and options: it spends nothing and gives the same outputs) or else checks the budget and
+    /// takes the noise `prepared` drew from a fresh seed; renders the outputs with `render`; appends the entry (with
+    /// the sealed seed and the rho spent) and fsyncs, all before anything is written. A refusal is logged.
+    package static func logPrivateRelease(context: ReleaseContext, noise prepared: PreparedNoise, logging: ReleaseLogging,
+                                          render: ([Int64]) throws(EncryptedStatsError) -> RenderedRelease)
+        throws(EncryptedStatsError) -> (receipt: ReleaseReceipt, rendered: RenderedRelease) {
+        guard let policy = context.policy, let manifest = context.manifest, let budget = policy.dpBudget else {
+            // checkPrivateRelease refused these before anything was decrypted.
+            throw .releaseRefused(path: context.input, .privateReleaseUnsupported(reason: "no manifest budget"))
+        }
+        let plan = prepared.plan
+        var log = AppendOnlyLog(path: logging.logPath)
+        var record = context.record(.released, analyst: logging.analyst)
+        var refusal: GovernanceError? = nil
+        var renderError: EncryptedStatsError? = nil
+        var rendered: RenderedRelease? = nil
+        let binding = Array("\(record.inputDigest) \(record.table) \(record.command)".utf8)
+        let receipt = try governance { () throws(GovernanceError) in
+            try log.append(signingKey: logging.key.key) { (entries) throws(GovernanceError) in
+                let prior = try ReleaseContext.priorReleases(entries)
+                do throws(GovernanceError) {
+                    try policy.checkDifferencing(
+                        table: context.tableIdentity, sites: Set(context.sites),
+                        earlier: prior.map { PriorRelease(sequence: $0.0, table: TableIdentity(schemaDigest: Fingerprint(hex: $0.1.table) ?? .zero, statistic: $0.1.command), sites: Set($0.1.sites)) })
+                    let earlier = prior.first { $0.1.privacy != nil && $0.1.repeatOf == nil && record.asksAgain($0.1) }
+                    let noise: [Int64]
+                    let sealed: String
+                    if let (index, first) = earlier, let privacy = first.privacy {
+                        let seed = try NoiseSeed.unseal(privacy.sealedSeed, with: logging.key, binding: binding, index: index)
+                        noise = try ReleaseNoise.discreteGaussian(count: plan.cells, sigmaSquared: plan.sigmaSquared, seed: seed)
+                        sealed = privacy.sealedSeed
+                        record.repeatOf = index
+                    } else {
+                        try PrivacySpending.checkBudget(study: manifest.manifest.studyID, budget: budget,
+                                                        requested: try plan.rho(), records: prior)
+                        noise = try prepared.noise()
+                        sealed = try prepared.seed.sealed(with: logging.key, binding: binding)
+                    }
+                    do throws(EncryptedStatsError) { rendered = try render(noise) } catch {
+                        renderError = error
+                        throw GovernanceError.privateReleaseUnsupported(reason: error.description)
+                    }
+                    record.outputs = rendered!.outputs.map { ReleaseRecord.Output(name: $0.name, bytes: $0.bytes) }
+                    record.suppressed = rendered!.suppressed
+                    record.privacy = PrivacyRecord(
+                        mechanism: "discrete gaussian", unit: plan.unit, cells: plan.cells,
+                        l2SensitivitySquared: plan.l2SensitivitySquared.description, sigmaSquared: plan.sigmaSquared.description,
+                        requestedRho: plan.requestedRho.description, rho: try plan.rho().description, sealedSeed: sealed)
+                    return record.encoded
+                } catch {
+                    refusal = error
+                    return context.record(.refused, refusal: renderError?.description ?? error.description,
+                                          analyst: logging.analyst).encoded
+                }
+            }
+        }
+        if let renderError { throw renderError }
+        if let refusal { throw .releaseRefused(path: context.input, refusal) }
+        return (ReleaseReceipt(logPath: logging.logPath, entry: receipt.leafIndex, signedHead: receipt.signedHead, record: record),
+                rendered!)
     }
 }

@@ -13,11 +13,18 @@ public struct GwasOptions: Sendable, Equatable {
     public var cellThreshold: UInt64
     /// PLINK's `--hardy midp`.
     public var hardyMidP: Bool
+    /// Whether to compute the `.model` tests and the Hardy-Weinberg tests (`VariantReport.model` and `.hardy`
+    /// are empty otherwise): a report computes only what its files show.
+    public var modelTests: Bool
+    public var hardyTests: Bool
 
-    public init(keepAlleleOrder: Bool = false, cellThreshold: UInt64 = 5, hardyMidP: Bool = false) {
+    public init(keepAlleleOrder: Bool = false, cellThreshold: UInt64 = 5, hardyMidP: Bool = false,
+                modelTests: Bool = true, hardyTests: Bool = true) {
         self.keepAlleleOrder = keepAlleleOrder
         self.cellThreshold = cellThreshold
         self.hardyMidP = hardyMidP
+        self.modelTests = modelTests
+        self.hardyTests = hardyTests
     }
 }
 
@@ -199,10 +206,10 @@ public enum Gwas {
             a1: a1IsAlt ? variant.alt : variant.ref, a2: a1IsAlt ? variant.ref : variant.alt, a1IsAlt: a1IsAlt,
             cases: cases, controls: controls, all: all,
             assoc: assoc(cases: cases, controls: controls),
-            model: model(cases: cases, controls: controls, cellThreshold: options.cellThreshold),
-            hardy: [hardy(all, group: .all, midP: options.hardyMidP),
-                    hardy(cases, group: .affected, midP: options.hardyMidP),
-                    hardy(controls, group: .unaffected, midP: options.hardyMidP)],
+            model: options.modelTests ? model(cases: cases, controls: controls, cellThreshold: options.cellThreshold) : [],
+            hardy: options.hardyTests ? [hardy(all, group: .all, midP: options.hardyMidP),
+                                         hardy(cases, group: .affected, midP: options.hardyMidP),
+                                         hardy(controls, group: .unaffected, midP: options.hardyMidP)] : [],
             frequency: frequency)
     }
 

@@ -1,6 +1,8 @@
 // The release policy of a study (docs/GOVERNANCE.md): the typed view of the signed manifest's `policy` map, and
 // the site-count rule it imposes on every release.
 
+import Privacy
+
 /// The small-cell rule applied to released count tables.
 public enum SmallCellProfile: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
     /// CMS cell-size suppression policy: values 1 to 10 are suppressed, 0 is shown, others are shown exactly.
@@ -52,6 +54,7 @@ public enum SmallCellProfile: String, Sendable, Hashable, CaseIterable, CustomSt
 public struct ReleasePolicy: Sendable, Hashable {
     /// The manifest keys, in the bytewise order in which the manifest stores them.
     public enum Key: String, Sendable, CaseIterable {
+        case dpBudget = "dp-budget"
         case gwasMinMAC = "gwas-min-mac"
         case minSites = "min-sites"
         case smallCells = "small-cells"
@@ -67,6 +70,10 @@ public struct ReleasePolicy: Sendable, Hashable {
     /// The minor-allele count per phenotype group (cases, controls) below which a variant's per-group counts and
     /// frequencies are withheld (default 5; 0 withholds nothing).
     public var gwasMinMAC: Int64
+    /// The study's privacy budget: the total zero-concentrated DP loss rho of all its releases (docs/PRIVACY.md).
+    /// nil (`none`, the default): no budget, releases are exact and `--dp` is refused. Set: every release must be a
+    /// differentially private one, and the log's releases may spend at most this much together.
+    public var dpBudget: Rational?
 
     public static let defaultMinSites = 3
     public static let defaultSmallCells = SmallCellProfile.cms
@@ -76,18 +83,22 @@ public struct ReleasePolicy: Sendable, Hashable {
 
     /// The defaults.
     public static let standard = ReleasePolicy(validatedMinSites: defaultMinSites, testStudy: false,
-                                               smallCells: defaultSmallCells, gwasMinMAC: defaultGwasMinMAC)
+                                               smallCells: defaultSmallCells, gwasMinMAC: defaultGwasMinMAC, dpBudget: nil)
+    /// The largest `dp-budget` accepted: far beyond any meaningful privacy (rho 1000 is epsilon above 200).
+    public static let largestBudget = Rational(1000)
 
-    private init(validatedMinSites: Int, testStudy: Bool, smallCells: SmallCellProfile, gwasMinMAC: Int64) {
+    private init(validatedMinSites: Int, testStudy: Bool, smallCells: SmallCellProfile, gwasMinMAC: Int64,
+                 dpBudget: Rational?) {
         self.minSites = validatedMinSites
         self.testStudy = testStudy
         self.smallCells = smallCells
         self.gwasMinMAC = gwasMinMAC
+        self.dpBudget = dpBudget
     }
 
     /// A policy from typed settings, checked as the manifest's are (1 site only in a test study).
     public init(minSites: Int = defaultMinSites, testStudy: Bool = false, smallCells: SmallCellProfile = defaultSmallCells,
-                gwasMinMAC: Int64 = defaultGwasMinMAC) throws(GovernanceError) {
+                gwasMinMAC: Int64 = defaultGwasMinMAC, dpBudget: Rational? = nil) throws(GovernanceError) {
         guard minSites >= 1, Int64(minSites) <= Self.largestSetting else {
             throw .policyValueInvalid(key: Key.minSites.rawValue, value: String(minSites),
                                       expected: Self.expected(.minSites))
@@ -97,7 +108,26 @@ public struct ReleasePolicy: Sendable, Hashable {
             throw .policyValueInvalid(key: Key.gwasMinMAC.rawValue, value: String(gwasMinMAC),
                                       expected: Self.expected(.gwasMinMAC))
         }
-        self.init(validatedMinSites: minSites, testStudy: testStudy, smallCells: smallCells, gwasMinMAC: gwasMinMAC)
+        if let dpBudget, dpBudget.signum <= 0 || Self.largestBudget < dpBudget {
+            throw .policyValueInvalid(key: Key.dpBudget.rawValue, value: dpBudget.description,
+                                      expected: Self.expected(.dpBudget))
+        }
+        self.init(validatedMinSites: minSites, testStudy: testStudy, smallCells: smallCells, gwasMinMAC: gwasMinMAC,
+                  dpBudget: dpBudget)
+    }
+
+    /// Reads a `dp-budget` value: `none`, a decimal (`0.5`) or a fraction (`1/2`), positive and at most
+    /// ``largestBudget``; nil when it is none of these.
+    public static func parseBudget(_ text: String) -> Rational?? {
+        if text == "none" { return .some(nil) }
+        let value: Rational?
+        if text.contains("/") {
+            value = text.hasPrefix("-") || text.hasPrefix("+") ? nil : Rational(text)
+        } else {
+            value = Rational(decimal: text)
+        }
+        guard let value, value.signum > 0, !(largestBudget < value) else { return nil }
+        return .some(value)
     }
 
     /// Reads the manifest's policy map: unknown keys and malformed values are refused, naming the key and what
@@ -136,7 +166,13 @@ public struct ReleasePolicy: Sendable, Hashable {
             guard let n = Self.wholeNumber(text) else { throw invalid(.gwasMinMAC, text) }
             gwasMinMAC = n
         }
-        try self.init(minSites: minSites, testStudy: testStudy, smallCells: smallCells, gwasMinMAC: gwasMinMAC)
+        var dpBudget: Rational? = nil
+        if let text = value(.dpBudget) {
+            guard let parsed = Self.parseBudget(text) else { throw invalid(.dpBudget, text) }
+            dpBudget = parsed
+        }
+        try self.init(minSites: minSites, testStudy: testStudy, smallCells: smallCells, gwasMinMAC: gwasMinMAC,
+                      dpBudget: dpBudget)
     }
 
     /// Reads the policy of `manifest`: its `policy` map, which must agree with the manifest's test-study flag when
@@ -165,6 +201,7 @@ public struct ReleasePolicy: Sendable, Hashable {
             Key.testStudy.rawValue: String(testStudy),
             Key.smallCells.rawValue: smallCells.rawValue,
             Key.gwasMinMAC.rawValue: String(gwasMinMAC),
+            Key.dpBudget.rawValue: dpBudget?.description ?? "none",
         ]
     }
 
@@ -174,13 +211,15 @@ public struct ReleasePolicy: Sendable, Hashable {
     }
 
     /// What a key's value must be, for messages.
-    static func expected(_ key: Key) -> String {
+    public static func expected(_ key: Key) -> String {
         switch key {
         case .minSites:
             "a whole number of sites from 2 to \(largestSetting) without leading zeros (1 only when test-study is true)"
         case .testStudy: "true or false"
         case .smallCells: SmallCellProfile.allCases.map(\.rawValue).joined(separator: ", ")
         case .gwasMinMAC: "a whole number from 0 to \(largestSetting) without leading zeros"
+        case .dpBudget:
+            "none, or the study's total zCDP rho as a positive decimal (0.5) or fraction (1/2), at most \(largestBudget)"
         }
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import HEFiles
+import Privacy
 
 // The audit of a decryption log (`he-cli audit`, docs/GOVERNANCE.md): its entries, its verification (hashes,
 // signatures, consistency with a tree head saved earlier, and the release rules over the whole history),
@@ -38,7 +39,9 @@ public enum AuditFiles {
     /// Verifies the log at `logPath` under the log key in `publicKeyPath`: every record, hash, root and
     /// signature, consistency with the signed tree head in `savedHeadPath` (written by ``saveHead(logPath:to:)``)
     /// when given, and for every entry that it is a release record, that a release had at least the minimum number
-    /// of sites of its policy, and that no release breaks the differencing rule against the releases before it.
+    /// of sites of its policy, that no release breaks the differencing rule against the releases before it, and
+    /// in a study with a privacy budget that every release was differentially private, that each repeat names an
+    /// earlier private release with the same noise, and that the releases never spent more than the budget.
     public static func verify(logPath: String, publicKeyPath: String, savedHeadPath: String?) throws(GovernanceError) -> Report {
         let key = try SigningKeyFiles.readPublic(publicKeyPath)
         let saved = try savedHeadPath.map { (path) throws(GovernanceError) in
@@ -50,6 +53,8 @@ public enum AuditFiles {
         if report.isValid {
             let (entries, _) = try self.entries(logPath: logPath)
             var prior: [PriorRelease] = []
+            var spent: [String: Rational] = [:]
+            var privateReleases: [UInt64: ReleaseRecord] = [:]
             for e in entries {
                 guard let r = e.record else { problems.append("\(logPath): \(e.problem ?? "entry \(e.index) is damaged")"); continue }
                 guard r.outcome == .released else { continue }
@@ -66,11 +71,40 @@ public enum AuditFiles {
                         problems.append("\(logPath): entry \(e.index) (released by \(r.analyst) at \(r.time)): \(error.description)")
                     }
                 }
+                problems += privacyProblems(r, index: e.index, policy: policy, spent: &spent, earlier: privateReleases)
+                    .map { "\(logPath): entry \(e.index) (released by \(r.analyst) at \(r.time)): \($0)" }
+                if r.privacy != nil { privateReleases[e.index] = r }
                 prior.append(PriorRelease(sequence: e.index, table: table, sites: Set(r.sites)))
             }
         }
         return Report(entryCount: report.entryCount, latestHead: report.latestHead, problems: problems,
                       tornTail: report.tornTail.map(\.description))
+    }
+
+    /// What is wrong with a released entry's privacy accounting, given the rho its study spent before it.
+    private static func privacyProblems(_ r: ReleaseRecord, index: UInt64, policy: ReleasePolicy?, spent: inout [String: Rational],
+                                        earlier: [UInt64: ReleaseRecord]) -> [String] {
+        var problems: [String] = []
+        let rho: Rational
+        do throws(GovernanceError) { rho = try PrivacySpending.rho(of: r, index: index) } catch {
+            return [error.description]
+        }
+        if let repeated = r.repeatOf, let privacy = r.privacy {
+            guard let first = earlier[repeated], repeated < index, first.privacy?.sealedSeed == privacy.sealedSeed,
+                  first.privacy?.rho == privacy.rho else {
+                return ["a differentially private repeat of entry \(repeated), which is not an earlier private release with the same noise"]
+            }
+        }
+        guard let study = r.study, let budget = policy?.dpBudget else { return problems }
+        if r.privacy == nil {
+            problems.append("an exact release in study '\(study)', whose policy has a privacy budget (dp-budget \(budget))")
+        }
+        let total = (spent[study] ?? .zero) + rho
+        if budget < total, rho.signum > 0 {
+            problems.append("spends rho \(rho) beyond the privacy budget of study '\(study)' (dp-budget \(budget), \(spent[study] ?? .zero) spent before)")
+        }
+        spent[study] = total
+        return problems
     }
 
     /// Writes the log's latest signed tree head (144 bytes) to `output`, for a later `verify` to check the log

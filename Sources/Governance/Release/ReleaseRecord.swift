@@ -59,6 +59,8 @@ public struct ReleaseRecord: Codable, Sendable, Hashable {
     public var refusal: String?
     /// The earlier entry this release repeats byte for byte (same input, options and outputs), if any.
     public var repeatOf: UInt64?
+    /// The noise of a differentially private release (docs/PRIVACY.md); absent from exact releases and refusals.
+    public var privacy: PrivacyRecord?
 
     public init(outcome: Outcome, time: Date, analyst: String, command: String, keyFingerprint: Fingerprint,
                 manifest: SignedManifest?, input: String, inputDigest: Fingerprint, table: Fingerprint,
@@ -113,10 +115,48 @@ public struct ReleaseRecord: Codable, Sendable, Hashable {
         }
     }
 
+    /// Whether `other` made the same request: same command, input file content, table, sites and options. A
+    /// differentially private release that asks again what an earlier one asked gets the earlier one's noise.
+    public func asksAgain(_ other: ReleaseRecord) -> Bool {
+        other.outcome == .released && other.inputDigest == inputDigest && other.table == table && other.sites == sites
+            && other.options == options && other.command == command
+    }
+
     /// Whether `other` released the same thing: same input file content, table, sites, options and outputs.
     public func repeats(_ other: ReleaseRecord) -> Bool {
         other.outcome == .released && outcome == .released && other.inputDigest == inputDigest && other.table == table
             && other.sites == sites && other.options == options && other.outputs.map(\.sha256) == outputs.map(\.sha256)
             && other.command == command
+    }
+}
+
+/// The noise a differentially private release added, as logged: everything needed to account for it and, for the
+/// key holder only, to reproduce it.
+public struct PrivacyRecord: Codable, Sendable, Hashable {
+    /// `discrete gaussian`.
+    public var mechanism: String
+    /// The unit of privacy and what the sensitivity follows from, in words.
+    public var unit: String
+    /// The noised values (cells).
+    public var cells: Int
+    /// Exact rationals (`n` or `n/d`): the L2 sensitivity squared of the released vector for one unit, the
+    /// noise's sigma^2, the rho asked for, and the rho spent, Delta^2 / (2 sigma^2), never more than asked.
+    public var l2SensitivitySquared: String
+    public var sigmaSquared: String
+    public var requestedRho: String
+    public var rho: String
+    /// The release's noise seed, sealed with AES-GCM under a key derived from the log key (``NoiseSeed``).
+    public var sealedSeed: String
+
+    public init(mechanism: String, unit: String, cells: Int, l2SensitivitySquared: String, sigmaSquared: String,
+                requestedRho: String, rho: String, sealedSeed: String) {
+        self.mechanism = mechanism
+        self.unit = unit
+        self.cells = cells
+        self.l2SensitivitySquared = l2SensitivitySquared
+        self.sigmaSquared = sigmaSquared
+        self.requestedRho = requestedRho
+        self.rho = rho
+        self.sealedSeed = sealedSeed
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Governance
 import HEFiles
+import Privacy
 
 // `he-cli audit`: the decryption log's entries, its verification, and inclusion proofs (docs/GOVERNANCE.md).
 
@@ -24,6 +25,12 @@ struct Audit: ParsableCommand {
 
         @Option(help: "The decryption log.", completion: .file()) var log: String
         @Option(help: "Output format: text or json (one entry per line, as logged).") var format: StatisticsFormat = .text
+        @Option(help: "The delta of the (epsilon, delta) equivalent of each study's privacy spending (text format; default 1e-6, below 1/n for studies of up to a million people).")
+        var delta: Double = 1e-6
+
+        func validate() throws {
+            guard delta > 0, delta < 1 else { throw ValidationError("--delta must be between 0 and 1 (exclusive), got \(delta)") }
+        }
 
         func run() throws {
             try reportingErrors {
@@ -45,9 +52,34 @@ struct Audit: ParsableCommand {
                     print("\(entries.count) entr\(entries.count == 1 ? "y" : "ies")"
                           + (contents.latestHead.map { ", tree head of size \($0.head.size), root \($0.head.root.hex)" } ?? ""))
                     if let torn = contents.tornTail { print("interrupted append after the last tree head (not logged): \(torn)") }
+                    for line in try privacyLines(contents.entries) { print(line) }
                 }
             }
         }
+
+        /// One paragraph per study with a privacy budget or differentially private releases.
+        func privacyLines(_ entries: [[UInt8]]) throws -> [String] {
+            var lines: [String] = []
+            for s in try PrivacySpending.studies(entries) where s.budget != nil || !s.releases.isEmpty {
+                lines.append("privacy budget of study \(terminalSafe(s.study)) (zCDP rho): budget \(s.budget?.description ?? "none"), "
+                             + "spent \(s.spent) in \(s.releases.count) release(s)"
+                             + (s.releases.isEmpty ? "" : " (entries \(s.releases.map(String.init).joined(separator: ", ")))")
+                             + (s.remaining.map { ", remaining \($0)" } ?? "")
+                             + (s.refusals > 0 ? "; \(s.refusals) differentially private request(s) refused" : ""))
+                let spentEpsilon = s.spent.signum > 0 ? ((try? ApproximateDP.epsilon(rho: s.spent.doubleValue, delta: delta)) ?? .nan) : 0
+                var equivalent = "  as (epsilon, delta) with delta \(delta): spent epsilon \(formatted(spentEpsilon))"
+                if let budget = s.budget {
+                    equivalent += ", budget epsilon \(formatted((try? ApproximateDP.epsilon(rho: budget.doubleValue, delta: delta)) ?? .nan))"
+                }
+                lines.append(equivalent)
+                if let remaining = s.remaining, remaining.signum < 0 {
+                    lines.append("  OVERSPENT: the releases spent more than the study's latest budget")
+                }
+            }
+            return lines
+        }
+
+        func formatted(_ x: Double) -> String { String(format: "%.6g", x) }
     }
 
     struct Head: ParsableCommand {

@@ -18,6 +18,9 @@ struct Decrypt: ParsableCommand {
 
         Release policy and log (docs/GOVERNANCE.md): with --manifest, the manifest's policy applies (minimum number of sites, small cells withheld, the differencing rule over the log). With --log and --log-key, the release or the refusal is appended to the decryption log and fsynced before the totals are written, and <out>.release.json names the log entry.
           he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.csv --manifest study.hem --inputs site-files/ --log releases.helog --log-key log-key/signing.key --analyst alice
+
+        Differential privacy (docs/PRIVACY.md): with --dp RHO every cell of a count table gets exact discrete Gaussian noise for that zCDP rho (one person is counted in at most one cell: L2 sensitivity 1); the study's dp-budget must allow it, the rho is logged before anything is written, and asking again for the same release gives the same noise without spending more. In a study with a dp-budget, every release needs --dp.
+          he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.csv --manifest study.hem --log releases.helog --log-key log-key/signing.key --dp 0.1
         """
     )
 
@@ -37,7 +40,13 @@ struct Decrypt: ParsableCommand {
 
     @OptionGroup var release: ReleaseLogOptions
 
+    @OptionGroup var privacy: PrivacyOptions
+
     @OptionGroup var common: CommonOptions
+
+    func validate() throws {
+        try privacy.validate(logging: release, verify: verify)
+    }
 
     func run() throws {
         try reportingErrors {
@@ -48,7 +57,8 @@ struct Decrypt: ParsableCommand {
             ReleaseWarnings.beforeDecryption(verify, release)
             let (totals, receipt) = try EncryptedTableFiles.decrypt(input, secretKeyPath: secretKey, to: out, format: format,
                                                                     verification: verify.verification,
-                                                                    logging: try release.logging(), progress: progress.handler)
+                                                                    logging: try release.logging(), privateRho: privacy.dp?.rho,
+                                                                    progress: progress.handler)
             progress.finish()
             if !common.quiet {
                 print("decrypted totals of \(totals.contributors.count) site(s) written to \(out)")
@@ -59,6 +69,11 @@ struct Decrypt: ParsableCommand {
                 if let receipt {
                     print("  logged as entry \(receipt.entry) of \(receipt.logPath) (tree size \(receipt.signedHead.head.size))"
                           + (receipt.record.repeatOf.map { ", a repeat of entry \($0)" } ?? "") + "; receipt \(out).release.json")
+                    if let p = receipt.record.privacy {
+                        print("  differentially private: discrete Gaussian noise, sigma^2 \(p.sigmaSquared), on \(p.cells) cell(s); "
+                              + "rho \(p.rho) " + (receipt.record.repeatOf == nil ? "spent" : "(spent by the entry repeated, not again)")
+                              + "; unit of privacy: \(p.unit)")
+                    }
                 }
             }
             ReleaseWarnings.afterDecryption(input: input, contributors: totals.contributors,

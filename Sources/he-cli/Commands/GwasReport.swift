@@ -31,6 +31,14 @@ struct GwasReport: ParsableCommand {
         anything is decrypted, and a variant whose rarer allele has fewer than gwas-min-mac copies among the cases
         or among the controls is left out of every file. With --log and --log-key the release (or the refusal) is
         logged and fsynced before any file is written, and PREFIX.release.json names the log entry.
+
+        --extract FILE reports only the variants the file lists (one ID per line, first field; plink1.9 --extract);
+        an ID that is not in the aggregate's panel is an error. With --dp RHO (docs/PRIVACY.md), the 12 genotype
+        cells of every reported variant get exact discrete Gaussian noise for that zCDP rho (one person is in one
+        cell per variant: L2 sensitivity squared = the number of reported variants), and every statistic is
+        computed from the noisy counts; needs --manifest, --log and --log-key, and the study's dp-budget.
+          he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
+              --manifest study.hem --log releases.helog --log-key log-key/signing.key --extract candidates.txt --dp 0.5
         """
     )
 
@@ -64,6 +72,11 @@ struct GwasReport: ParsableCommand {
 
     @OptionGroup var release: ReleaseLogOptions
 
+    @Option(help: "Report only the variants this file lists (one ID per line, plink1.9 --extract).", completion: .file())
+    var extract: String?
+
+    @OptionGroup var privacy: PrivacyOptions
+
     @OptionGroup var common: CommonOptions
 
     var files: Set<PlinkReportFile> {
@@ -78,18 +91,21 @@ struct GwasReport: ParsableCommand {
 
     func validate() throws {
         if out.isEmpty { throw ValidationError("--out needs a non-empty prefix") }
+        try privacy.validate(logging: release, verify: verify)
     }
 
     func run() throws {
         try reportingErrors {
             try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension } + [out + ".release.json"],
-                                             inputs: [input, secretKey] + verify.study.paths + verify.inputs + release.paths)
+                                             inputs: [input, secretKey] + verify.study.paths + verify.inputs + release.paths
+                                                 + (extract.map { [$0] } ?? []))
             let progress = Progress("decrypting", quiet: common.quiet)
             ReleaseWarnings.beforeDecryption(verify, release)
             let options = GwasOptions(keepAlleleOrder: keepAlleleOrder, cellThreshold: cell, hardyMidP: hardyMidP)
             let report = try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
                                               options: options, verification: verify.verification,
-                                              logging: try release.logging(), progress: progress.handler)
+                                              logging: try release.logging(), extractPath: extract,
+                                              privateRho: privacy.dp?.rho, progress: progress.handler)
             progress.finish()
             Console.note("contributing sites (\(report.contributors.count)): "
                          + report.contributors.joined(separator: " "), quiet: common.quiet)
@@ -101,6 +117,11 @@ struct GwasReport: ParsableCommand {
                 Console.note("logged as entry \(receipt.entry) of \(receipt.logPath) (tree size \(receipt.signedHead.head.size))"
                              + (receipt.record.repeatOf.map { ", a repeat of entry \($0)" } ?? "") + "; receipt \(out).release.json",
                              quiet: false)
+                if let p = receipt.record.privacy {
+                    Console.note("differentially private: discrete Gaussian noise, sigma^2 \(p.sigmaSquared), on \(p.cells) genotype cell(s); "
+                                 + "rho \(p.rho) " + (receipt.record.repeatOf == nil ? "spent" : "(spent by the entry repeated, not again)")
+                                 + "; unit of privacy: \(p.unit)", quiet: false)
+                }
             }
             if !common.quiet {
                 Console.note("timing: decrypt \(seconds(report.decryption)) s, statistics \(seconds(report.statistics)) s",

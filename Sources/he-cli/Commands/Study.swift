@@ -49,6 +49,8 @@ struct Study: ParsableCommand {
         var smallCells: String?
         @Option(name: .customLong("gwas-min-mac"), help: "Release policy: least minor-allele count per group for a variant's group counts (default 5).")
         var gwasMinMAC: Int64?
+        @Option(name: .customLong("dp-budget"), help: "Release policy: the study's privacy budget, a total zCDP rho as a decimal (1) or fraction (1/2), or none (default: none, releases are exact). With a budget every release is differentially private (docs/PRIVACY.md).")
+        var dpBudget: String?
         @Option(help: "Output manifest file (never replaced).", completion: .file()) var out: String
         @OptionGroup var common: CommonOptions
 
@@ -71,6 +73,7 @@ struct Study: ParsableCommand {
                 if let minSites { settings["min-sites"] = String(minSites) }
                 if let smallCells { settings["small-cells"] = smallCells }
                 if let gwasMinMAC { settings["gwas-min-mac"] = String(gwasMinMAC) }
+                if let dpBudget { settings["dp-budget"] = dpBudget }
                 let policy = try ReleasePolicy(manifestPolicy: settings)
                 guard let publicKey else {
                     let parties = party.map { p in

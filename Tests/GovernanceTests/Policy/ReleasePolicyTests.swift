@@ -3,6 +3,7 @@
 import HEFiles
 import Testing
 import Governance
+import Privacy
 
 @Suite("Release policy: the manifest's policy map")
 struct ReleasePolicyTests {
@@ -11,14 +12,17 @@ struct ReleasePolicyTests {
         let policy = try ReleasePolicy(manifestPolicy: [:])
         #expect(policy == .standard)
         #expect(policy.minSites == 3 && policy.smallCells == .cms && policy.gwasMinMAC == 5 && !policy.testStudy)
-        #expect(policy.manifestPolicy == ["min-sites": "3", "test-study": "false", "small-cells": "cms", "gwas-min-mac": "5"])
+        #expect(policy.dpBudget == nil)
+        #expect(policy.manifestPolicy == ["min-sites": "3", "test-study": "false", "small-cells": "cms", "gwas-min-mac": "5",
+                                          "dp-budget": "none"])
     }
 
     @Test("every key is read, and the canonical map reads back to the same policy")
     func everyKey() throws {
-        let map = ["min-sites": "2", "test-study": "false", "small-cells": "nhs", "gwas-min-mac": "10"]
+        let map = ["min-sites": "2", "test-study": "false", "small-cells": "nhs", "gwas-min-mac": "10", "dp-budget": "3/4"]
         let policy = try ReleasePolicy(manifestPolicy: map)
         #expect(policy.minSites == 2 && policy.smallCells == .nhs && policy.gwasMinMAC == 10 && !policy.testStudy)
+        #expect(policy.dpBudget == Rational(3, 4))
         #expect(policy.manifestPolicy == map)
         #expect(try ReleasePolicy(manifestPolicy: policy.manifestPolicy) == policy)
         for profile in SmallCellProfile.allCases {
@@ -29,6 +33,24 @@ struct ReleasePolicyTests {
         let test = try ReleasePolicy(manifestPolicy: ["test-study": "true", "min-sites": "1"])
         #expect(test.testStudy && test.minSites == 1)
         #expect(test.manifestPolicy["test-study"] == "true")
+    }
+
+    @Test("dp-budget: none, an exact decimal or a fraction, stored in lowest terms; anything else refused by name")
+    func dpBudget() throws {
+        for (text, value) in [("0.5", Rational(1, 2)), ("1", Rational(1)), ("2/8", Rational(1, 4)), ("0.01", Rational(1, 100)),
+                              ("1000", Rational(1000)), ("0.125", Rational(1, 8))] {
+            let policy = try ReleasePolicy(manifestPolicy: ["dp-budget": text])
+            #expect(policy.dpBudget == value, "\(text)")
+            #expect(policy.manifestPolicy["dp-budget"] == value.description)
+            #expect(try ReleasePolicy(manifestPolicy: policy.manifestPolicy) == policy)
+        }
+        #expect(try ReleasePolicy(manifestPolicy: ["dp-budget": "none"]).dpBudget == nil)
+        for bad in ["0", "0.0", "-1", "+1", "-1/2", "1/0", "1e-3", ".5", "5.", "abc", "", "1000.001", "1001", "0x1", " 1", "1/-2"] {
+            #expect(throws: GovernanceError.policyValueInvalid(key: "dp-budget", value: bad, expected: ReleasePolicy.expected(.dpBudget)),
+                    "\(bad)") {
+                try ReleasePolicy(manifestPolicy: ["dp-budget": bad])
+            }
+        }
     }
 
     @Test("min-sites 1 is refused outside a test study, and 0 always")
@@ -67,7 +89,7 @@ struct ReleasePolicyTests {
 
     @Test("an unknown key is refused, naming it and the known keys")
     func unknownKey() throws {
-        #expect(throws: GovernanceError.policyKeyUnknown(key: "min_sites", known: ["gwas-min-mac", "min-sites", "small-cells", "test-study"])) {
+        #expect(throws: GovernanceError.policyKeyUnknown(key: "min_sites", known: ["dp-budget", "gwas-min-mac", "min-sites", "small-cells", "test-study"])) {
             try ReleasePolicy(manifestPolicy: ["min_sites": "3", "min-sites": "3"])
         }
         let message = GovernanceError.policyKeyUnknown(key: "x", known: ["a", "b"]).description
