@@ -15,6 +15,16 @@ public enum GwasError: Error, Sendable, Equatable {
     case panelCountMismatch(panelVariants: Int, countedVariants: Int)
     /// A pooled count larger than any real cohort (usually a decryption with the wrong key or a corrupt file).
     case implausibleCount(variant: String, value: UInt64, limit: UInt64)
+    /// A pooled Mantel-Haenszel term that no real cohort gives: negative, above `Gwas.maximumCount`, or an allele
+    /// count that is not a whole number (a wrong key or a corrupt aggregate); `value` is in stored units (x 10^9).
+    case implausibleTerm(variant: String, column: String, value: Int64)
+    /// A site's Mantel-Haenszel terms were asked of a key whose slots cannot hold them (BFV, or a bound too large).
+    case mantelHaenszelNeedsPaillier(scheme: String, capacity: UInt64, needed: UInt64)
+    /// A site with more counted samples than its Mantel-Haenszel terms are computed for exactly.
+    case mantelHaenszelSiteTooLarge(samples: UInt64, limit: UInt64)
+    /// `gwas report` was given the wrong kind of GWAS aggregate for what it was asked (counts vs Mantel-Haenszel
+    /// terms); `fix` names the option or command that reads it.
+    case gwasKindMismatch(path: String, expected: String, found: String, fix: String)
     /// A chromosome that is not analysed: anything but an autosome 1-22, X or XY (optionally prefixed `chr`).
     case unsupportedChromosome(variant: String, chromosome: String)
     /// `.assoc` and `.model` need at least two samples with a case/control phenotype (PLINK skips them otherwise).
@@ -53,6 +63,19 @@ extension GwasError: CustomStringConvertible {
         case let .implausibleCount(variant, value, limit):
             return "variant \(variant): count \(value) exceeds \(limit), which no real cohort reaches; the aggregate "
                 + "is corrupt or was decrypted with the wrong key"
+        case let .implausibleTerm(variant, column, value):
+            return "variant \(variant): pooled Mantel-Haenszel term \(column) = \(value) x 10^-9 is not possible for a real "
+                + "cohort (negative, above \(Gwas.maximumCount), or a fractional allele count); the aggregate is corrupt "
+                + "or was decrypted with the wrong key"
+        case let .mantelHaenszelNeedsPaillier(scheme, capacity, needed):
+            return "the site-stratified (Mantel-Haenszel) terms are fixed point with 9 decimal places and need slots "
+                + "holding \(needed) for this site alone, but the \(scheme) key's slots hold \(capacity); use a Paillier "
+                + "key (he-cli keygen --scheme paillier), whose slots hold the terms of 2.3 x 10^9 pooled samples"
+        case let .mantelHaenszelSiteTooLarge(samples, limit):
+            return "the site counts \(samples) samples; its Mantel-Haenszel terms are computed exactly for at most "
+                + "\(limit) samples per site (128-bit integer arithmetic), so this site cannot take part in the stratified test"
+        case let .gwasKindMismatch(path, expected, found, fix):
+            return "\(path): expected \(expected) but the file holds \(found); \(fix)"
         case let .unsupportedChromosome(variant, chromosome):
             return "variant \(variant) is on chromosome '\(chromosome)'; only autosomes 1-22, X and XY (optionally "
                 + "'chr'-prefixed) are analysed, because PLINK's rules for Y and MT need each sample's sex"

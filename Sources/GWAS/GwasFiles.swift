@@ -89,19 +89,46 @@ public enum GwasFiles {
     public static func decrypt(_ path: String, keys: SchemeKeys, keyPath: String, check: DecryptionCheck? = nil,
                                beforeDecrypting: ((ContainerHeader, Fingerprint) throws(EncryptedStatsError) -> Void)? = nil,
                                progress: ProgressHandler? = nil) throws(GwasError) -> GwasPooledCounts {
+        let (totals, bound) = try decryptTotals(path, kind: .gwasGenotypeCounts, keys: keys, keyPath: keyPath, check: check,
+                                                beforeDecrypting: beforeDecrypting, progress: progress)
+        return try pooledCounts(totals, path: path, declaredSamples: bound)
+    }
+
+    /// Decrypts a GWAS table of `kind` (refusing any other table before anything is decrypted) and returns the
+    /// totals with the header's declared bound; with `check`, the aggregate is verified first.
+    static func decryptTotals(_ path: String, kind: TableKind, keys: SchemeKeys, keyPath: String, check: DecryptionCheck?,
+                              beforeDecrypting: ((ContainerHeader, Fingerprint) throws(EncryptedStatsError) -> Void)?,
+                              progress: ProgressHandler?) throws(GwasError) -> (DecryptedTotals, UInt64) {
         // The schema decoded here is handed on with the check, so that a verified report decodes it once.
         var check = check
         var cache = check?.schemaCache
         let header = try files { () throws(HEFilesError) in try ContainerReader.readHeader(path, schemaCache: &cache) }
         check?.schemaCache = cache
-        if header.kind.isEncryptedTable, let schema = header.schema, schema.kind != .gwasGenotypeCounts {
-            throw .gwasTableExpected(path: path, found: schema.kind.description)
+        if header.kind.isEncryptedTable, let schema = header.schema, schema.kind != kind {
+            throw kindMismatch(path: path, expected: kind, found: schema.kind)
         }
         let totals = try stats { () throws(EncryptedStatsError) in
             try EncryptedTableFiles.decrypt(path, keys: keys, keyPath: keyPath, check: check,
                                             beforeDecrypting: beforeDecrypting, progress: progress)
         }
-        return try pooledCounts(totals, path: path, declaredSamples: header.valueBound)
+        return (totals, header.valueBound)
+    }
+
+    /// The error for a table of kind `found` given where `expected` is read.
+    static func kindMismatch(path: String, expected: TableKind, found: TableKind) -> GwasError {
+        switch (expected, found) {
+        case (.gwasGenotypeCounts, .gwasMantelHaenszel):
+            return .gwasKindMismatch(path: path, expected: "encrypted GWAS genotype counts", found: "site-stratified "
+                                     + "(Mantel-Haenszel) terms", fix: "report them with he-cli gwas report --mh")
+        case (.gwasMantelHaenszel, .gwasGenotypeCounts):
+            return .gwasKindMismatch(path: path, expected: "site-stratified (Mantel-Haenszel) terms (from he-cli gwas "
+                                     + "encrypt --mh)", found: "GWAS genotype counts", fix: "report them without --mh")
+        case (.gwasMantelHaenszel, _):
+            return .gwasKindMismatch(path: path, expected: "site-stratified (Mantel-Haenszel) terms (from he-cli gwas "
+                                     + "encrypt --mh)", found: "a \(found)", fix: "decrypt count tables with he-cli decrypt")
+        default:
+            return .gwasTableExpected(path: path, found: found.description)
+        }
     }
 
     /// Panel and counts from decrypted GWAS totals.

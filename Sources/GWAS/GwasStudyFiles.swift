@@ -23,11 +23,13 @@ public struct GwasReportResult: Sendable {
 
 extension GwasFiles {
     /// Counts a site's VCF against the panel (`count`), hands the counted input's summary to `counted` (the
-    /// caller shows it before the slow encryption), then encrypts under the public key in `publicKeyPath`.
+    /// caller shows it before the slow encryption), then encrypts under the public key in `publicKeyPath`: the
+    /// genotype counts, or with `mantelHaenszel` the site's Cochran-Mantel-Haenszel terms (`encryptMantelHaenszel`).
     /// Returns the result and the time counting and encryption took.
     public static func encryptSite(vcf: String, phenotypes: String, panel: String, site: String,
                                    publicKeyPath: String, to output: String,
                                    signing: (manifest: ManifestSource, signingKeyPath: String)? = nil,
+                                   mantelHaenszel: Bool = false,
                                    counted: (SiteInputSummary) -> Void = { _ in },
                                    progress: ProgressHandler? = nil) throws(GwasError)
         -> (result: GwasSiteEncryption, counting: Duration, encryption: Duration) {
@@ -42,7 +44,9 @@ extension GwasFiles {
         let siteCounts = try count(vcf: vcf, phenotypes: phenotypes, panel: panel)
         let parsed = clock.now
         counted(siteCounts.summary)
-        let result = try encrypt(siteCounts, siteID: site, keys: keys, to: output, signer: signer, progress: progress)
+        let result = mantelHaenszel
+            ? try encryptMantelHaenszel(siteCounts, siteID: site, keys: keys, to: output, signer: signer, progress: progress)
+            : try encrypt(siteCounts, siteID: site, keys: keys, to: output, signer: signer, progress: progress)
         return (result, parsed - start, clock.now - parsed)
     }
 
@@ -58,6 +62,40 @@ extension GwasFiles {
                               options: GwasOptions, verification: (manifest: ManifestSource, inputs: [String])? = nil,
                               logging: ReleaseLogging? = nil, combining shares: [String]? = nil,
                               progress: ProgressHandler? = nil) throws(GwasError) -> GwasReportResult {
+        let ordered = PlinkReportFile.allCases.filter(files.contains)
+        return try release(input, secretKeyPath: secretKeyPath, prefix: prefix, kind: .gwasGenotypeCounts, options: [
+            "files": ordered.map(\.fileExtension).joined(separator: " "), "keep-allele-order": String(options.keepAlleleOrder),
+            "cell": String(options.cellThreshold), "hwe-midp": String(options.hardyMidP)],
+                           verification: verification, logging: logging, combining: shares, progress: progress) {
+            (totals, policy) throws(GwasError) in
+            let pooled = try pooledCounts(totals, path: input, declaredSamples: 0)
+            var reports = try Gwas.analyse(panel: pooled.panel, counts: pooled.counts, options: options)
+            var withheld = 0
+            if let policy, policy.gwasMinMAC > 0 {
+                // A variant whose rarer allele is rare within cases or controls is withheld whole (docs/GOVERNANCE.md).
+                let before = reports.count
+                reports = reports.filter { r in
+                    let cases = GroupAlleleCounts(homRef: Int64(r.cases.homA2), het: Int64(r.cases.het), homAlt: Int64(r.cases.homA1))
+                    let controls = GroupAlleleCounts(homRef: Int64(r.controls.homA2), het: Int64(r.controls.het),
+                                                     homAlt: Int64(r.controls.homA1))
+                    return !policy.gwasVariantRelease(cases: cases, controls: controls).isWithheld
+                }
+                withheld = before - reports.count
+            }
+            return (try PlinkWriter.render(reports: reports, prefix: prefix, files: files), reports.count, withheld)
+        } declaredSamples: { $0 }
+    }
+
+    /// The key holder's release path shared by every GWAS report: the aggregate of table kind `kind` is decrypted
+    /// (signatures, inputs and the policy's site count checked first), `analyse` turns the totals into the staged
+    /// files, the release (or the refusal) is logged, then every file is written. `declaredSamples` turns the
+    /// aggregate's declared bound into a number of samples.
+    static func release(_ input: String, secretKeyPath: String, prefix: String, kind: TableKind, options: [String: String],
+                        verification: (manifest: ManifestSource, inputs: [String])?, logging: ReleaseLogging?,
+                        combining shares: [String]?, progress: ProgressHandler?,
+                        analyse: (DecryptedTotals, ReleasePolicy?) throws(GwasError)
+                            -> (staged: [(path: String, bytes: [UInt8])], variants: Int, withheld: Int),
+                        declaredSamples: (UInt64) -> UInt64) throws(GwasError) -> GwasReportResult {
         let check = try verification.map { (v) throws(GwasError) in
             DecryptionCheck(manifest: try stats { () throws(EncryptedStatsError) in try governance { () throws(GovernanceError) in try v.manifest.load() } },
                             inputs: v.inputs)
@@ -65,11 +103,9 @@ extension GwasFiles {
         let keys = try stats { () throws(EncryptedStatsError) in
             try PartyFiles.keys(secretKeyPath, combining: shares, check: check, aggregate: input)
         }
-        let ordered = PlinkReportFile.allCases.filter(files.contains)
         var context = try stats { () throws(EncryptedStatsError) in
-            try ReleaseContext.make(command: shares == nil ? "gwas report" : "party combine gwas report", path: input, keys: keys, check: check, options: [
-                "files": ordered.map(\.fileExtension).joined(separator: " "), "keep-allele-order": String(options.keepAlleleOrder),
-                "cell": String(options.cellThreshold), "hwe-midp": String(options.hardyMidP)])
+            try ReleaseContext.make(command: shares == nil ? "gwas report" : "party combine gwas report", path: input,
+                                    keys: keys, check: check, options: options)
         }
         func refused(_ error: GwasError) -> GwasError {
             guard case let .stats(inner) = error else { return error }
@@ -77,33 +113,21 @@ extension GwasFiles {
         }
         let clock = ContinuousClock()
         let start = clock.now
-        let pooled: GwasPooledCounts
+        let totals: DecryptedTotals
+        let bound: UInt64
         do throws(GwasError) {
-            pooled = try decrypt(input, keys: keys, keyPath: secretKeyPath, check: check,
-                                 beforeDecrypting: { (h, schemaDigest) throws(EncryptedStatsError) in
-                                     context.read(h, schemaDigest: schemaDigest)
-                                     try context.checkSites(h)
-                                 },
-                                 progress: progress)
+            (totals, bound) = try decryptTotals(input, kind: kind, keys: keys, keyPath: secretKeyPath, check: check,
+                                                beforeDecrypting: { (h, schemaDigest) throws(EncryptedStatsError) in
+                                                    context.read(h, schemaDigest: schemaDigest)
+                                                    try context.checkSites(h)
+                                                },
+                                                progress: progress)
         } catch {
             throw refused(error)
         }
-        context.inputDigest = pooled.contentDigest ?? .zero
+        context.inputDigest = totals.contentDigest ?? .zero
         let decrypted = clock.now
-        var reports = try Gwas.analyse(panel: pooled.panel, counts: pooled.counts, options: options)
-        var withheld = 0
-        if let policy = context.policy, policy.gwasMinMAC > 0 {
-            // A variant whose rarer allele is rare within cases or controls is withheld whole (docs/GOVERNANCE.md).
-            let before = reports.count
-            reports = reports.filter { r in
-                let cases = GroupAlleleCounts(homRef: Int64(r.cases.homA2), het: Int64(r.cases.het), homAlt: Int64(r.cases.homA1))
-                let controls = GroupAlleleCounts(homRef: Int64(r.controls.homA2), het: Int64(r.controls.het),
-                                                 homAlt: Int64(r.controls.homA1))
-                return !policy.gwasVariantRelease(cases: cases, controls: controls).isWithheld
-            }
-            withheld = before - reports.count
-        }
-        let staged = try PlinkWriter.render(reports: reports, prefix: prefix, files: files)
+        let (staged, variants, withheld) = try analyse(totals, context.policy)
         var receipt: ReleaseReceipt? = nil
         if let logging {
             receipt = try stats { () throws(EncryptedStatsError) in
@@ -112,8 +136,8 @@ extension GwasFiles {
             }
         }
         let written = try PlinkWriter.write(staged, receipt: receipt.map { (prefix + ".release.json", $0) })
-        var result = GwasReportResult(contributors: pooled.contributors, declaredSamples: pooled.declaredSamples,
-                                      variants: reports.count, written: written, decryption: decrypted - start,
+        var result = GwasReportResult(contributors: totals.contributors, declaredSamples: declaredSamples(bound),
+                                      variants: variants, written: written, decryption: decrypted - start,
                                       statistics: clock.now - decrypted)
         result.withheldVariants = withheld
         result.receipt = receipt

@@ -228,7 +228,7 @@ public enum ContainerFormat {
         }
         let kindCode = try r.u8("table kind")
         guard let kind = TableKind(rawValue: kindCode) else {
-            throw r.error("table kind", "unknown table kind \(kindCode) (known: 1 = countTable, 2 = gwasGenotypeCounts)")
+            throw r.error("table kind", "unknown table kind \(kindCode) (known: 1 = countTable, 2 = gwasGenotypeCounts, 3 = gwasMantelHaenszel)")
         }
         let encodingCode = try r.u8("value encoding")
         let scale = Int(try r.u8("fixed-point scale"))
@@ -283,6 +283,17 @@ public enum ContainerFormat {
             }
             guard columns.count == TableShape.gwasColumnLabels.count else {
                 throw r.error("column labels", "a GWAS table has \(TableShape.gwasColumnLabels.count) columns, found \(columns.count)")
+            }
+        }
+        if kind == .gwasMantelHaenszel {
+            guard fields == TableShape.gwasMetadataFields else {
+                throw r.error("metadata fields", "a Mantel-Haenszel table has fields \(TableShape.gwasMetadataFields), found \(fields)")
+            }
+            guard columns == TableShape.gwasMantelHaenszelColumnLabels else {
+                throw r.error("column labels", "a Mantel-Haenszel table has the columns \(TableShape.gwasMantelHaenszelColumnLabels), found \(columns)")
+            }
+            guard encoding == .fixedPoint(scale: TableShape.gwasMantelHaenszelScale) else {
+                throw r.error("value encoding", "a Mantel-Haenszel table is fixed-point with scale \(TableShape.gwasMantelHaenszelScale), found \(encoding)")
             }
         }
         let shape = TableShape(kind: kind, rowHeader: rowHeader, rowLabels: rows, columnLabels: columns,

@@ -17,6 +17,8 @@ struct GwasCommand: ParsableCommand {
           key holder   he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled
         The report (pooled.assoc, pooled.frq, pooled.gwas.tsv) matches plink1.9 --assoc/--freq run on the
         pooled VCF with --allow-no-sex.
+        Site-stratified allelic test (Cochran-Mantel-Haenszel over sites, Paillier keys): gwas encrypt --mh at each
+        site, aggregate, gwas report --mh; pooled.cmh matches plink1.9 --mh --within <sites>.
         """,
         subcommands: [GwasEncrypt.self, GwasReport.self]
     )

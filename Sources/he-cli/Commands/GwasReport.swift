@@ -18,10 +18,16 @@ struct GwasReport: ParsableCommand {
         --cell and --hardy-midp are plink1.9's --cell and --hardy midp (they apply to the full table too).
         The contributing sites are listed on standard error.
 
+        --mh reads an aggregate of site-stratified terms (from gwas encrypt --mh) instead and writes PREFIX.cmh,
+        the Cochran-Mantel-Haenszel test with the sites as strata, the Mantel-Haenszel odds ratio and its 95%
+        confidence interval, in the layout of plink1.9 --mh --within (sites as clusters); only
+        --keep-allele-order combines with it.
+
         Example:
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
               --assoc --model --hardy --freq --full
+          he-cli gwas report --secret-key keys/secret.hekey --in pooled.mh.he --out pooled --mh
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
               --manifest study.hem --inputs site-files/   (statements verified, sum recomputed first)
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
@@ -53,6 +59,8 @@ struct GwasReport: ParsableCommand {
     var freq = false
     @Flag(help: "Every statistic at full precision, tab-separated (PREFIX.gwas.tsv).")
     var full = false
+    @Flag(help: "Site-stratified allelic test of an aggregate from gwas encrypt --mh (PREFIX.cmh, like plink1.9 --mh).")
+    var mh = false
     @Flag(name: .customLong("keep-allele-order"), help: "A1 = the panel's ALT allele (plink1.9 --keep-allele-order).")
     var keepAlleleOrder = false
     @Option(help: "GENO, DOM and REC tests of --model need every genotype cell at least this large (plink1.9 --cell).")
@@ -78,18 +86,34 @@ struct GwasReport: ParsableCommand {
 
     func validate() throws {
         if out.isEmpty { throw ValidationError("--out needs a non-empty prefix") }
+        if mh {
+            let others = [("--assoc", assoc), ("--model", model), ("--hardy", hardy), ("--freq", freq), ("--full", full),
+                          ("--hardy-midp", hardyMidP)].filter(\.1).map(\.0)
+            if !others.isEmpty {
+                throw ValidationError("--mh writes only PREFIX.cmh from site-stratified terms; \(others.joined(separator: ", ")) "
+                                      + "need(s) a report of the genotype-count aggregate (run gwas report again without --mh)")
+            }
+            if cell != 5 { throw ValidationError("--cell applies to --model, not to --mh") }
+        }
     }
+
+    /// The files this report writes.
+    var outputs: [String] { mh ? [out + ".cmh"] : files.map { out + $0.fileExtension } }
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension } + [out + ".release.json"],
+            try refuseOutputsReplacingInputs(outputs: outputs + [out + ".release.json"],
                                              inputs: [input, secretKey] + verify.study.paths + verify.inputs + release.paths)
             let progress = Progress("decrypting", quiet: common.quiet)
             ReleaseWarnings.beforeDecryption(verify, release)
             let options = GwasOptions(keepAlleleOrder: keepAlleleOrder, cellThreshold: cell, hardyMidP: hardyMidP)
-            let report = try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
-                                              options: options, verification: verify.verification,
-                                              logging: try release.logging(), progress: progress.handler)
+            let report = mh
+                ? try GwasFiles.reportMantelHaenszel(input, secretKeyPath: secretKey, prefix: out,
+                                                     keepAlleleOrder: keepAlleleOrder, verification: verify.verification,
+                                                     logging: try release.logging(), progress: progress.handler)
+                : try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
+                                       options: options, verification: verify.verification,
+                                       logging: try release.logging(), progress: progress.handler)
             progress.finish()
             Console.note("contributing sites (\(report.contributors.count)): "
                          + report.contributors.joined(separator: " "), quiet: common.quiet)
