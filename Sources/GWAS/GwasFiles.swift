@@ -116,19 +116,24 @@ public enum GwasFiles {
 
     /// The error for a table of kind `found` given where `expected` is read.
     static func kindMismatch(path: String, expected: TableKind, found: TableKind) -> GwasError {
-        switch (expected, found) {
-        case (.gwasGenotypeCounts, .gwasMantelHaenszel):
-            return .gwasKindMismatch(path: path, expected: "encrypted GWAS genotype counts", found: "site-stratified "
-                                     + "(Mantel-Haenszel) terms", fix: "report them with he-cli gwas report --mh")
-        case (.gwasMantelHaenszel, .gwasGenotypeCounts):
-            return .gwasKindMismatch(path: path, expected: "site-stratified (Mantel-Haenszel) terms (from he-cli gwas "
-                                     + "encrypt --mh)", found: "GWAS genotype counts", fix: "report them without --mh")
-        case (.gwasMantelHaenszel, _):
-            return .gwasKindMismatch(path: path, expected: "site-stratified (Mantel-Haenszel) terms (from he-cli gwas "
-                                     + "encrypt --mh)", found: "a \(found)", fix: "decrypt count tables with he-cli decrypt")
-        default:
+        func name(_ kind: TableKind) -> String {
+            switch kind {
+            case .countTable: "a count table"
+            case .gwasGenotypeCounts: "encrypted GWAS genotype counts (from he-cli gwas encrypt)"
+            case .gwasMantelHaenszel: "site-stratified (Mantel-Haenszel) terms (from he-cli gwas encrypt --mh)"
+            case .gwasMetaAnalysis: "meta-analysis sums (from he-cli gwas meta-encrypt)"
+            }
+        }
+        let fix = switch found {
+        case .countTable: "decrypt count tables with he-cli decrypt"
+        case .gwasGenotypeCounts: "report them with he-cli gwas report without --mh or --meta"
+        case .gwasMantelHaenszel: "report them with he-cli gwas report --mh"
+        case .gwasMetaAnalysis: "report them with he-cli gwas report --meta"
+        }
+        if expected == .gwasGenotypeCounts && found == .countTable {
             return .gwasTableExpected(path: path, found: found.description)
         }
+        return .gwasKindMismatch(path: path, expected: name(expected), found: name(found), fix: fix)
     }
 
     /// Panel and counts from decrypted GWAS totals.

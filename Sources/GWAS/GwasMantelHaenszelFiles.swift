@@ -65,7 +65,7 @@ extension GwasFiles {
                                         encoding: table.encoding)
         }
         guard bound <= scheme.layout.slotCapacity else {
-            throw .mantelHaenszelNeedsPaillier(scheme: keys.scheme.description, capacity: scheme.layout.slotCapacity,
+            throw .fixedPointNeedsPaillier(what: "site-stratified (Mantel-Haenszel) terms", scheme: keys.scheme.description, capacity: scheme.layout.slotCapacity,
                                                needed: bound)
         }
         let header = try stats { () throws(EncryptedStatsError) in

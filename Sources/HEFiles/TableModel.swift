@@ -13,12 +13,17 @@ public enum TableKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// one row per panel variant (metadata CHR, POS, REF, ALT), the columns of ``TableShape/gwasMantelHaenszelColumnLabels``
     /// in fixed point (``TableShape/gwasMantelHaenszelScale`` decimal places).
     case gwasMantelHaenszel = 3
+    /// Per-variant inverse-variance sums of one site's (or several sites') regression results: one row per panel
+    /// variant (metadata CHR, POS, REF, ALT), the columns of ``TableShape/gwasMetaAnalysisColumnLabels`` in fixed
+    /// point (``TableShape/gwasMetaAnalysisScale`` decimal places).
+    case gwasMetaAnalysis = 4
 
     public var description: String {
         switch self {
         case .countTable: "countTable"
         case .gwasGenotypeCounts: "gwasGenotypeCounts"
         case .gwasMantelHaenszel: "gwasMantelHaenszel"
+        case .gwasMetaAnalysis: "gwasMetaAnalysis"
         }
     }
 
@@ -145,6 +150,16 @@ public struct TableShape: Sendable, Hashable {
     /// Decimal places of every value of a `gwasMantelHaenszel` table: each site's terms are rounded to the nearest
     /// multiple of 10^-9 (the allele counts are integers and exact).
     public static let gwasMantelHaenszelScale = 9
+
+    /// Column labels of a `gwasMetaAnalysis` table, in wire order: the number of studies with an estimate (1 or 0
+    /// per site), w = 1 / SE^2, w x beta and w x beta^2, with beta the effect of the panel's ALT allele (a site's
+    /// estimate for REF is negated): `w_beta` for linear results (BETA), `w_logor` for logistic ones (beta = ln OR),
+    /// so that the two cannot be summed together (docs/STATISTICS.md).
+    public static func gwasMetaAnalysisColumnLabels(oddsRatios: Bool) -> [String] {
+        oddsRatios ? ["studies", "w", "w_logor", "w_logor2"] : ["studies", "w", "w_beta", "w_beta2"]
+    }
+    /// Decimal places of every value of a `gwasMetaAnalysis` table (each site's values rounded to 10^-6).
+    public static let gwasMetaAnalysisScale = 6
 
     public init(kind: TableKind = .countTable, rowHeader: String, rowLabels: [String], columnLabels: [String],
                 metadataFields: [String] = [], rowMetadata: [[String]] = [], encoding: ValueEncoding) {

@@ -126,7 +126,7 @@ struct GwasMantelHaenszelTests {
 
         let counts = try dir.run("gwas", "report", "--mh", "--secret-key", keys.secretKey, "--in", "a.gwas.he", "--out", "x")
         #expect(counts.status != 0 && counts.stderr.contains("a.gwas.he: expected site-stratified (Mantel-Haenszel) terms")
-                && counts.stderr.contains("report them without --mh"), "\(counts.stderr)")
+                && counts.stderr.contains("report them with he-cli gwas report without --mh or --meta"), "\(counts.stderr)")
         let terms = try dir.run("gwas", "report", "--secret-key", keys.secretKey, "--in", "a.mh.he", "--out", "x")
         #expect(terms.status != 0 && terms.stderr.contains("report them with he-cli gwas report --mh"), "\(terms.stderr)")
         let flags = try dir.run("gwas", "report", "--mh", "--assoc", "--secret-key", keys.secretKey, "--in", "a.mh.he",

@@ -59,6 +59,12 @@ func exercise(_ bytes: [UInt8]) -> HEFilesError? {
                     _ = try? MantelHaenszel.analyse(panel: panel, terms: terms, sites: totals.contributors.count,
                                                     keepAlleleOrder: false)
                 }
+                if let (panel, terms, oddsRatios) = totals.gwasMetaAnalysisTerms {
+                    check(panel.count == terms.count, "meta-analysis panel and values differ in length")
+                    if let results = try? MetaAnalysis.analyse(panel: panel, terms: terms) {
+                        _ = MetaAnalysisWriter.render(results, oddsRatios: oddsRatios)
+                    }
+                }
             }
             if header.schema?.kind == .gwasGenotypeCounts,
                let pooled = try? GwasFiles.decrypt(path, keys: key.keys, keyPath: key.path) {

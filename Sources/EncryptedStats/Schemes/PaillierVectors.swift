@@ -31,6 +31,9 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
     /// Slot capacity of site-stratified (Mantel-Haenszel) terms: fixed point at 10^9, every term of a site at most
     /// its number of called alleles, so a slot holds the terms of 2^62 / (2 x 10^9), about 2.3 x 10^9, pooled samples.
     public static let mantelHaenszelCapacity: UInt64 = (1 << 62) - 1
+    /// Slot capacity of meta-analysis sums: fixed point at 10^6, every value of a site at most 10^10 in magnitude,
+    /// so a slot holds the sums of 461 sites.
+    public static let metaAnalysisCapacity: UInt64 = (1 << 62) - 1
     /// Below this many ciphertexts, textbook encryption is used: building the DJN fixed-base table costs more
     /// than the encryptions it would speed up.
     public static let djnThreshold = 24
@@ -59,6 +62,7 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
         case .countTable: countTableCapacity
         case .gwasGenotypeCounts: gwasCapacity
         case .gwasMantelHaenszel: mantelHaenszelCapacity
+        case .gwasMetaAnalysis: metaAnalysisCapacity
         }
         return try paillier("paillier packing") {
             try PackedLayout(modulusBits: modulusBits, slotCapacity: capacity, signed: encoding != .count)

@@ -19,7 +19,9 @@ struct GwasCommand: ParsableCommand {
         pooled VCF with --allow-no-sex.
         Site-stratified allelic test (Cochran-Mantel-Haenszel over sites, Paillier keys): gwas encrypt --mh at each
         site, aggregate, gwas report --mh; pooled.cmh matches plink1.9 --mh --within <sites>.
+        Fixed-effect meta-analysis of each site's own PLINK --logistic/--linear results (Paillier keys): gwas
+        meta-encrypt at each site, aggregate, gwas report --meta; pooled.meta matches plink1.9 --meta-analysis.
         """,
-        subcommands: [GwasEncrypt.self, GwasReport.self]
+        subcommands: [GwasEncrypt.self, GwasMetaEncrypt.self, GwasReport.self]
     )
 }

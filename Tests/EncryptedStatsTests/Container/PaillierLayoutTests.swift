@@ -30,6 +30,7 @@ struct PaillierLayoutTests {
             (2048, .gwasMantelHaenszel, .fixedPoint(scale: 9), 63, 32, (1 << 62) - 1),
             (3072, .gwasMantelHaenszel, .fixedPoint(scale: 9), 63, 48, (1 << 62) - 1),
             (4096, .gwasMantelHaenszel, .fixedPoint(scale: 9), 63, 65, (1 << 62) - 1),
+            (3072, .gwasMetaAnalysis, .fixedPoint(scale: 6), 63, 48, (1 << 62) - 1),
         ]
         for (bits, kind, encoding, slotBits, slots, capacity) in cases {
             let p = try PaillierVectors.packing(modulusBits: bits, kind: kind, encoding: encoding)
