@@ -129,7 +129,7 @@ public enum MantelHaenszel {
                         keepAlleleOrder: Bool) throws(GwasError) -> MantelHaenszelResult {
         let limit = Gwas.maximumCount
         for (i, value) in t.values.enumerated() where value < 0 || UInt64(value) / UInt64(MantelHaenszelTerms.unit) > limit
-            || (i < 7 && value % MantelHaenszelTerms.unit != 0) {
+            || (i < 8 && value % MantelHaenszelTerms.unit != 0) {
             throw GwasError.implausibleTerm(variant: variant.id, column: TableShape.gwasMantelHaenszelColumnLabels[i],
                                             value: value)
         }

@@ -129,11 +129,18 @@ struct MantelHaenszelTests {
             try MantelHaenszel.analyse(panel: [Self.variant], terms: [MantelHaenszelTerms(values: bad)], sites: 1,
                                        keepAlleleOrder: false)
         }
-        bad = mono.values
-        bad[0] += 1
-        #expect(throws: GwasError.implausibleTerm(variant: "rs9", column: "all_ref", value: bad[0])) {
-            try MantelHaenszel.analyse(panel: [Self.variant], terms: [MantelHaenszelTerms(values: bad)], sites: 1,
-                                       keepAlleleOrder: false)
+        // The allele counts (the first eight columns) are whole numbers; the rational terms need not be.
+        for (column, name) in [(0, "all_ref"), (7, "mh_case_alt")] {
+            bad = mono.values
+            bad[column] += 1
+            #expect(throws: GwasError.implausibleTerm(variant: "rs9", column: name, value: bad[column])) {
+                try MantelHaenszel.analyse(panel: [Self.variant], terms: [MantelHaenszelTerms(values: bad)], sites: 1,
+                                           keepAlleleOrder: false)
+            }
         }
+        bad = mono.values
+        bad[8] += 1
+        #expect(try MantelHaenszel.analyse(panel: [Self.variant], terms: [MantelHaenszelTerms(values: bad)], sites: 1,
+                                           keepAlleleOrder: false).count == 1)
     }
 }
