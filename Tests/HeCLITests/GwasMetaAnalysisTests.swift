@@ -79,19 +79,20 @@ struct GwasMetaAnalysisTests {
 
     @Test("PREFIX.meta equals plink1.9 --meta-analysis on the sites' --logistic --covar and --linear results",
           .timeLimit(.minutes(3)),
-          .enabled(if: Oracles.plinkUsable, "needs HE_TEST_PYTHON (numpy) and plink1.9 on PATH"))
-    func againstPlink() throws {
+          .enabled(if: Oracles.plinkUsable, "needs HE_TEST_PYTHON (numpy) and plink1.9 on PATH"),
+          arguments: [3, 7])
+    func againstPlink(sites: Int) throws {
         let dir = Scratch()
         let seed = Oracles.environment["HE_COHORT_SEED"].flatMap { UInt64($0) } ?? UInt64.random(in: 1 ... 1 << 31)
-        let context = "cohort seed \(seed)"
-        let cohort = try SimulatedCohort.make(in: dir.file("cohort"), samples: 600, variants: 160, sites: 4, seed: seed,
-                                              splitSeed: 3)
+        let context = "\(sites) sites, cohort seed \(seed)"
+        let cohort = try SimulatedCohort.make(in: dir.file("cohort"), samples: 150 * sites + 150, variants: 160,
+                                              sites: sites + 1, seed: seed, splitSeed: 3)
         let plink = try Oracles.requirePlink()
         let panel = try Self.panelAlleles(cohort.panel)
-        // Sites 1 to 3 (site 0 of the simulator has no cases); a covariate and a quantitative trait for everyone.
+        // Sites 1 to `sites` (site 0 of the simulator has no cases); a covariate and a quantitative trait for everyone.
         var g = SystemRandomNumberGenerator()
         var covar = ["FID IID PC1"], trait = ["FID IID Q"]
-        for k in 1 ... 3 {
+        for k in 1 ... sites {
             var members: [String] = []
             for line in try String(contentsOfFile: cohort.sites[k].pheno, encoding: .utf8).split(separator: "\n") {
                 guard let name = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).first.map(String.init),
@@ -110,7 +111,7 @@ struct GwasMetaAnalysisTests {
             ("linear", "assoc.linear", ["--pheno", dir.file("trait.txt"), "--linear"]),
         ] {
             var siteFiles: [String] = [], plinkInputs: [String] = []
-            for k in 1 ... 3 {
+            for k in 1 ... sites {
                 let prefix = dir.file("\(model)-site\(k)")
                 // Site 1 reports ALT as A1 (the first file fixes PLINK's A1); the others their minor allele.
                 try Oracles.run(plink, ["--vcf", cohort.directory + "/pooled.vcf.gz", "--double-id", "--vcf-half-call", "missing",
@@ -133,7 +134,8 @@ struct GwasMetaAnalysisTests {
                             + ["--out", dir.file("plink-" + model)])
             let r = try dir.run("gwas", "report", "--meta", "--secret-key", keys.secretKey, "--in", agg, "--out", model)
             try #require(r.status == 0, "\(context): \(r.stderr)")
-            #expect(r.stderr.contains("contributing sites (3): site1 site2 site3"), "\(r.stderr)")
+            let names = (1 ... sites).map { "site\($0)" }.sorted().joined(separator: " ")
+            #expect(r.stderr.contains("contributing sites (\(sites)): \(names)"), "\(r.stderr)")
             #expect(dir.listing.filter { $0.hasPrefix(model + ".") && !$0.hasSuffix(".he") } == [model + ".meta"])
             try Self.compare(ours: dir.file(model + ".meta"), plink: dir.file("plink-\(model).meta"), context: "\(context), \(model)")
         }
