@@ -12,7 +12,7 @@ struct GwasMetaEncrypt: ParsableCommand {
         The site runs its own (adjusted) regression with PLINK and encrypts, per panel variant, 1, w, w x beta and
         w x beta^2 with w = 1/SE^2 and beta the effect of the panel's ALT allele (an estimate for REF is negated),
         in fixed point with 6 decimal places; the key holder reports the pooled estimate with
-        gwas report --meta (docs/STATISTICS.md, "Meta-analysis"). Variants without an estimate (NA, or absent from
+        gwas report --meta (docs/STATISTICS.md, "Fixed-effect meta-analysis"). Variants without an estimate (NA, or absent from
         the file) are sent as absent. Needs a Paillier key.
 
         Input (--results): PLINK 1.9 --logistic or --linear output with an SE column (--ci 0.95), e.g.
