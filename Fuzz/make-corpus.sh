@@ -14,7 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$keys"
 # Seeds are replaced; minimised inputs of past findings (regression-*) stay.
-for t in container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log; do
+for t in container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log results; do
   mkdir -p "$corpus/$t"
   find "$corpus/$t" -type f ! -name 'regression-*' -delete
 done
@@ -41,6 +41,13 @@ csv '\x02item,amount\nx,1.5\ny,-0.3\nz,12\n' decimal
 csv '\x00a,b\r\nc,1\r\n' crlf
 csv '\x00a,b,c\nr,1\n' ragged
 csv '\x00a,b\nr,99999999999999999999\n' huge
+
+# --- PLINK association results (gwas meta-encrypt --results; the harness's panel: rs1 A/G, rs2 C/T, rs3 G/GA) ---
+results() { printf '%b' "$1" > "$corpus/results/$2"; }
+results ' CHR SNP BP A1 TEST NMISS OR SE L95 U95 STAT P\n 1 rs1 100 G ADD 80 1.5 0.2 1 2 2 0.04\n 1 rs1 100 G COV1 80 1.1 0.3 1 2 1 0.3\n 1 rs2 200 C ADD 80 0.8 0.25 0.5 1.3 -1 0.3\n 2 rs3 300 GA ADD 0 NA NA NA NA NA NA\n' logistic
+results ' CHR SNP BP A1 TEST NMISS BETA SE L95 U95 STAT P\n 1 rs2 200 T ADD 90 -0.31 0.12 -0.5 -0.1 -2.5 0.01\n' linear
+results '#CHROM POS ID REF ALT A1 A2 TEST OBS_CT OR LOG(OR)_SE Z_STAT P\n1 100 rs1 A G A G ADD 70 1.2 0.2 0.9 0.3\n' plink2
+results 'SNP A1 A2 BETA SE\nrs1 G A 0.1 0.00001\nrs1 G A 0.1 0.1\n' duplicate-tiny-se
 
 # --- phenotype files ---
 pheno() { printf '%b' "$1" > "$corpus/phenotype/$2"; }

@@ -98,7 +98,7 @@ extension EncryptedTableFiles {
             totals = try decrypt(path, keys: keys, keyPath: secretKeyPath, check: check, beforeDecrypting: { (h, schemaDigest) throws(EncryptedStatsError) in
                 context.read(h, schemaDigest: schemaDigest)
                 try context.checkSites(h)
-                if let policy, h.schema?.kind == .gwasGenotypeCounts, policy.smallCells != .none || privateRho != nil {
+                if let policy, h.schema?.kind.isGwas == true, policy.smallCells != .none || privateRho != nil {
                     throw .releaseRefused(path: path, .policyNeedsGwasReport(path: path))
                 }
                 if let privateRho {

@@ -15,6 +15,22 @@ public enum GwasError: Error, Sendable, Equatable {
     case panelCountMismatch(panelVariants: Int, countedVariants: Int)
     /// A pooled count larger than any real cohort (usually a decryption with the wrong key or a corrupt file).
     case implausibleCount(variant: String, value: UInt64, limit: UInt64)
+    /// A pooled Mantel-Haenszel term that no real cohort gives: negative, above `Gwas.maximumCount`, or an allele
+    /// count that is not a whole number (a wrong key or a corrupt aggregate); `value` is in stored units (x 10^9).
+    case implausibleTerm(variant: String, column: String, value: Int64)
+    /// A site's fixed-point GWAS values (`what`: Mantel-Haenszel terms, meta-analysis sums) were asked of a key
+    /// whose slots cannot hold them (BFV).
+    case fixedPointNeedsPaillier(what: String, scheme: String, capacity: UInt64, needed: UInt64)
+    /// No line of a site's results file gives an estimate for a panel variant.
+    case metaAnalysisNoEstimates(path: String, lines: Int, panel: String)
+    /// A site with more counted samples than its Mantel-Haenszel terms are computed for exactly.
+    case mantelHaenszelSiteTooLarge(samples: UInt64, limit: UInt64)
+    /// `gwas report` was given the wrong kind of GWAS aggregate for what it was asked (counts vs Mantel-Haenszel
+    /// terms); `fix` names the option or command that reads it.
+    case gwasKindMismatch(path: String, expected: String, found: String, fix: String)
+    /// A site's estimate whose inverse-variance values do not fit the meta-analysis fixed point (magnitude above
+    /// 10^10: SE below 10^-5, or |beta| / SE^2 or (beta / SE)^2 above 10^10).
+    case metaAnalysisValueTooLarge(path: String, variant: String, standardError: Double, beta: Double)
     /// A chromosome that is not analysed: anything but an autosome 1-22, X or XY (optionally prefixed `chr`).
     case unsupportedChromosome(variant: String, chromosome: String)
     /// `.assoc` and `.model` need at least two samples with a case/control phenotype (PLINK skips them otherwise).
@@ -53,6 +69,27 @@ extension GwasError: CustomStringConvertible {
         case let .implausibleCount(variant, value, limit):
             return "variant \(variant): count \(value) exceeds \(limit), which no real cohort reaches; the aggregate "
                 + "is corrupt or was decrypted with the wrong key"
+        case let .implausibleTerm(variant, column, value):
+            return "variant \(variant): pooled Mantel-Haenszel term \(column) = \(value) x 10^-9 is not possible for a real "
+                + "cohort (negative, above \(Gwas.maximumCount), or a fractional allele count); the aggregate is corrupt "
+                + "or was decrypted with the wrong key"
+        case let .fixedPointNeedsPaillier(what, scheme, capacity, needed):
+            return "the \(what) are fixed point and need slots holding \(needed) for this site alone, but the \(scheme) "
+                + "key's slots hold \(capacity); use a Paillier key (he-cli keygen --scheme paillier), whose slots for them "
+                + "hold 2^62 - 1"
+        case let .metaAnalysisNoEstimates(path, lines, panel):
+            return "\(path): none of its \(lines) result lines gives an estimate (OR or BETA and SE, not NA) for a variant "
+                + "of \(panel); check that the variant IDs (SNP or ID column) are the panel's IDs and that the SE column "
+                + "is there (PLINK 1.9: --ci 0.95)"
+        case let .mantelHaenszelSiteTooLarge(samples, limit):
+            return "the site counts \(samples) samples; its Mantel-Haenszel terms are computed exactly for at most "
+                + "\(limit) samples per site (128-bit integer arithmetic), so this site cannot take part in the stratified test"
+        case let .gwasKindMismatch(path, expected, found, fix):
+            return "\(path): expected \(expected) but the file holds \(found); \(fix)"
+        case let .metaAnalysisValueTooLarge(path, variant, standardError, beta):
+            return "\(path): variant \(variant): beta \(beta), SE \(standardError) gives w = 1/SE^2, w x beta or w x beta^2 "
+                + "above 10^10, beyond what the meta-analysis sums hold (fixed point, 6 decimal places); check the SE "
+                + "column (a standard error, not a variance or a statistic)"
         case let .unsupportedChromosome(variant, chromosome):
             return "variant \(variant) is on chromosome '\(chromosome)'; only autosomes 1-22, X and XY (optionally "
                 + "'chr'-prefixed) are analysed, because PLINK's rules for Y and MT need each sample's sex"

@@ -91,20 +91,53 @@ public enum GwasFiles {
                                headerRead: ((ContainerHeader) -> Void)? = nil,
                                beforeDecrypting: ((ContainerHeader, Fingerprint) throws(EncryptedStatsError) -> Void)? = nil,
                                progress: ProgressHandler? = nil) throws(GwasError) -> GwasPooledCounts {
+        let (totals, bound) = try decryptTotals(path, kind: .gwasGenotypeCounts, keys: keys, keyPath: keyPath, check: check,
+                                                headerRead: headerRead, beforeDecrypting: beforeDecrypting, progress: progress)
+        return try pooledCounts(totals, path: path, declaredSamples: bound)
+    }
+
+    /// Decrypts a GWAS table of `kind` (refusing any other table before anything is decrypted) and returns the
+    /// totals with the header's declared bound; with `check`, the aggregate is verified first.
+    static func decryptTotals(_ path: String, kind: TableKind, keys: SchemeKeys, keyPath: String, check: DecryptionCheck?,
+                              headerRead: ((ContainerHeader) -> Void)? = nil,
+                              beforeDecrypting: ((ContainerHeader, Fingerprint) throws(EncryptedStatsError) -> Void)?,
+                              progress: ProgressHandler?) throws(GwasError) -> (DecryptedTotals, UInt64) {
         // The schema decoded here is handed on with the check, so that a verified report decodes it once.
         var check = check
         var cache = check?.schemaCache
         let header = try files { () throws(HEFilesError) in try ContainerReader.readHeader(path, schemaCache: &cache) }
         check?.schemaCache = cache
-        if header.kind.isEncryptedTable, let schema = header.schema, schema.kind != .gwasGenotypeCounts {
-            throw .gwasTableExpected(path: path, found: schema.kind.description)
+        if header.kind.isEncryptedTable, let schema = header.schema, schema.kind != kind {
+            throw kindMismatch(path: path, expected: kind, found: schema.kind)
         }
         headerRead?(header)
         let totals = try stats { () throws(EncryptedStatsError) in
             try EncryptedTableFiles.decrypt(path, keys: keys, keyPath: keyPath, check: check,
                                             beforeDecrypting: beforeDecrypting, progress: progress)
         }
-        return try pooledCounts(totals, path: path, declaredSamples: header.valueBound)
+        return (totals, header.valueBound)
+    }
+
+    /// The error for a table of kind `found` given where `expected` is read.
+    static func kindMismatch(path: String, expected: TableKind, found: TableKind) -> GwasError {
+        func name(_ kind: TableKind) -> String {
+            switch kind {
+            case .countTable: "a count table"
+            case .gwasGenotypeCounts: "encrypted GWAS genotype counts (from he-cli gwas encrypt)"
+            case .gwasMantelHaenszel: "site-stratified (Mantel-Haenszel) terms (from he-cli gwas encrypt --mh)"
+            case .gwasMetaAnalysis: "meta-analysis sums (from he-cli gwas meta-encrypt)"
+            }
+        }
+        let fix = switch found {
+        case .countTable: "decrypt count tables with he-cli decrypt"
+        case .gwasGenotypeCounts: "report them with he-cli gwas report without --mh or --meta"
+        case .gwasMantelHaenszel: "report them with he-cli gwas report --mh"
+        case .gwasMetaAnalysis: "report them with he-cli gwas report --meta"
+        }
+        if expected == .gwasGenotypeCounts && found == .countTable {
+            return .gwasTableExpected(path: path, found: found.description)
+        }
+        return .gwasKindMismatch(path: path, expected: name(expected), found: name(found), fix: fix)
     }
 
     /// Panel and counts from decrypted GWAS totals.

@@ -24,11 +24,13 @@ public struct GwasReportResult: Sendable {
 
 extension GwasFiles {
     /// Counts a site's VCF against the panel (`count`), hands the counted input's summary to `counted` (the
-    /// caller shows it before the slow encryption), then encrypts under the public key in `publicKeyPath`.
+    /// caller shows it before the slow encryption), then encrypts under the public key in `publicKeyPath`: the
+    /// genotype counts, or with `mantelHaenszel` the site's Cochran-Mantel-Haenszel terms (`encryptMantelHaenszel`).
     /// Returns the result and the time counting and encryption took.
     public static func encryptSite(vcf: String, phenotypes: String, panel: String, site: String,
                                    publicKeyPath: String, to output: String,
                                    signing: (manifest: ManifestSource, signingKeyPath: String)? = nil,
+                                   mantelHaenszel: Bool = false,
                                    counted: (SiteInputSummary) -> Void = { _ in },
                                    progress: ProgressHandler? = nil) throws(GwasError)
         -> (result: GwasSiteEncryption, counting: Duration, encryption: Duration) {
@@ -43,7 +45,9 @@ extension GwasFiles {
         let siteCounts = try count(vcf: vcf, phenotypes: phenotypes, panel: panel)
         let parsed = clock.now
         counted(siteCounts.summary)
-        let result = try encrypt(siteCounts, siteID: site, keys: keys, to: output, signer: signer, progress: progress)
+        let result = mantelHaenszel
+            ? try encryptMantelHaenszel(siteCounts, siteID: site, keys: keys, to: output, signer: signer, progress: progress)
+            : try encrypt(siteCounts, siteID: site, keys: keys, to: output, signer: signer, progress: progress)
         return (result, parsed - start, clock.now - parsed)
     }
 
@@ -230,5 +234,63 @@ extension GwasFiles {
         report.withheldVariants = result.withheld
         report.receipt = receipt
         return report
+    }
+
+    /// The key holder's release path shared by every GWAS report: the aggregate of table kind `kind` is decrypted
+    /// (signatures, inputs and the policy's site count checked first), `analyse` turns the totals into the staged
+    /// files, the release (or the refusal) is logged, then every file is written. `declaredSamples` turns the
+    /// aggregate's declared bound into a number of samples.
+    static func release(_ input: String, secretKeyPath: String, prefix: String, kind: TableKind, options: [String: String],
+                        verification: (manifest: ManifestSource, inputs: [String])?, logging: ReleaseLogging?,
+                        combining shares: [String]?, progress: ProgressHandler?,
+                        analyse: (DecryptedTotals, ReleasePolicy?) throws(GwasError)
+                            -> (staged: [(path: String, bytes: [UInt8])], variants: Int, withheld: Int),
+                        declaredSamples: (UInt64) -> UInt64) throws(GwasError) -> GwasReportResult {
+        let check = try verification.map { (v) throws(GwasError) in
+            DecryptionCheck(manifest: try stats { () throws(EncryptedStatsError) in try governance { () throws(GovernanceError) in try v.manifest.load() } },
+                            inputs: v.inputs)
+        }
+        let keys = try stats { () throws(EncryptedStatsError) in
+            try PartyFiles.keys(secretKeyPath, combining: shares, check: check, aggregate: input)
+        }
+        var context = try stats { () throws(EncryptedStatsError) in
+            try ReleaseContext.make(command: shares == nil ? "gwas report" : "party combine gwas report", path: input,
+                                    keys: keys, check: check, options: options)
+        }
+        func refused(_ error: GwasError) -> GwasError {
+            guard case let .stats(inner) = error else { return error }
+            return .stats(ReleaseGate.refuse(inner, context: context, logging: logging))
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        let totals: DecryptedTotals
+        let bound: UInt64
+        do throws(GwasError) {
+            (totals, bound) = try decryptTotals(input, kind: kind, keys: keys, keyPath: secretKeyPath, check: check,
+                                                beforeDecrypting: { (h, schemaDigest) throws(EncryptedStatsError) in
+                                                    context.read(h, schemaDigest: schemaDigest)
+                                                    try context.checkSites(h)
+                                                },
+                                                progress: progress)
+        } catch {
+            throw refused(error)
+        }
+        context.inputDigest = totals.contentDigest ?? .zero
+        let decrypted = clock.now
+        let (staged, variants, withheld) = try analyse(totals, context.policy)
+        var receipt: ReleaseReceipt? = nil
+        if let logging {
+            receipt = try stats { () throws(EncryptedStatsError) in
+                try ReleaseGate.logRelease(context: context, outputs: staged.map { ReleaseRecord.Output(name: $0.path, bytes: $0.bytes) },
+                                           suppressed: withheld > 0 ? ["variants": withheld] : [:], logging: logging)
+            }
+        }
+        let written = try PlinkWriter.write(staged, receipt: receipt.map { (prefix + ".release.json", $0) })
+        var result = GwasReportResult(contributors: totals.contributors, declaredSamples: declaredSamples(bound),
+                                      variants: variants, written: written, decryption: decrypted - start,
+                                      statistics: clock.now - decrypted)
+        result.withheldVariants = withheld
+        result.receipt = receipt
+        return result
     }
 }

@@ -186,7 +186,7 @@ public enum GovernanceError: Error, Hashable, Sendable, CustomStringConvertible 
         case let .releaseEntryDamaged(index, reason): "log entry \(index): \(reason)"
         case let .proofRefused(path, reason): "\(path): \(reason)"
         case let .policyNeedsGwasReport(path):
-            "\(path): a GWAS aggregate of a study with a small-cell policy is released by `gwas report` (which withholds rare variants' group counts), not `decrypt`"
+            "\(path): a GWAS aggregate of a study with a small-cell policy is released by `gwas report` (`gwas report --mh` for site-stratified terms; it withholds rare variants' group counts), not `decrypt`"
         case let .manifestChainBroken(path, study, version, reason):
             "\(path): version \(version) of study '\(study)' is not in the manifest chain: \(reason)"
         case let .policyKeyUnknown(key, known):

@@ -228,7 +228,7 @@ public enum ContainerFormat {
         }
         let kindCode = try r.u8("table kind")
         guard let kind = TableKind(rawValue: kindCode) else {
-            throw r.error("table kind", "unknown table kind \(kindCode) (known: 1 = countTable, 2 = gwasGenotypeCounts)")
+            throw r.error("table kind", "unknown table kind \(kindCode) (known: 1 = countTable, 2 = gwasGenotypeCounts, 3 = gwasMantelHaenszel, 4 = gwasMetaAnalysis)")
         }
         let encodingCode = try r.u8("value encoding")
         let scale = Int(try r.u8("fixed-point scale"))
@@ -283,6 +283,22 @@ public enum ContainerFormat {
             }
             guard columns.count == TableShape.gwasColumnLabels.count else {
                 throw r.error("column labels", "a GWAS table has \(TableShape.gwasColumnLabels.count) columns, found \(columns.count)")
+            }
+        }
+        let fixedPointGwas: [TableKind: (name: String, columns: [[String]], scale: Int)] = [
+            .gwasMantelHaenszel: ("Mantel-Haenszel", [TableShape.gwasMantelHaenszelColumnLabels], TableShape.gwasMantelHaenszelScale),
+            .gwasMetaAnalysis: ("meta-analysis", [true, false].map(TableShape.gwasMetaAnalysisColumnLabels(oddsRatios:)),
+                                TableShape.gwasMetaAnalysisScale),
+        ]
+        if let rule = fixedPointGwas[kind] {
+            guard fields == TableShape.gwasMetadataFields else {
+                throw r.error("metadata fields", "a \(rule.name) table has fields \(TableShape.gwasMetadataFields), found \(fields)")
+            }
+            guard rule.columns.contains(columns) else {
+                throw r.error("column labels", "a \(rule.name) table has the columns \(rule.columns.map { $0.joined(separator: " ") }.joined(separator: " or ")), found \(columns)")
+            }
+            guard encoding == .fixedPoint(scale: rule.scale) else {
+                throw r.error("value encoding", "a \(rule.name) table is fixed-point with scale \(rule.scale), found \(encoding)")
             }
         }
         let shape = TableShape(kind: kind, rowHeader: rowHeader, rowLabels: rows, columnLabels: columns,

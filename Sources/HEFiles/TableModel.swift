@@ -9,13 +9,26 @@ public enum TableKind: UInt8, Sendable, CaseIterable, CustomStringConvertible {
     /// Per-variant genotype counts: one row per panel variant (metadata CHR, POS, REF, ALT) and the twelve columns
     /// of ``TableShape/gwasColumnLabels``.
     case gwasGenotypeCounts = 2
+    /// Per-variant Cochran-Mantel-Haenszel terms of one site's (or the sum of several sites') allelic 2 x 2 tables:
+    /// one row per panel variant (metadata CHR, POS, REF, ALT), the columns of ``TableShape/gwasMantelHaenszelColumnLabels``
+    /// in fixed point (``TableShape/gwasMantelHaenszelScale`` decimal places).
+    case gwasMantelHaenszel = 3
+    /// Per-variant inverse-variance sums of one site's (or several sites') regression results: one row per panel
+    /// variant (metadata CHR, POS, REF, ALT), the columns of ``TableShape/gwasMetaAnalysisColumnLabels`` in fixed
+    /// point (``TableShape/gwasMetaAnalysisScale`` decimal places).
+    case gwasMetaAnalysis = 4
 
     public var description: String {
         switch self {
         case .countTable: "countTable"
         case .gwasGenotypeCounts: "gwasGenotypeCounts"
+        case .gwasMantelHaenszel: "gwasMantelHaenszel"
+        case .gwasMetaAnalysis: "gwasMetaAnalysis"
         }
     }
+
+    /// Whether rows are panel variants (metadata CHR, POS, REF, ALT): the tables `gwas encrypt` writes.
+    public var isGwas: Bool { self != .countTable }
 }
 
 /// How the integers in the slots are to be read.
@@ -121,6 +134,32 @@ public struct TableShape: Sendable, Hashable {
     public static let gwasColumnLabels: [String] = ["case", "control", "unknown"].flatMap { group in
         ["homRef", "het", "homAlt", "missing"].map { "\(group)_\($0)" }
     }
+
+    /// Column labels of a `gwasMantelHaenszel` table, in wire order, oriented to the panel (ALT counted as A1):
+    /// the allele counts of all samples, of cases and of controls (REF, ALT; for the minor allele, MAF and the
+    /// release policy), then the Cochran-Mantel-Haenszel terms of the site's allelic table a = case ALT,
+    /// b = case REF, c = control ALT, d = control REF, n = a + b + c + d, taken only when the site has a called
+    /// case allele and a called control allele: a + b, a, E = (a + b)(a + c) / n,
+    /// V = (a + b)(c + d)(a + c)(b + d) / (n^2 (n - 1)), R = a d / n, S = b c / n, and the Robins-Breslow-Greenland
+    /// terms R (a + d) / n, S (b + c) / n, ((a + d) S + (b + c) R) / n (docs/STATISTICS.md).
+    public static let gwasMantelHaenszelColumnLabels = [
+        "all_ref", "all_alt", "case_ref", "case_alt", "control_ref", "control_alt",
+        "mh_case_alleles", "mh_case_alt", "mh_expected", "mh_variance", "mh_r", "mh_s", "mh_rbg_pr", "mh_rbg_qs",
+        "mh_rbg_ps_qr",
+    ]
+    /// Decimal places of every value of a `gwasMantelHaenszel` table: each site's terms are rounded to the nearest
+    /// multiple of 10^-9 (the allele counts are integers and exact).
+    public static let gwasMantelHaenszelScale = 9
+
+    /// Column labels of a `gwasMetaAnalysis` table, in wire order: the number of studies with an estimate (1 or 0
+    /// per site), w = 1 / SE^2, w x beta and w x beta^2, with beta the effect of the panel's ALT allele (a site's
+    /// estimate for REF is negated): `w_beta` for linear results (BETA), `w_logor` for logistic ones (beta = ln OR),
+    /// so that the two cannot be summed together (docs/STATISTICS.md).
+    public static func gwasMetaAnalysisColumnLabels(oddsRatios: Bool) -> [String] {
+        oddsRatios ? ["studies", "w", "w_logor", "w_logor2"] : ["studies", "w", "w_beta", "w_beta2"]
+    }
+    /// Decimal places of every value of a `gwasMetaAnalysis` table (each site's values rounded to 10^-6).
+    public static let gwasMetaAnalysisScale = 6
 
     public init(kind: TableKind = .countTable, rowHeader: String, rowLabels: [String], columnLabels: [String],
                 metadataFields: [String] = [], rowMetadata: [[String]] = [], encoding: ValueEncoding) {

@@ -367,6 +367,52 @@ struct ContainerReaderTests {
         #expect(chunks == [[1], [2]])
     }
 
+    @Test("a Mantel-Haenszel schema round-trips; other columns or encodings for that kind are refused")
+    func mantelHaenszelSchema() throws {
+        let dir = ScratchDirectory()
+        func write(_ columns: [String], _ encoding: ValueEncoding, _ name: String) throws -> String {
+            let shape = TableShape(kind: .gwasMantelHaenszel, rowHeader: "SNP", rowLabels: ["rs1"], columnLabels: columns,
+                                   metadataFields: TableShape.gwasMetadataFields, rowMetadata: [["1", "100", "A", "G"]],
+                                   encoding: encoding)
+            let schema = TableSchema(shape: shape, layout: SlotLayout(slotsPerCiphertext: 16, slotBits: 63, slotCapacity: 1 << 62))
+            let header = ContainerHeader(scheme: .paillier, kind: .aggregate, parameters: [7], publicKeyFingerprint: .init(sha256Of: [7]),
+                                         schema: schema, contributors: ["x"], valueBound: 20)
+            let path = dir.file(name)
+            try ContainerWriter.write(header: header, chunks: [[1]], to: path)
+            return path
+        }
+        let good = try write(TableShape.gwasMantelHaenszelColumnLabels, .fixedPoint(scale: 9), "good.he")
+        #expect(try readAll(good).0.schema?.kind == .gwasMantelHaenszel)
+        let scale = try write(TableShape.gwasMantelHaenszelColumnLabels, .fixedPoint(scale: 6), "scale.he")
+        #expect(throws: HEFilesError.self) { try readAll(scale) }
+        let columns = try write(Array(TableShape.gwasMantelHaenszelColumnLabels.dropLast()), .fixedPoint(scale: 9), "columns.he")
+        #expect(throws: HEFilesError.self) { try readAll(columns) }
+    }
+
+    @Test("meta-analysis schemas: the logistic and the linear column sets at scale 6, nothing else")
+    func metaAnalysisSchema() throws {
+        let dir = ScratchDirectory()
+        func write(_ columns: [String], _ encoding: ValueEncoding, _ name: String) throws -> String {
+            let shape = TableShape(kind: .gwasMetaAnalysis, rowHeader: "SNP", rowLabels: ["rs1"], columnLabels: columns,
+                                   metadataFields: TableShape.gwasMetadataFields, rowMetadata: [["1", "100", "A", "G"]],
+                                   encoding: encoding)
+            let schema = TableSchema(shape: shape, layout: SlotLayout(slotsPerCiphertext: 16, slotBits: 63, slotCapacity: 1 << 62))
+            let header = ContainerHeader(scheme: .paillier, kind: .aggregate, parameters: [7], publicKeyFingerprint: .init(sha256Of: [7]),
+                                         schema: schema, contributors: ["x"], valueBound: 20)
+            let path = dir.file(name)
+            try ContainerWriter.write(header: header, chunks: [[1]], to: path)
+            return path
+        }
+        for oddsRatios in [true, false] {
+            let path = try write(TableShape.gwasMetaAnalysisColumnLabels(oddsRatios: oddsRatios), .fixedPoint(scale: 6), "\(oddsRatios).he")
+            #expect(try readAll(path).0.schema?.columnLabels == TableShape.gwasMetaAnalysisColumnLabels(oddsRatios: oddsRatios))
+        }
+        let scale = try write(TableShape.gwasMetaAnalysisColumnLabels(oddsRatios: true), .fixedPoint(scale: 9), "scale.he")
+        #expect(throws: HEFilesError.self) { try readAll(scale) }
+        let mixed = try write(["studies", "w", "w_beta", "w_logor2"], .fixedPoint(scale: 6), "mixed.he")
+        #expect(throws: HEFilesError.self) { try readAll(mixed) }
+    }
+
     @Test("schema differences name the first differing label")
     func schemaDifference() {
         let a = sampleSchema()

@@ -115,6 +115,13 @@ struct PrivateReleaseTests {
             #expect(r.status == 64 && r.stderr.contains("--dp"), "\(bad): \(r.stderr)")
         }
         #expect(!FileManager.default.fileExists(atPath: dir.file("t.csv")))
+        // The site-stratified and meta-analysis reports have no private form.
+        for flag in ["--mh", "--meta"] {
+            let r = try dir.run(environment: env, "gwas", "report", "--secret-key", "secret.hekey", "--in", "total.he", "--out", "g",
+                                flag, "--manifest", "m5.hem", "--log", "releases.helog", "--log-key", "logkey/signing.key", "--dp", "0.1")
+            #expect(r.status == 64 && r.stderr.contains("--dp and --extract apply to the report of the genotype-count aggregate, not to \(flag)"),
+                    "\(flag): \(r.stderr)")
+        }
     }
 
     @Test("a DP release killed (SIGKILL) at any moment: no entry and no output, or the entry, and every rerun gives the logged output without spending again")

@@ -54,6 +54,17 @@ func exercise(_ bytes: [UInt8]) -> HEFilesError? {
             if let totals = try? EncryptedTableFiles.decrypt(path, keys: key.keys, keyPath: key.path) {
                 check(totals.values.count == header.schema!.valueCount, "decrypted value count")
                 for v in totals.values { check(v.magnitude <= header.valueBound, "decrypted \(v) outside the bound") }
+                if let (panel, terms) = totals.gwasMantelHaenszelTerms {
+                    check(panel.count == terms.count, "Mantel-Haenszel panel and terms differ in length")
+                    _ = try? MantelHaenszel.analyse(panel: panel, terms: terms, sites: totals.contributors.count,
+                                                    keepAlleleOrder: false)
+                }
+                if let (panel, terms, oddsRatios) = totals.gwasMetaAnalysisTerms {
+                    check(panel.count == terms.count, "meta-analysis panel and values differ in length")
+                    if let results = try? MetaAnalysis.analyse(panel: panel, terms: terms) {
+                        _ = MetaAnalysisWriter.render(results, oddsRatios: oddsRatios)
+                    }
+                }
             }
             if header.schema?.kind == .gwasGenotypeCounts,
                let pooled = try? GwasFiles.decrypt(path, keys: key.keys, keyPath: key.path) {

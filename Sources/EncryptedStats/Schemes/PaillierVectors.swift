@@ -28,6 +28,12 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
     public static let countTableCapacity: UInt64 = (1 << 47) - 1
     /// Slot capacity of GWAS genotype-count tables: the largest pooled number of samples.
     public static let gwasCapacity: UInt64 = (1 << 24) - 1
+    /// Slot capacity of site-stratified (Mantel-Haenszel) terms: fixed point at 10^9, every term of a site at most
+    /// its number of called alleles, so a slot holds the terms of 2^62 / (2 x 10^9), about 2.3 x 10^9, pooled samples.
+    public static let mantelHaenszelCapacity: UInt64 = (1 << 62) - 1
+    /// Slot capacity of meta-analysis sums: fixed point at 10^6, every value of a site at most 10^10 in magnitude,
+    /// so a slot holds the sums of 461 sites.
+    public static let metaAnalysisCapacity: UInt64 = (1 << 62) - 1
     /// Below this many ciphertexts, textbook encryption is used: building the DJN fixed-base table costs more
     /// than the encryptions it would speed up.
     public static let djnThreshold = 24
@@ -52,7 +58,12 @@ public struct PaillierVectors: AdditiveVectorDecryptor {
 
     /// The packing every site uses for a table of `kind` with `encoding` under a `modulusBits`-bit key.
     public static func packing(modulusBits: Int, kind: TableKind, encoding: ValueEncoding) throws(EncryptedStatsError) -> PackedLayout {
-        let capacity = kind == .gwasGenotypeCounts ? gwasCapacity : countTableCapacity
+        let capacity = switch kind {
+        case .countTable: countTableCapacity
+        case .gwasGenotypeCounts: gwasCapacity
+        case .gwasMantelHaenszel: mantelHaenszelCapacity
+        case .gwasMetaAnalysis: metaAnalysisCapacity
+        }
         return try paillier("paillier packing") {
             try PackedLayout(modulusBits: modulusBits, slotCapacity: capacity, signed: encoding != .count)
         }

@@ -17,7 +17,11 @@ struct GwasCommand: ParsableCommand {
           key holder   he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled
         The report (pooled.assoc, pooled.frq, pooled.gwas.tsv) matches plink1.9 --assoc/--freq run on the
         pooled VCF with --allow-no-sex.
+        Site-stratified allelic test (Cochran-Mantel-Haenszel over sites, Paillier keys): gwas encrypt --mh at each
+        site, aggregate, gwas report --mh; pooled.cmh matches plink1.9 --mh --within <sites>.
+        Fixed-effect meta-analysis of each site's own PLINK --logistic/--linear results (Paillier keys): gwas
+        meta-encrypt at each site, aggregate, gwas report --meta; pooled.meta matches plink1.9 --meta-analysis.
         """,
-        subcommands: [GwasEncrypt.self, GwasReport.self]
+        subcommands: [GwasEncrypt.self, GwasMetaEncrypt.self, GwasReport.self]
     )
 }

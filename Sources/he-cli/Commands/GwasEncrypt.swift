@@ -15,6 +15,12 @@ struct GwasEncrypt: ParsableCommand {
         (skipped records, samples without phenotype, flipped or absent variants) goes to standard error. The
         declared bound of every slot is the number of counted samples.
 
+        With --mh the site encrypts, instead of the counts, the terms of the site-stratified allelic test
+        (Cochran-Mantel-Haenszel with the sites as strata, docs/STATISTICS.md) computed from its own allelic
+        tables, in fixed point with 9 decimal places; the key holder reports their sums with gwas report --mh.
+        The declared bound of every slot is then 2 x 10^9 x the number of counted samples, which needs a Paillier
+        key (BFV slots hold 5.4 x 10^8).
+
         Inputs:
           --vcf     VCF or BCF, plain or bgzip-compressed (GT is read; other fields are ignored)
           --pheno   'FID IID PHENO' (PLINK --pheno style, IID is matched) or a two-column 'sample phenotype' TSV
@@ -24,6 +30,7 @@ struct GwasEncrypt: ParsableCommand {
           he-cli gwas encrypt --vcf st-marys.vcf.gz --pheno st-marys.pheno --panel panel.tsv \\
               --site st-marys --public-key keys/public.hekey --out st-marys.gwas.he
           he-cli gwas encrypt ... --manifest study.hem --signing-key st-marys/signing.key   (signed for the study)
+          he-cli gwas encrypt ... --mh --out st-marys.mh.he   (site-stratified test terms)
         """
     )
 
@@ -46,6 +53,9 @@ struct GwasEncrypt: ParsableCommand {
     @Option(help: "Output file for the encrypted counts.", completion: .file())
     var out: String
 
+    @Flag(help: "Encrypt the site's Cochran-Mantel-Haenszel terms (for gwas report --mh) instead of the counts.")
+    var mh = false
+
     @OptionGroup var signing: SigningOptions
 
     @OptionGroup var common: CommonOptions
@@ -61,7 +71,7 @@ struct GwasEncrypt: ParsableCommand {
             var progress: Progress?
             let (result, counting, encryption) = try GwasFiles.encryptSite(
                 vcf: vcf, phenotypes: pheno, panel: panel, site: site, publicKeyPath: publicKey, to: out,
-                signing: signing.signing,
+                signing: signing.signing, mantelHaenszel: mh,
                 counted: { summary in
                     // Warnings (samples without a phenotype line, phenotype lines without a sample) show even with --quiet.
                     for line in summary.lines {
@@ -78,10 +88,10 @@ struct GwasEncrypt: ParsableCommand {
             if !common.quiet {
                 let sizes = EncryptedFileSizes(header: result.header, fileBytes: try fileSize(out))
                 Console.note("timing: parse \(seconds(counting)) s, encrypt \(seconds(encryption)) s", quiet: false)
-                print("encrypted genotype counts of \(result.variants) variants x \(result.countedSamples) samples "
-                      + "for site '\(site)' into \(out)")
+                print("encrypted \(mh ? "Mantel-Haenszel terms" : "genotype counts") of \(result.variants) variants x "
+                      + "\(result.countedSamples) samples for site '\(site)' into \(out)")
                 print("  \(result.header.scheme), \(sizes.ciphertextCount) ciphertext(s), \(byteCount(sizes.fileBytes)), "
-                      + "bound \(result.countedSamples) per slot, key \(result.header.publicKeyFingerprint.hex.prefix(16))...")
+                      + "bound \(result.header.valueBound) per slot\(mh ? " (x 10^-9)" : ""), key \(result.header.publicKeyFingerprint.hex.prefix(16))...")
             }
         }
     }

@@ -18,10 +18,22 @@ struct GwasReport: ParsableCommand {
         --cell and --hardy-midp are plink1.9's --cell and --hardy midp (they apply to the full table too).
         The contributing sites are listed on standard error.
 
+        --mh reads an aggregate of site-stratified terms (from gwas encrypt --mh) instead and writes PREFIX.cmh,
+        the Cochran-Mantel-Haenszel test with the sites as strata, the Mantel-Haenszel odds ratio and its 95%
+        confidence interval, in the layout of plink1.9 --mh --within (sites as clusters); only
+        --keep-allele-order combines with it.
+
+        --meta reads an aggregate of meta-analysis sums (from gwas meta-encrypt) and writes PREFIX.meta, the
+        fixed-effect inverse-variance meta-analysis in the layout of plink1.9 --meta-analysis (OR for logistic
+        results, BETA for linear ones; the random-effects columns P(R) and OR(R) are NA). No other report flag
+        combines with it.
+
         Example:
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
               --assoc --model --hardy --freq --full
+          he-cli gwas report --secret-key keys/secret.hekey --in pooled.mh.he --out pooled --mh
+          he-cli gwas report --secret-key keys/secret.hekey --in pooled.meta.he --out pooled --meta
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
               --manifest study.hem --inputs site-files/   (statements verified, sum recomputed first)
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled \\
@@ -61,6 +73,10 @@ struct GwasReport: ParsableCommand {
     var freq = false
     @Flag(help: "Every statistic at full precision, tab-separated (PREFIX.gwas.tsv).")
     var full = false
+    @Flag(help: "Site-stratified allelic test of an aggregate from gwas encrypt --mh (PREFIX.cmh, like plink1.9 --mh).")
+    var mh = false
+    @Flag(help: "Fixed-effect meta-analysis of an aggregate from gwas meta-encrypt (PREFIX.meta, like plink1.9 --meta-analysis).")
+    var meta = false
     @Flag(name: .customLong("keep-allele-order"), help: "A1 = the panel's ALT allele (plink1.9 --keep-allele-order).")
     var keepAlleleOrder = false
     @Option(help: "GENO, DOM and REC tests of --model need every genotype cell at least this large (plink1.9 --cell).")
@@ -92,20 +108,46 @@ struct GwasReport: ParsableCommand {
     func validate() throws {
         if out.isEmpty { throw ValidationError("--out needs a non-empty prefix") }
         try privacy.validate(logging: release, verify: verify)
+        if mh && meta { throw ValidationError("--mh and --meta read different aggregates: give one of them") }
+        if mh || meta {
+            let flag = mh ? "--mh" : "--meta"
+            let others = [("--assoc", assoc), ("--model", model), ("--hardy", hardy), ("--freq", freq), ("--full", full),
+                          ("--hardy-midp", hardyMidP), ("--keep-allele-order", meta && keepAlleleOrder)].filter(\.1).map(\.0)
+            if !others.isEmpty {
+                throw ValidationError("\(flag) writes only PREFIX.\(mh ? "cmh from site-stratified terms" : "meta from meta-analysis sums"); "
+                                      + "\(others.joined(separator: ", ")) need(s) a report of the genotype-count aggregate "
+                                      + "(run gwas report again without \(flag))")
+            }
+            if cell != 5 { throw ValidationError("--cell applies to --model, not to \(flag)") }
+            if privacy.dp != nil || extract != nil {
+                throw ValidationError("--dp and --extract apply to the report of the genotype-count aggregate, not to \(flag)")
+            }
+        }
     }
+
+    /// The files this report writes.
+    var outputs: [String] { mh ? [out + ".cmh"] : meta ? [out + ".meta"] : files.map { out + $0.fileExtension } }
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension } + [out + ".release.json"],
+            try refuseOutputsReplacingInputs(outputs: outputs + [out + ".release.json"],
                                              inputs: [input, secretKey] + verify.study.paths + verify.inputs + release.paths
                                                  + (extract.map { [$0] } ?? []))
             let progress = Progress("decrypting", quiet: common.quiet)
             ReleaseWarnings.beforeDecryption(verify, release)
             let options = GwasOptions(keepAlleleOrder: keepAlleleOrder, cellThreshold: cell, hardyMidP: hardyMidP)
-            let report = try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
-                                              options: options, verification: verify.verification,
-                                              logging: try release.logging(), extractPath: extract,
-                                              privateRho: privacy.dp?.rho, progress: progress.handler)
+            let report = meta
+                ? try GwasFiles.reportMetaAnalysis(input, secretKeyPath: secretKey, prefix: out,
+                                                   verification: verify.verification, logging: try release.logging(),
+                                                   progress: progress.handler)
+                : mh
+                ? try GwasFiles.reportMantelHaenszel(input, secretKeyPath: secretKey, prefix: out,
+                                                     keepAlleleOrder: keepAlleleOrder, verification: verify.verification,
+                                                     logging: try release.logging(), progress: progress.handler)
+                : try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
+                                       options: options, verification: verify.verification,
+                                       logging: try release.logging(), extractPath: extract,
+                                       privateRho: privacy.dp?.rho, progress: progress.handler)
             progress.finish()
             Console.note("contributing sites (\(report.contributors.count)): "
                          + report.contributors.joined(separator: " "), quiet: common.quiet)
@@ -126,7 +168,8 @@ struct GwasReport: ParsableCommand {
             if !common.quiet {
                 Console.note("timing: decrypt \(seconds(report.decryption)) s, statistics \(seconds(report.statistics)) s",
                              quiet: false)
-                print("\(report.variants) variants, \(report.declaredSamples) samples declared by the sites; wrote "
+                print((meta ? "\(report.variants) variants with estimates from at least two studies; wrote "
+                       : "\(report.variants) variants, \(report.declaredSamples) samples declared by the sites; wrote ")
                       + report.written.joined(separator: " "))
             }
         }

@@ -27,6 +27,10 @@ struct PaillierLayoutTests {
             (3072, .countTable, .signedInteger, 48, 63, (1 << 47) - 1),
             (3072, .countTable, .fixedPoint(scale: 2), 48, 63, (1 << 47) - 1),
             (2048, .countTable, .count, 47, 43, (1 << 47) - 1),
+            (2048, .gwasMantelHaenszel, .fixedPoint(scale: 9), 63, 32, (1 << 62) - 1),
+            (3072, .gwasMantelHaenszel, .fixedPoint(scale: 9), 63, 48, (1 << 62) - 1),
+            (4096, .gwasMantelHaenszel, .fixedPoint(scale: 9), 63, 65, (1 << 62) - 1),
+            (3072, .gwasMetaAnalysis, .fixedPoint(scale: 6), 63, 48, (1 << 62) - 1),
         ]
         for (bits, kind, encoding, slotBits, slots, capacity) in cases {
             let p = try PaillierVectors.packing(modulusBits: bits, kind: kind, encoding: encoding)
