@@ -8,6 +8,10 @@ Reads one JSON object on stdin and answers with one JSON object on stdout, key b
   "chi2_logsf":  [[x, df], ...]           -> scipy.stats.chi2.logsf(x, df)
   "contingency": [{"table": [[...]], "correction": bool}, ...]
                                           -> scipy.stats.chi2_contingency: statistic, p, dof, expected
+  "two_by_two":  [[[a, b], [c, d]], ...]  -> scipy.stats.contingency.odds_ratio(kind="sample") and its
+                                             confidence_interval(0.95), scipy.stats.fisher_exact (two-sided), and
+                                             the same Fisher p-value in exact rational arithmetic (math.comb)
+                                             with its natural log
   "moments":     [{"values": [...], "scale": s}, ...]
                                           -> numpy mean and var(ddof=1) of values / 10**s, and
                                              the exact (rational) sample variance rounded once
@@ -26,6 +30,26 @@ from scipy import special, stats
 def clean(x):
     x = float(x)
     return x if math.isfinite(x) else None
+
+
+def fisher_exact_rational(table):
+    """Two-sided Fisher p-value summed exactly: the tables with the observed margins whose probability is at most
+    the observed one's times 1 + 1e-14 (scipy's tolerance for ties), as a Fraction."""
+    (a, b), (c, d) = table
+    n1, n2, k = a + b, c + d, a + c
+    low, high = max(0, k - n2), min(n1, k)
+    # C(n1, x) and C(n2, k - x), updated exactly from x to x + 1 (each division is exact).
+    weights = []
+    c1, c2 = math.comb(n1, low), math.comb(n2, k - low)
+    for x in range(low, high + 1):
+        weights.append(c1 * c2)
+        if x < high:
+            c1 = c1 * (n1 - x) // (x + 1)
+            c2 = c2 * (k - x) // (n2 - k + x + 1)
+    observed = weights[a - low]
+    bound = observed * (10**14 + 1)
+    tail = sum(w for w in weights if w * 10**14 <= bound)
+    return Fraction(tail, math.comb(n1 + n2, k))
 
 
 def main():
@@ -51,6 +75,21 @@ def main():
                 "expected": [[clean(v) for v in row] for row in res[3]],
             })
         answer["contingency"] = results
+    if "two_by_two" in request:
+        results = []
+        for table in request["two_by_two"]:
+            with np.errstate(all="ignore"):  # a zero cell divides by zero, as intended
+                ratio = stats.contingency.odds_ratio(np.array(table), kind="sample")
+                ci = ratio.confidence_interval(confidence_level=0.95)
+            exact = fisher_exact_rational(table)
+            results.append({
+                "odds_ratio": clean(ratio.statistic),
+                "ci": [clean(ci.low), clean(ci.high)],
+                "fisher_p": clean(stats.fisher_exact(np.array(table), alternative="two-sided")[1]),
+                "exact_p": float(exact),
+                "exact_log_p": math.log(exact.numerator) - math.log(exact.denominator),
+            })
+        answer["two_by_two"] = results
     if "moments" in request:
         results = []
         for item in request["moments"]:

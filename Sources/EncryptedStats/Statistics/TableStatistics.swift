@@ -7,6 +7,8 @@ import HEFiles
 public struct TableChiSquare: Sendable {
     public var table: CountTable
     public var result: ChiSquareResult
+    /// Odds ratio and Fisher's exact test, for a 2 x 2 table (nil otherwise).
+    public var twoByTwo: TwoByTwoResult?
 }
 
 /// Mean and variance per row of a decrypted count, sum and sum-of-squares table.
@@ -17,14 +19,17 @@ public struct TableSummaries: Sendable {
 }
 
 extension ChiSquareTest {
-    /// The test of independence on the counts of the CSV table at `path` (rows x columns).
+    /// The test of independence on the counts of the CSV table at `path` (rows x columns), with the odds ratio and
+    /// Fisher's exact test when the table is 2 x 2.
     public static func independence(csv path: String, yates: Bool,
                                     hints: ValueHints) throws(EncryptedStatsError) -> TableChiSquare {
         let table = try CountTableReader.read(path: path, encoding: .count, maxValue: UInt64(Int64.max), hints: hints)
         let width = table.columnLabels.count
         let rows = (0 ..< table.rowLabels.count).map { r in (0 ..< width).map { c in UInt64(table.value(row: r, column: c)) } }
         do {
-            return TableChiSquare(table: table, result: try independence(table: rows, yates: yates))
+            let result = try independence(table: rows, yates: yates)
+            let twoByTwo = rows.count == 2 && width == 2 ? try TwoByTwo.statistics(rows) : nil
+            return TableChiSquare(table: table, result: result, twoByTwo: twoByTwo)
         } catch let EncryptedStatsError.zeroMarginal(axis, index) {
             // Name the row or column by its label, as the user's table does.
             let label = axis == .row ? table.rowLabels[index] : table.columnLabels[index]
