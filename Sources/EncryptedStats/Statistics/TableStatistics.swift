@@ -21,9 +21,14 @@ public struct TableSummaries: Sendable {
 extension ChiSquareTest {
     /// The test of independence on the counts of the CSV table at `path` (rows x columns), with the odds ratio and
     /// Fisher's exact test when the table is 2 x 2.
-    public static func independence(csv path: String, yates: Bool,
+    /// The table may also be the JSON that `TotalsWriter.json` writes (recognised by its content); `path` `-` reads
+    /// standard input.
+    public static func independence(csv givenPath: String, yates: Bool,
                                     hints: ValueHints) throws(EncryptedStatsError) -> TableChiSquare {
-        let table = try CountTableReader.read(path: path, encoding: .count, maxValue: UInt64(Int64.max), hints: hints)
+        let bytes = try files { () throws(HEFilesError) in try readWholeInput(givenPath) }
+        let path = givenPath == "-" ? standardInputName : givenPath
+        let table = try CountTableReader.parse(bytes, path: path, encoding: .count, maxValue: UInt64(Int64.max),
+                                               hints: hints, decryptedJSON: true)
         let width = table.columnLabels.count
         let rows = (0 ..< table.rowLabels.count).map { r in (0 ..< width).map { c in UInt64(table.value(row: r, column: c)) } }
         do {
@@ -48,16 +53,19 @@ extension Descriptive {
 
     /// Mean, variance and standard deviation of every row of the CSV table at `path`, from its columns count, sum
     /// and sum_squares (other columns are skipped unread). `scale` is the number of decimal places of the values;
-    /// nil reads it from the table (the largest number of decimal places of a cell of the three columns).
-    public static func summaries(csv path: String, scale givenScale: Int?,
+    /// nil reads it from the table (the largest number of decimal places of a cell of the three columns). The table
+    /// may also be the JSON that `TotalsWriter.json` writes (recognised by its content); `path` `-` reads standard
+    /// input.
+    public static func summaries(csv givenPath: String, scale givenScale: Int?,
                                  hints: ValueHints) throws(EncryptedStatsError) -> TableSummaries {
-        let bytes = try files { () throws(HEFilesError) in try readWholeFile(path) }
+        let bytes = try files { () throws(HEFilesError) in try readWholeInput(givenPath) }
+        let path = givenPath == "-" ? standardInputName : givenPath
         let scale: Int
         if let givenScale { scale = givenScale } else { scale = try inferScale(bytes, path: path) }
         let encoding: ValueEncoding = scale == 0 ? .signedInteger : .fixedPoint(scale: scale)
         let unit = encoding.scaleFactor
         let table = try CountTableReader.parse(bytes, path: path, encoding: encoding, maxValue: UInt64(Int64.max / unit),
-                                               hints: hints, onlyColumns: summaryColumns)
+                                               hints: hints, onlyColumns: summaryColumns, decryptedJSON: true)
         func column(_ name: String) throws(EncryptedStatsError) -> Int {
             guard let i = table.columnLabels.firstIndex(of: name) else {
                 throw .statisticsInput(path: path, line: nil, reason: "no column '\(name)' (the header row needs "
@@ -89,7 +97,7 @@ extension Descriptive {
     /// The scale of a decimal table: a decrypted table has exactly `scale` decimals in every cell, so the largest
     /// number of decimal places of any cell of the three columns read (0 for an integer table).
     static func inferScale(_ bytes: [UInt8], path: String) throws(EncryptedStatsError) -> Int {
-        let records = try CSVParser.parse(bytes, path: path).droppingLeadingComments
+        let records = try TotalsJSONReader.tableRecords(bytes, path: path)
         guard let header = records.first else { return 0 }
         let read = header.fields.indices.dropFirst().filter { summaryColumns.contains(header.fields[$0].text) }
         var scale = 0

@@ -39,13 +39,16 @@ public enum CountTableReader {
     /// Parses a table (see ``read(path:encoding:maxValue:hints:)``).
     /// - Parameter onlyColumns: when given, the value columns to read (they must all be present; the table keeps
     ///   them in file order); every other column is skipped unread, so it may hold anything.
+    /// - Parameter decryptedJSON: also accept the JSON of decrypted totals (`TotalsWriter.json`), recognised by its
+    ///   content, and check it as the equivalent CSV.
     public static func parse(_ bytes: [UInt8], path: String, encoding: ValueEncoding, maxValue: UInt64,
-                             hints: ValueHints,
-                             onlyColumns: Set<String>? = nil) throws(EncryptedStatsError) -> CountTable {
+                             hints: ValueHints, onlyColumns: Set<String>? = nil,
+                             decryptedJSON: Bool = false) throws(EncryptedStatsError) -> CountTable {
         guard let bound = encoding.storedBound(maxValue: maxValue) else {
             throw .tableEmpty(path: path, reason: "the largest value \(maxValue) is too large for \(encoding) values")
         }
-        let records = try CSVParser.parse(bytes, path: path).droppingLeadingComments
+        let records = decryptedJSON ? try TotalsJSONReader.tableRecords(bytes, path: path)
+            : try CSVParser.parse(bytes, path: path).droppingLeadingComments
         guard let header = records.first else {
             throw .tableEmpty(path: path, reason: "the table is empty (expected a header row and at least one data row)")
         }

@@ -9,7 +9,9 @@ struct Chi2: ParsableCommand {
         abstract: "Chi-square test of independence on a decrypted count table (key holder).",
         discussion: """
         The input is a totals CSV as written by `he-cli decrypt` (or any CSV with a header row, row labels in
-        the first column and non-negative integer counts): rows and columns form the r x c contingency table.
+        the first column and non-negative integer counts), or the JSON that `he-cli decrypt --format json` writes
+        (recognised by its content); --in - reads standard input. Rows and columns form the r x c contingency
+        table.
         Prints the statistic, degrees of freedom, p-value (upper tail, accurate far below 1e-100), expected
         counts and a warning for every expected count below 5. --yates applies Yates' continuity correction
         (2 x 2 tables only). A 2 x 2 table also gets the odds ratio (odds of the first column in the first row
@@ -27,7 +29,8 @@ struct Chi2: ParsableCommand {
         """
     )
 
-    @Option(name: .customLong("in"), help: "Decrypted totals (CSV).", completion: .file(extensions: ["csv"]))
+    @Option(name: .customLong("in"), help: "Decrypted totals (CSV, or the JSON of decrypt --format json; - for standard input).",
+            completion: .file(extensions: ["csv", "json"]))
     var input: String
 
     @Flag(help: "Yates' continuity correction (2 x 2 tables only).")

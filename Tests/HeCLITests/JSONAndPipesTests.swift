@@ -1,0 +1,106 @@
+import EncryptedStats
+import Foundation
+import HEFiles
+import HETestSupport
+import Testing
+
+/// The JSON that `decrypt` writes as input of the statistics, and `-` as standard input and output.
+@Suite("he-cli JSON inputs and pipes")
+struct JSONAndPipesTests {
+    /// Encrypts `csv` at two sites (the same table twice), aggregates and returns the directory with t.he.
+    private func aggregate(_ csv: String, scheme: SchemeID, extra: [String] = []) throws -> Scratch {
+        let dir = Scratch()
+        let keys = SharedKeys.for(scheme)
+        dir.write(csv, to: "site.csv")
+        for site in ["a", "b"] {
+            let r = try dir.run(["encrypt", "--public-key", keys.publicKey, "--site", site, "--in", "site.csv",
+                                 "--out", "\(site).he", "--quiet"] + extra)
+            try #require(r.status == 0, "\(r.stderr)")
+        }
+        try #require(try dir.run("aggregate", "--quiet", "--out", "t.he", "a.he", "b.he").status == 0)
+        return dir
+    }
+
+    @Test("chi2 and summary read decrypt's JSON as they read its CSV, from a file or from a pipe",
+          arguments: schemesUnderTest)
+    func jsonEqualsCSV(scheme: SchemeID) throws {
+        let keys = SharedKeys.for(scheme)
+        let counts = try aggregate("exposure,cases,controls\nsmoker,60,40\nnon-smoker,150,210\nformer,33,41\n", scheme: scheme)
+        for format in ["csv", "json"] {
+            let r = try counts.run("decrypt", "--secret-key", keys.secretKey, "--in", "t.he", "--out", "t.\(format)",
+                                   "--quiet")
+            try #require(r.status == 0, "\(r.stderr)")
+        }
+        for args in [["--format", "json"], ["--format", "text"]] {
+            let fromCSV = try counts.run(["chi2", "--in", "t.csv"] + args)
+            let fromJSON = try counts.run(["chi2", "--in", "t.json"] + args)
+            #expect(fromCSV.status == 0 && fromJSON.status == 0, "\(fromJSON.stderr)")
+            #expect(fromCSV.stdout == fromJSON.stdout && fromCSV.stdout.contains("statistic"), "\(fromJSON.stdout)")
+            // decrypt --out - piped into chi2 --in -: the same result, and no file named '-'.
+            let pipe = try ChildProcess.run("/bin/sh", ["-c", "\"$0\" decrypt --secret-key \"$1\" --in t.he --out - --format json --quiet"
+                                                        + " | \"$0\" chi2 --in - " + args.joined(separator: " "),
+                                                        HeCLI.binary, keys.secretKey], currentDirectory: counts.path)
+            #expect(pipe.status == 0 && pipe.stdout == fromCSV.stdout, "\(pipe.stderr)")
+            #expect(!counts.exists("-"))
+        }
+        // Decimal moments: the JSON keeps the decimals exact and its scale is found as in the CSV.
+        let moments = try aggregate("variable,count,sum,sum_squares\nbmi,3,75.90,1923.15\nsystolic,3,391.00,51161.00\n",
+                                    scheme: scheme, extra: ["--value-type", "decimal", "--scale", "2", "--max-value", "100000"])
+        for format in ["csv", "json"] {
+            let r = try moments.run("decrypt", "--secret-key", keys.secretKey, "--in", "t.he", "--out", "m.\(format)", "--quiet")
+            try #require(r.status == 0, "\(r.stderr)")
+        }
+        let csv = try moments.run("summary", "--in", "m.csv", "--format", "json")
+        let json = try moments.run("summary", "--in", "m.json", "--format", "json")
+        #expect(csv.status == 0 && json.stdout == csv.stdout && csv.stdout.contains("\"scale\": 2"), "\(json.stderr)")
+        let stdin = try ChildProcess.run(HeCLI.binary, ["summary", "--in", "-", "--format", "json"],
+                                         input: try Data(contentsOf: URL(fileURLWithPath: moments.file("m.json"))))
+        #expect(stdin.status == 0 && stdin.stdout == csv.stdout, "\(stdin.stderr)")
+    }
+
+    @Test("decrypt --out - writes the totals to standard output and the summary to standard error")
+    func decryptToStandardOutput() throws {
+        let keys = SharedKeys.for(.paillier)
+        let dir = try aggregate("g,a,b\nx,1,2\ny,3,4\n", scheme: .paillier)
+        let r = try dir.run("decrypt", "--secret-key", keys.secretKey, "--in", "t.he", "--out", "-")
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout == "# contributors (2): a b\ng,a,b\nx,2,4\ny,6,8\n", "\(r.stdout)")
+        #expect(r.stderr.contains("decrypted totals of 2 site(s) written to standard output"), "\(r.stderr)")
+        #expect(!dir.exists("-"))
+        let logged = try dir.run("decrypt", "--secret-key", keys.secretKey, "--in", "t.he", "--out", "-",
+                                 "--log", "r.helog", "--log-key", keys.secretKey)
+        #expect(logged.status == 64 && logged.stderr.contains("--out - cannot be combined with --log"), "\(logged.stderr)")
+        #expect(logged.stdout.isEmpty && !dir.exists("r.helog"))
+    }
+
+    @Test("a damaged decrypted-totals JSON is refused with its line, column and what was expected")
+    func jsonRefusals() throws {
+        let dir = Scratch()
+        let head = "{\n  \"format\": \"he-toolkit decrypted totals\",\n  \"version\": 1,\n  \"rowHeader\": \"g\",\n"
+            + "  \"columns\": [\"a\", \"b\"],\n  \"rows\": [\n"
+        dir.write(head + "    {\"label\": \"x\", \"values\": [1, \"2\"]}\n  ]\n}\n", to: "string.json")
+        dir.write(head + "    {\"label\": \"x\", \"values\": [1, 2]},\n    {\"label\": \"y\", \"values\": [3, -4]}\n  ]\n}\n", to: "negative.json")
+        dir.write(head + "    {\"label\": \"x\", \"values\": [1, 2, 3]},\n    {\"label\": \"y\", \"values\": [3, 4]}\n  ]\n}\n", to: "wide.json")
+        dir.write(head + "    {\"label\": \"x\", \"values\": [1, null]},\n    {\"label\": \"y\", \"values\": [3, 4]}\n  ]\n}\n", to: "withheld.json")
+        dir.write(head + "    {\"label\": \"x\", \"values\": [1, 2]\n", to: "truncated.json")
+        dir.write("{\"format\": \"something else\"}\n", to: "other.json")
+        dir.write("{\"format\": \"he-toolkit decrypted totals\", \"version\": 2}\n", to: "version.json")
+        let cases: [(String, String)] = [
+            ("string.json", "string.json: line 7, column 34: \"values\": expected numbers (or null for a withheld cell), found a string"),
+            ("negative.json", "negative.json: line 8, column 34 ('b'): found '-4', expected a non-negative integer count"),
+            ("wide.json", "wide.json: line 7: expected 3 fields like the header row, found 4"),
+            ("withheld.json", "withheld.json: line 7, column 34 ('b'): found '', expected a non-negative integer count (the cell is empty)"),
+            ("truncated.json", "truncated.json: line 8, column 1: JSON: unexpected end of the file (the object is not closed)"),
+            ("other.json", "other.json: line 1, column 1: not the JSON that he-cli decrypt writes (expected \"format\": \"he-toolkit decrypted totals\")"),
+            ("version.json", "version.json: line 1, column 54: decrypted totals JSON version 2; this build reads version 1"),
+        ]
+        for (file, message) in cases {
+            let r = try dir.run("chi2", "--in", file)
+            #expect(r.status == 65, "\(file): exit \(r.status), \(r.stderr)")
+            #expect(r.stderr.contains(message), "\(file): '\(message)' not in: \(r.stderr)")
+            #expect(r.stdout.isEmpty, "\(file) printed: \(r.stdout)")
+        }
+        let empty = try ChildProcess.run(HeCLI.binary, ["chi2", "--in", "-"], input: Data())
+        #expect(empty.status == 65 && empty.stderr.contains("he-cli: error: standard input: the table is empty"), "\(empty.stderr)")
+    }
+}
