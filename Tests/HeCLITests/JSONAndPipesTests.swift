@@ -103,4 +103,35 @@ struct JSONAndPipesTests {
         let empty = try ChildProcess.run(HeCLI.binary, ["chi2", "--in", "-"], input: Data())
         #expect(empty.status == 65 && empty.stderr.contains("he-cli: error: standard input: the table is empty"), "\(empty.stderr)")
     }
+
+    @Test("inspect --json gives the text output's facts as one JSON object, with every label", arguments: schemesUnderTest)
+    func inspectJSON(scheme: SchemeID) throws {
+        let keys = SharedKeys.for(scheme)
+        let rows = (1 ... 15).map { "row \($0)" } + ["tab\there"]
+        let dir = try aggregate("g,a,b\n" + rows.map { "\($0),1,2\n" }.joined(), scheme: scheme)
+        let r = try dir.run("inspect", "--json", "t.he")
+        try #require(r.status == 0, "\(r.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any], "\(r.stdout)")
+        #expect(object["rows"] as? [String] == rows)
+        #expect(object["columns"] as? [String] == ["a", "b"])
+        #expect(object["contributors"] as? [String] == ["a", "b"])
+        #expect(object["valueCount"] as? Int == 32 && object["rowCount"] as? Int == 16 && object["columnCount"] as? Int == 2)
+        #expect(object["scheme"] as? String == scheme.description && object["content"] as? String == "an encrypted aggregate")
+        #expect(object["integrityVerified"] as? Bool == true && (object["statements"] as? [String])?.isEmpty == true)
+        let size = try FileManager.default.attributesOfItem(atPath: dir.file("t.he"))[.size] as? Int
+        #expect(object["fileBytes"] as? Int == size)
+        // The same numbers as the text output.
+        let text = try dir.run("inspect", "t.he").stdout
+        let layout = try #require(text.split(separator: "\n").first { $0.hasPrefix("layout ") }, "\(text)")
+        let slots = try #require(object["slotsPerCiphertext"] as? Int)
+        #expect(layout.contains(" \(slots) "), "\(layout) vs \(slots)")
+        let fingerprint = try #require(object["publicKeyFingerprint"] as? String)
+        #expect(text.contains("public-key fingerprint  \(fingerprint)"), "\(text)")
+        #expect(text.contains("... (4 more)") && !r.stdout.contains("more)"), "text elides the labels, JSON does not")
+        // A key file: its sizes, nothing of the table.
+        let key = try dir.run("inspect", "--json", keys.publicKey)
+        let keyObject = try #require(try JSONSerialization.jsonObject(with: Data(key.stdout.utf8)) as? [String: Any], "\(key.stdout)")
+        #expect(keyObject["content"] as? String == "a public key" && keyObject["publicKeyBytes"] is Int && keyObject["rows"] == nil)
+        #expect(keyObject["publicKeyFingerprint"] as? String == fingerprint)
+    }
 }
