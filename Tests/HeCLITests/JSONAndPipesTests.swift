@@ -5,7 +5,7 @@ import HETestSupport
 import Testing
 
 /// The JSON that `decrypt` writes as input of the statistics, and `-` as standard input and output.
-@Suite("he-cli JSON inputs and pipes")
+@Suite("he-cli JSON inputs, pipes and error messages")
 struct JSONAndPipesTests {
     /// Encrypts `csv` at two sites (the same table twice), aggregates and returns the directory with t.he.
     private func aggregate(_ csv: String, scheme: SchemeID, extra: [String] = []) throws -> Scratch {
@@ -133,5 +133,35 @@ struct JSONAndPipesTests {
         let keyObject = try #require(try JSONSerialization.jsonObject(with: Data(key.stdout.utf8)) as? [String: Any], "\(key.stdout)")
         #expect(keyObject["content"] as? String == "a public key" && keyObject["publicKeyBytes"] is Int && keyObject["rows"] == nil)
         #expect(keyObject["publicKeyFingerprint"] as? String == fingerprint)
+    }
+
+    @Test("every error, ArgumentParser's usage errors included, starts with the one prefix he-cli: error:")
+    func oneErrorPrefix() throws {
+        let dir = Scratch()
+        dir.write("g,a,b\nx,1,2\ny,3,4\n", to: "t.csv")
+        let cases: [([String], Int32)] = [
+            (["chi2"], 64),                                    // missing option
+            (["chi2", "--in", "t.csv", "--bogus"], 64),        // unknown option
+            (["chi2", "--in", "t.csv", "--format", "xml"], 64),  // invalid value
+            (["summary", "--in", "t.csv", "--scale", "40"], 64),  // validation
+            (["no-such-command"], 64),                         // unknown subcommand
+            (["keygen", "--scheme", "nope", "--out", "k"], 64),
+            (["chi2", "--in", "absent.csv"], 66),              // a library error
+            (["summary", "--in", "t.csv"], 65),
+        ]
+        for (args, code) in cases {
+            let r = try dir.run(args)
+            #expect(r.status == code, "\(args): exit \(r.status)")
+            #expect(r.stderr.hasPrefix("he-cli: error: "), "\(args): \(r.stderr)")
+            #expect(!r.stderr.contains("Error: ") && r.stdout.isEmpty, "\(args): \(r.stderr)")
+        }
+        // Usage errors keep ArgumentParser's usage lines after the message.
+        let missing = try dir.run("chi2")
+        #expect(missing.stderr.hasPrefix("he-cli: error: Missing expected argument '--in <in>'\n")
+                && missing.stderr.contains("Usage: he-cli chi2 --in <in>"), "\(missing.stderr)")
+        // Help and version still go to standard output with exit 0.
+        let help = try dir.run("chi2", "--help"), version = try dir.run("--version")
+        #expect(help.status == 0 && help.stdout.contains("USAGE: he-cli chi2") && help.stderr.isEmpty)
+        #expect(version.status == 0 && version.stdout.hasPrefix("he-cli "))
     }
 }
