@@ -164,4 +164,21 @@ struct JSONAndPipesTests {
         #expect(help.status == 0 && help.stdout.contains("USAGE: he-cli chi2") && help.stderr.isEmpty)
         #expect(version.status == 0 && version.stdout.hasPrefix("he-cli "))
     }
+
+    @Test("encrypt --in - reads the site's table from standard input")
+    func encryptFromStandardInput() throws {
+        let keys = SharedKeys.for(.paillier)
+        let dir = Scratch()
+        let csv = "g,a,b\nx,1,2\ny,3,4\n"
+        let r = try ChildProcess.run(HeCLI.binary, ["encrypt", "--public-key", keys.publicKey, "--site", "a", "--in", "-",
+                                                    "--out", "a.he", "--quiet"], input: Data(csv.utf8), currentDirectory: dir.path)
+        try #require(r.status == 0, "\(r.stderr)")
+        let totals = try dir.run("decrypt", "--secret-key", keys.secretKey, "--in", "a.he", "--out", "-", "--quiet")
+        #expect(totals.stdout == "# contributors (1): a\n" + csv, "\(totals.stdout)")
+        let bad = try ChildProcess.run(HeCLI.binary, ["encrypt", "--public-key", keys.publicKey, "--site", "a", "--in", "-",
+                                                      "--out", "b.he"], input: Data("g,a\nx,-1\n".utf8), currentDirectory: dir.path)
+        #expect(bad.status == 65 && bad.stderr.hasPrefix("he-cli: error: standard input: line 2, column 2 ('a'): found '-1'"),
+                "\(bad.stderr)")
+        #expect(!dir.exists("b.he"))
+    }
 }

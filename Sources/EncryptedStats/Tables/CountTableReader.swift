@@ -30,10 +30,11 @@ public enum CountTableReader {
     ///   - encoding: how cells are written (non-negative counts, signed integers, decimals with a scale).
     ///   - maxValue: largest absolute value a cell may have, in the table's own units (for fixed-point tables
     ///     the bound on the stored integers is `maxValue * 10^scale`).
+    /// `path` `-` reads standard input (errors then name `standard input`).
     public static func read(path: String, encoding: ValueEncoding, maxValue: UInt64,
                             hints: ValueHints) throws(EncryptedStatsError) -> CountTable {
-        try parse(files { () throws(HEFilesError) in try readWholeFile(path) }, path: path, encoding: encoding,
-                  maxValue: maxValue, hints: hints)
+        try parse(files { () throws(HEFilesError) in try readWholeInput(path) }, path: path == "-" ? standardInputName : path,
+                  encoding: encoding, maxValue: maxValue, hints: hints)
     }
 
     /// Parses a table (see ``read(path:encoding:maxValue:hints:)``).
