@@ -226,7 +226,7 @@ struct StatisticsCommandTests {
     @Test("help of every new command shows a worked example")
     func help() throws {
         let dir = Scratch()
-        for command in [["chi2"], ["summary"], ["gwas"], ["gwas", "encrypt"], ["gwas", "report"]] {
+        for command in [["chi2"], ["summary"], ["gwas"], ["gwas", "panel"], ["gwas", "encrypt"], ["gwas", "report"]] {
             let r = try dir.run(command + ["--help"])
             #expect(r.status == 0)
             #expect(r.stdout.contains("Example") || r.stdout.contains("he-cli gwas encrypt --vcf"), "\(command) --help: \(r.stdout)")

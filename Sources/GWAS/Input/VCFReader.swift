@@ -175,6 +175,9 @@ package final class VCFReader {
     /// Number of alleles (REF included) of the current record; 1 when ALT is `.`.
     package var alleleCount: Int { Int(record.pointee.n_allele) }
 
+    /// The ID column of the current record (`.` when missing); call ``unpackAlleles()`` first.
+    package var identifier: String { String(cString: he_bcf_id(record)) }
+
     /// Allele `index` of the current record as a C string; call ``unpackAlleles()`` first.
     package func allele(_ index: Int) -> UnsafePointer<CChar> { he_bcf_allele(record, Int32(index)) }
 

@@ -11,6 +11,7 @@ struct GwasCommand: ParsableCommand {
         discussion: """
         Flow (docs/CLI.md):
           key holder   he-cli keygen --scheme paillier --out keys
+                       he-cli gwas panel --vcf reference.vcf.gz --out panel.tsv   (the shared panel)
           each site    he-cli gwas encrypt --vcf site.vcf.gz --pheno site.pheno --panel panel.tsv \\
                            --site st-marys --public-key keys/public.hekey --out st-marys.gwas.he
           aggregator   he-cli aggregate --out pooled.gwas.he st-marys.gwas.he city-general.gwas.he
@@ -18,6 +19,6 @@ struct GwasCommand: ParsableCommand {
         The report (pooled.assoc, pooled.frq, pooled.gwas.tsv) matches plink1.9 --assoc/--freq run on the
         pooled VCF with --allow-no-sex.
         """,
-        subcommands: [GwasEncrypt.self, GwasReport.self]
+        subcommands: [GwasPanel.self, GwasEncrypt.self, GwasReport.self]
     )
 }
