@@ -140,4 +140,50 @@ struct GwasPanelTests {
         let ok = try dir.run("gwas", "panel", "--vcf", "sites.vcf", "--out", "panel.tsv", "--quiet")
         #expect(ok.status == 0 && (try? panelLines(dir, "panel.tsv")) == ["1\t100\trs1\tA\tG"], "\(ok.stderr)")
     }
+
+    @Test("a panel row with ALT '.' is accepted at every site and reported as plink1.9 reports the pooled VCF",
+          .enabled(if: Oracles.plink != nil || Oracles.required, "needs plink1.9"))
+    func monomorphicPanelRow() throws {
+        let dir = Scratch()
+        let keys = SharedKeys.for(.paillier)
+        let plink = try OracleEnvironment.require(executable: "plink1.9")
+        let head = "##fileformat=VCFv4.2\n##contig=<ID=1>\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+            + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT"
+        // rs1 is monomorphic (ALT '.') at both sites; rs2 an ordinary SNP.
+        dir.write(head + "\ta\tb\tc\n1\t100\trs1\tA\t.\t.\t.\t.\tGT\t0/0\t0/0\t./.\n"
+                  + "1\t200\trs2\tC\tT\t.\t.\t.\tGT\t0/1\t1/1\t0/0\n", to: "north.vcf")
+        dir.write(head + "\td\te\tf\n1\t100\trs1\tA\t.\t.\t.\t.\tGT\t0/0\t0/0\t0/0\n"
+                  + "1\t200\trs2\tC\tT\t.\t.\t.\tGT\t0/0\t0/1\t0/0\n", to: "south.vcf")
+        dir.write(head + "\ta\tb\tc\td\te\tf\n1\t100\trs1\tA\t.\t.\t.\t.\tGT\t0/0\t0/0\t./.\t0/0\t0/0\t0/0\n"
+                  + "1\t200\trs2\tC\tT\t.\t.\t.\tGT\t0/1\t1/1\t0/0\t0/0\t0/1\t0/0\n", to: "pooled.vcf")
+        dir.write("a\t2\nb\t1\nc\t2\n", to: "north.pheno")
+        dir.write("d\t2\ne\t1\nf\t1\n", to: "south.pheno")
+        dir.write("a a 2\nb b 1\nc c 2\nd d 2\ne e 1\nf f 1\n", to: "pooled.pheno")
+        dir.write("CHR\tPOS\tID\tREF\tALT\n1\t100\trs1\tA\t.\n1\t200\trs2\tC\tT\n", to: "panel.tsv")
+        for site in ["north", "south"] {
+            let r = try dir.run("gwas", "encrypt", "--vcf", "\(site).vcf", "--pheno", "\(site).pheno", "--panel", "panel.tsv",
+                                "--site", site, "--public-key", keys.publicKey, "--out", "\(site).he", "--quiet")
+            try #require(r.status == 0, "\(site): \(r.stderr)")
+        }
+        try #require(try dir.run("aggregate", "--quiet", "--out", "pooled.he", "north.he", "south.he").status == 0)
+        let report = try dir.run("gwas", "report", "--secret-key", keys.secretKey, "--in", "pooled.he", "--out", "ours",
+                                 "--assoc", "--freq", "--hardy", "--model", "--quiet")
+        try #require(report.status == 0, "\(report.stderr)")
+        // plink1.9 runs --model apart from --assoc.
+        for tests in [["--assoc", "--freq", "--hardy"], ["--model"]] {
+            let reference = try ChildProcess.run(plink, ["--vcf", "pooled.vcf", "--pheno", "pooled.pheno", "--allow-no-sex",
+                                                         "--out", "plink"] + tests, currentDirectory: dir.path)
+            try #require(reference.status == 0, "\(reference.stdout)")
+        }
+        for ext in ["assoc", "frq", "hwe", "model"] {
+            func rows(_ file: String) throws -> [[Substring]] {
+                try String(contentsOfFile: dir.file(file), encoding: .utf8).split(separator: "\n").map { $0.split(separator: " ") }
+            }
+            let ours = try rows("ours.\(ext)"), theirs = try rows("plink.\(ext)")
+            #expect(ours == theirs, "\(ext): ours \(ours) vs plink \(theirs)")
+        }
+        // PLINK writes the missing allele as A1 0 (and the variant is monomorphic: NA statistics).
+        let assoc = try String(contentsOfFile: dir.file("ours.assoc"), encoding: .utf8)
+        #expect(assoc.contains(" rs1 ") && assoc.split(separator: "\n")[1].split(separator: " ")[3] == "0", "\(assoc)")
+    }
 }
