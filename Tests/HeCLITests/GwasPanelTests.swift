@@ -186,4 +186,26 @@ struct GwasPanelTests {
         let assoc = try String(contentsOfFile: dir.file("ours.assoc"), encoding: .utf8)
         #expect(assoc.contains(" rs1 ") && assoc.split(separator: "\n")[1].split(separator: " ")[3] == "0", "\(assoc)")
     }
+
+    @Test("the site summary names the panel variants absent from the VCF: the first 5 and a count, all with --verbose")
+    func absentVariantsNamed() throws {
+        let dir = Scratch()
+        let keys = SharedKeys.for(.paillier)
+        dir.write("##fileformat=VCFv4.2\n##contig=<ID=1>\n##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+                  + "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\ta\tb\n1\t100\trs0\tA\tG\t.\t.\t.\tGT\t0/1\t0/0\n",
+                  to: "site.vcf")
+        dir.write("a\t2\nb\t1\n", to: "site.pheno")
+        dir.write("CHR\tPOS\tID\tREF\tALT\n1\t100\trs0\tA\tG\n" + (1 ... 7).map { "1\t\(1000 + $0)\tgone\($0)\tC\tT\n" }.joined(),
+                  to: "panel.tsv")
+        let args = ["gwas", "encrypt", "--vcf", "site.vcf", "--pheno", "site.pheno", "--panel", "panel.tsv", "--site", "north",
+                    "--public-key", keys.publicKey, "--out", "north.he"]
+        let r = try dir.run(args)
+        #expect(r.status == 0 && r.stderr.contains(
+            "north: panel variants absent from the VCF (all samples missing): 7 (gone1, gone2, gone3, gone4, gone5, ... 2 more)\n"),
+                "\(r.stderr)")
+        let verbose = try dir.run(args + ["--verbose"])
+        #expect(verbose.status == 0 && verbose.stderr.contains(
+            "north: panel variants absent from the VCF (all samples missing): 7 (gone1, gone2, gone3, gone4, gone5, gone6, gone7)\n"),
+                "\(verbose.stderr)")
+    }
 }

@@ -96,6 +96,7 @@ public enum GenotypeCounter {
                 return f.withoutGT ? state.allMissing : f.counts
             }
             summary.panelVariantsAbsent += 1
+            summary.absentVariantIDs.append(panel[variant].id)
             return state.allMissing
         }
         return (result, summary)

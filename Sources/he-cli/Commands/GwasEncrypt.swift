@@ -46,6 +46,9 @@ struct GwasEncrypt: ParsableCommand {
     @Option(help: "Output file for the encrypted counts.", completion: .file())
     var out: String
 
+    @Flag(help: "Name every panel variant absent from the VCF in the summary (otherwise the first 5 and a count).")
+    var verbose = false
+
     @OptionGroup var signing: SigningOptions
 
     @OptionGroup var common: CommonOptions
@@ -64,7 +67,7 @@ struct GwasEncrypt: ParsableCommand {
                 signing: signing.signing,
                 counted: { summary in
                     // Warnings (samples without a phenotype line, phenotype lines without a sample) show even with --quiet.
-                    for line in summary.lines {
+                    for line in summary.lines(verbose: verbose) {
                         if line.hasPrefix("warning: ") {
                             Console.warning("\(site): \(line.dropFirst("warning: ".count))")
                         } else {
