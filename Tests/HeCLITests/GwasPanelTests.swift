@@ -208,4 +208,31 @@ struct GwasPanelTests {
             "north: panel variants absent from the VCF (all samples missing): 7 (gone1, gone2, gone3, gone4, gone5, gone6, gone7)\n"),
                 "\(verbose.stderr)")
     }
+
+    @Test("docs/CLI.md's pooled-PLINK recipe, run as written on the site files, gives PLINK's .assoc and .frq of the pooled VCF",
+          .enabled(if: (Oracles.pythonUsable && Oracles.plink != nil && Oracles.bcftools != nil) || Oracles.required,
+                   "needs HE_TEST_PYTHON, plink1.9 and bcftools"))
+    func pooledRecipe() throws {
+        let plink = try OracleEnvironment.require(executable: "plink1.9")
+        _ = try OracleEnvironment.require(executable: "bcftools")
+        let docs = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("docs/CLI.md"), encoding: .utf8)
+        let marker = try #require(docs.range(of: "<!-- recipe: pooled-plink -->\n```sh\n"), "the recipe's marker in docs/CLI.md")
+        let end = try #require(docs.range(of: "\n```", range: marker.upperBound ..< docs.endIndex))
+        let recipe = String(docs[marker.upperBound ..< end.lowerBound])
+        let dir = Scratch()
+        let cohort = try SimulatedCohort.make(in: dir.file("cohort"), samples: 200, variants: 40, sites: 4, seed: 5, splitSeed: 3)
+        let run = try ChildProcess.run("/bin/sh", ["-e", "-c", recipe], currentDirectory: cohort.directory)
+        try #require(run.status == 0, "the recipe failed: \(run.stderr)")
+        let direct = try ChildProcess.run(plink, ["--vcf", "pooled.vcf.gz", "--double-id", "--vcf-half-call", "missing",
+                                                  "--pheno", "pooled.pheno", "--allow-no-sex", "--assoc", "--freq", "--out", "direct"],
+                                          currentDirectory: cohort.directory)
+        try #require(direct.status == 0, "\(direct.stdout)")
+        for ext in ["assoc", "frq"] {
+            let ours = try String(contentsOfFile: cohort.directory + "/plink.\(ext)", encoding: .utf8)
+            let reference = try String(contentsOfFile: cohort.directory + "/direct.\(ext)", encoding: .utf8)
+            #expect(ours.split(separator: "\n").count == 41, "\(ext): \(ours)")  // header + the 40 panel variants
+            #expect(ours == reference, "\(ext) differs")
+        }
+    }
 }
