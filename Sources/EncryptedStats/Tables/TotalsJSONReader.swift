@@ -145,7 +145,10 @@ package struct JSONParser {
         let intStart = i
         let n = digits()
         guard n > 0 else { throw fail("expected a value") }
-        if n > 1 && bytes[intStart] == UInt8(ascii: "0") { throw fail("a number with a leading zero") }
+        if n > 1 && bytes[intStart] == UInt8(ascii: "0") {
+            // Point at the number, not past its digits (a number never spans lines).
+            throw .tableSyntax(path: path, line: line, column: start - lineStart + 1, reason: "JSON: a number with a leading zero")
+        }
         if i < bytes.count && bytes[i] == UInt8(ascii: ".") {
             i += 1
             guard digits() > 0 else { throw fail("digits must follow the decimal point") }
