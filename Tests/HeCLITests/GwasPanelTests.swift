@@ -235,4 +235,38 @@ struct GwasPanelTests {
             #expect(ours == reference, "\(ext) differs")
         }
     }
+
+    @Test("gwas encrypt --vcf - counts a VCF read from standard input as the same file; a bgzipped pipe is refused")
+    func vcfFromStandardInput() throws {
+        let dir = Scratch()
+        let keys = SharedKeys.for(.paillier)
+        TinySite.write(dir)
+        func encrypt(_ vcf: String, _ out: String, input: Data?) throws -> ChildProcess.Result {
+            try ChildProcess.run(HeCLI.binary, ["gwas", "encrypt", "--vcf", vcf, "--pheno", "tiny.pheno", "--panel", "panel.tsv",
+                                                "--site", "north", "--public-key", keys.publicKey, "--out", out, "--quiet"],
+                                 input: input, currentDirectory: dir.path)
+        }
+        try #require(try encrypt("tiny.vcf", "file.he", input: nil).status == 0)
+        let piped = try encrypt("-", "stdin.he", input: Data(TinySite.vcf.utf8))
+        try #require(piped.status == 0, "\(piped.stderr)")
+        var totals: [String] = []
+        for file in ["file.he", "stdin.he"] {
+            let d = try dir.run("decrypt", "--secret-key", keys.secretKey, "--in", file, "--out", "-", "--quiet")
+            try #require(d.status == 0, "\(d.stderr)")
+            totals.append(d.stdout)
+        }
+        #expect(totals[0] == totals[1] && totals[0].contains("rs1,1,100,A,G,"), "\(totals)")
+        let bcftools = try OracleEnvironment.require(executable: "bcftools")
+        let gz = try ChildProcess.run(bcftools, ["view", "-Oz", "-o", "tiny.vcf.gz", "tiny.vcf"], currentDirectory: dir.path)
+        try #require(gz.status == 0, "\(gz.stderr)")
+        // Standard input redirected from a bgzipped file can be checked for its end-of-file block; a pipe cannot.
+        let redirected = try encrypt("-", "gz.he", input: try Data(contentsOf: URL(fileURLWithPath: dir.file("tiny.vcf.gz"))))
+        #expect(redirected.status == 0, "\(redirected.stderr)")
+        let refused = try ChildProcess.run("/bin/sh", ["-c", "cat tiny.vcf.gz | \"$0\" gwas encrypt --vcf - --pheno tiny.pheno "
+                                                       + "--panel panel.tsv --site north --public-key \"$1\" --out pipe.he",
+                                                       HeCLI.binary, keys.publicKey], currentDirectory: dir.path)
+        #expect(refused.status == 65 && refused.stderr.contains("he-cli: error: standard input: ")
+                && refused.stderr.contains("from a pipe"), "\(refused.stderr)")
+        #expect(!dir.exists("pipe.he"))
+    }
 }

@@ -27,7 +27,8 @@ struct GwasEncrypt: ParsableCommand {
         """
     )
 
-    @Option(help: "The site's genotypes (VCF/BCF, plain or bgzip).", completion: .file())
+    @Option(help: "The site's genotypes (VCF/BCF, plain or bgzip; - for VCF text on standard input).",
+            completion: .file())
     var vcf: String
 
     @Option(help: "Phenotypes: FID IID PHENO, or sample<TAB>phenotype (1 control, 2 case, 0/-9/NA missing).",

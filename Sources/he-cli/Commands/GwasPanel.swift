@@ -24,7 +24,7 @@ struct GwasPanel: ParsableCommand {
         """
     )
 
-    @Option(help: "A VCF or BCF file (plain or bgzip); repeat for several.", completion: .file())
+    @Option(help: "A VCF or BCF file (plain or bgzip; - for standard input); repeat for several.", completion: .file())
     var vcf: [String] = []
 
     @Option(help: "Output file for the panel (- for standard output).", completion: .file())
