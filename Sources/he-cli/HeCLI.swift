@@ -19,7 +19,8 @@ struct HeCLI: ParsableCommand {
         Signed studies: he-cli site-key generate, he-cli study init|add-site|remove-site|show|verify, then
           --manifest with encrypt, aggregate, decrypt (docs/CLI.md, "Signed studies").
         Statistics on decrypted totals: he-cli chi2, he-cli summary.
-        Encrypted GWAS: he-cli gwas encrypt (site), he-cli aggregate, he-cli gwas report (key holder).
+        Encrypted GWAS: he-cli gwas panel (the shared panel), he-cli gwas encrypt (site), he-cli aggregate,
+          he-cli gwas report (key holder).
         Try the whole flow on built-in example data:  he-cli demo
 
         Exit codes:
