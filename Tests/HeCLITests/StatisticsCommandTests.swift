@@ -168,10 +168,23 @@ struct StatisticsCommandTests {
             let ciLine = try #require(lines.first { $0.hasPrefix("95% CI     ") }, "\(text.stdout)")
             #expect(t.joined().contains(0) ? ciLine == "95% CI     NA (a cell is 0)" : ciLine.hasSuffix("(Woolf)"), "\(ciLine)")
         }
-        // A larger table has no odds ratio or Fisher test.
+        // A larger table has no odds ratio; its Fisher test is the r x c one (this observed table is among the most
+        // probable of its margins, so p = 1 up to rounding).
         dir.write("g,a,b,c\nx,1,2,3\ny,4,5,7\n", to: "wide.csv")
         let wide = try dir.run("chi2", "--in", "wide.csv", "--format", "json")
-        #expect(wide.status == 0 && !wide.stdout.contains("oddsRatio") && !wide.stdout.contains("fisher"), "\(wide.stdout)")
+        let wideJSON = try json(wide.stdout)
+        #expect(wide.status == 0 && wideJSON["oddsRatio"] == nil, "\(wide.stdout)")
+        #expect(close(wideJSON["fisherPValue"] as? Double, 1, 1e-12), "\(wide.stdout)")
+        dir.write("g,a,b,c\nx,3,0,0\ny,0,3,0\nz,0,0,3\n", to: "diagonal.csv")
+        let diagonal = try dir.run("chi2", "--in", "diagonal.csv")
+        let diagonalLine = try #require(diagonal.stdout.split(separator: "\n").first { $0.hasPrefix("Fisher p   ") }, "\(diagonal.stdout)")
+        #expect(diagonalLine.hasSuffix(" (exact, Freeman-Halton)"), "\(diagonalLine)")
+        #expect(close(diagonalLine.dropFirst(11).split(separator: " ").first.flatMap { Double($0) }, 6.0 / 1680, 1e-12),
+                "\(diagonalLine)")  // 6 tables of probability 1/1680 (FisherExactTests)
+        dir.write("g,a,b,c,d\n" + (1 ... 4).map { "r\($0),40,40,40,40\n" }.joined(), to: "big.csv")
+        let big = try dir.run("chi2", "--in", "big.csv")
+        #expect(big.stdout.contains("Fisher p   NA (more than 1000000 tables with these margins; use the chi-square p-value)"),
+                "\(big.stdout)")
     }
 
     @Test("chi2 prints a p-value below the smallest double as a bound with its log10")

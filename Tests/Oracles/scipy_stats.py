@@ -12,6 +12,10 @@ Reads one JSON object on stdin and answers with one JSON object on stdout, key b
                                              confidence_interval(0.95), scipy.stats.fisher_exact (two-sided), and
                                              the same Fisher p-value in exact rational arithmetic (math.comb)
                                              with its natural log
+  "fisher_rxc":  [[[n11, ...], ...], ...]  -> Fisher's exact test of an r x c table (Freeman-Halton) summed
+                                             exactly over every table with the observed margins (Fraction),
+                                             tables at most 1 + 1e-7 times as probable as the observed one
+  "fisher_2x2":  [[[a, b], [c, d]], ...]  -> scipy.stats.fisher_exact p-values (two-sided)
   "moments":     [{"values": [...], "scale": s}, ...]
                                           -> numpy mean and var(ddof=1) of values / 10**s, and
                                              the exact (rational) sample variance rounded once
@@ -52,6 +56,42 @@ def fisher_exact_rational(table):
     return Fraction(tail, math.comb(n1 + n2, k))
 
 
+def tables_with_margins(rows, columns):
+    """Every table of non-negative integers with these row and column sums."""
+    if len(rows) == 1:
+        yield [list(columns)]
+        return
+    def row_options(total, caps):
+        if len(caps) == 1:
+            if total <= caps[0]:
+                yield [total]
+            return
+        for x in range(min(total, caps[0]) + 1):
+            for rest in row_options(total - x, caps[1:]):
+                yield [x] + rest
+    for first in row_options(rows[0], columns):
+        remaining = [c - x for c, x in zip(columns, first)]
+        for rest in tables_with_margins(rows[1:], remaining):
+            yield [first] + rest
+
+
+def fisher_rxc_exact(table):
+    rows = [sum(r) for r in table]
+    columns = [sum(c) for c in zip(*table)]
+    def weight(t):  # proportional to the table's probability given the margins
+        w = 1
+        for r in t:
+            for x in r:
+                w *= math.factorial(x)
+        return Fraction(1, w)
+    observed = weight(table)
+    included = sum(w for w in (weight(t) for t in tables_with_margins(rows, columns))
+                   if w <= observed * Fraction(10**7 + 1, 10**7))
+    constant = Fraction(math.prod(math.factorial(r) for r in rows) * math.prod(math.factorial(c) for c in columns),
+                        math.factorial(sum(rows)))
+    return included * constant
+
+
 def main():
     request = json.load(sys.stdin)
     answer = {}
@@ -90,6 +130,15 @@ def main():
                 "exact_log_p": math.log(exact.numerator) - math.log(exact.denominator),
             })
         answer["two_by_two"] = results
+    if "fisher_rxc" in request:
+        results = []
+        for table in request["fisher_rxc"]:
+            p = fisher_rxc_exact(table)
+            results.append({"p": float(p), "log_p": math.log(p.numerator) - math.log(p.denominator)})
+        answer["fisher_rxc"] = results
+    if "fisher_2x2" in request:
+        answer["fisher_2x2"] = [clean(stats.fisher_exact(np.array(t), alternative="two-sided")[1])
+                                for t in request["fisher_2x2"]]
     if "moments" in request:
         results = []
         for item in request["moments"]:

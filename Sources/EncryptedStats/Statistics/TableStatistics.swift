@@ -9,6 +9,9 @@ public struct TableChiSquare: Sendable {
     public var result: ChiSquareResult
     /// Odds ratio and Fisher's exact test, for a 2 x 2 table (nil otherwise).
     public var twoByTwo: TwoByTwoResult?
+    /// Fisher's exact test of a larger table (`FisherExact`; nil for a 2 x 2 table, whose test is in `twoByTwo`, and
+    /// when the table has too many tables with its margins).
+    public var fisher: (p: Double, logP: Double)?
 }
 
 /// Mean and variance per row of a decrypted count, sum and sum-of-squares table.
@@ -20,7 +23,7 @@ public struct TableSummaries: Sendable {
 
 extension ChiSquareTest {
     /// The test of independence on the counts of the CSV table at `path` (rows x columns), with the odds ratio and
-    /// Fisher's exact test when the table is 2 x 2.
+    /// Fisher's exact test when the table is 2 x 2, and Fisher's exact test of a larger table when it is small enough.
     /// The table may also be the JSON that `TotalsWriter.json` writes (recognised by its content); `path` `-` reads
     /// standard input.
     public static func independence(csv givenPath: String, yates: Bool,
@@ -34,7 +37,8 @@ extension ChiSquareTest {
         do {
             let result = try independence(table: rows, yates: yates)
             let twoByTwo = rows.count == 2 && width == 2 ? try TwoByTwo.statistics(rows) : nil
-            return TableChiSquare(table: table, result: result, twoByTwo: twoByTwo)
+            let fisher = twoByTwo == nil ? FisherExact.pValue(rows) : nil
+            return TableChiSquare(table: table, result: result, twoByTwo: twoByTwo, fisher: fisher)
         } catch let EncryptedStatsError.zeroMarginal(axis, index) {
             // Name the row or column by its label, as the user's table does.
             let label = axis == .row ? table.rowLabels[index] : table.columnLabels[index]

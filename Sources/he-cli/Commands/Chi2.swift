@@ -16,7 +16,8 @@ struct Chi2: ParsableCommand {
         counts and a warning for every expected count below 5. --yates applies Yates' continuity correction
         (2 x 2 tables only). A 2 x 2 table also gets the odds ratio (odds of the first column in the first row
         against the second row) with its 95% confidence interval (Woolf's log method; NA when a cell is 0) and
-        Fisher's exact test (two-sided, as scipy.stats.fisher_exact).
+        Fisher's exact test (two-sided, as scipy.stats.fisher_exact). A larger table gets Fisher's exact test
+        (Freeman-Halton) when at most 1000000 tables share its margins and the total is at most 100000.
 
         Example (totals.csv from he-cli decrypt):
           # contributors (3): st-marys city-general royal-infirmary
@@ -43,9 +44,9 @@ struct Chi2: ParsableCommand {
         try reportingErrors {
             let hints = ValueHints(maxValue: nil, decimals: "chi2 tests counts; a decimal table is not one",
                                    negative: "chi2 tests counts, which are never negative")
-            let (table, result, twoByTwo) = try { () throws(EncryptedStatsError) in
+            let (table, result, twoByTwo, fisher) = try { () throws(EncryptedStatsError) in
                 let r = try ChiSquareTest.independence(csv: input, yates: yates, hints: hints)
-                return (r.table, r.result, r.twoByTwo)
+                return (r.table, r.result, r.twoByTwo, r.fisher)
             }()
             let width = table.columnLabels.count
             switch format {
@@ -70,7 +71,10 @@ struct Chi2: ParsableCommand {
                     } else {
                         print("95% CI     NA (a cell is 0)")
                     }
-                    print("Fisher p   \(fisherText(twoByTwo)) (exact, two-sided)")
+                    print("Fisher p   \(fisherText(twoByTwo.fisherPValue, twoByTwo.fisherLogPValue, limit: TwoByTwo.maximumFisherSupport)) "
+                          + "(exact, two-sided)")
+                } else {
+                    print("Fisher p   \(fisherText(fisher?.p, fisher?.logP, limit: UInt64(FisherExact.maximumTables))) (exact, Freeman-Halton)")
                 }
                 print("expected counts:")
                 print(([table.rowHeader] + table.columnLabels).map { terminalSafe($0) }.joined(separator: "\t"))
@@ -95,6 +99,9 @@ struct Chi2: ParsableCommand {
                     out += "  \"oddsRatioCI\": \(ci.map { "[\(jsonNumber($0.lower)), \(jsonNumber($0.upper))]" } ?? "null"),\n"
                     out += "  \"fisherPValue\": \(jsonNumber(twoByTwo.fisherPValue)),\n"
                     out += "  \"fisherLogPValue\": \(jsonNumber(twoByTwo.fisherLogPValue.map { $0 == 0 ? 0 : $0 })),\n"
+                } else {
+                    out += "  \"fisherPValue\": \(jsonNumber(fisher?.p)),\n"
+                    out += "  \"fisherLogPValue\": \(jsonNumber(fisher.map { $0.logP == 0 ? 0 : $0.logP })),\n"
                 }
                 out += "  \"warnings\": [\(result.warnings.map { jsonString($0.description) }.joined(separator: ", "))]\n"
                 out += "}"
@@ -106,9 +113,9 @@ struct Chi2: ParsableCommand {
 }
 
 /// Fisher's p-value for the text output: a bound with its log10 below the smallest double, NA when not computed.
-private func fisherText(_ r: TwoByTwoResult) -> String {
-    guard let p = r.fisherPValue, let logP = r.fisherLogPValue else {
-        return "NA (more than \(TwoByTwo.maximumFisherSupport) tables with these margins; use the chi-square p-value)"
+private func fisherText(_ p: Double?, _ logP: Double?, limit: UInt64) -> String {
+    guard let p, let logP else {
+        return "NA (more than \(limit) tables with these margins; use the chi-square p-value)"
     }
     if p == 0 && logP.isFinite { return "< 4.9e-324 (log10 p = \(String(format: "%.2f", logP / M_LN10)))" }
     return number(p)
