@@ -56,6 +56,7 @@ panel 'CHR\tPOS\tID\tREF\tALT\n1\t100\trs1\tA\tG\n1\t200\trs2\tC\tT\n2\t300\trs3
 panel '# comment\nchr1 100 rs1 a g\n1 100 rs1b G A\n' chr-prefix
 panel '1\t100\trs1\tA\tG\n1\t150\trs1\tC\tT\n' duplicate-id
 panel 'X\t5\tx1\tACGT\tN\n22\t1099511627775\tbig\tA\tC\n' edge
+panel 'CHR\tPOS\tID\tREF\tALT\n1\t100\tmono\tA\t.\n1\t200\trs2\tC\tT\n' monomorphic-alt
 
 # --- VCF/BCF (the harness counts them against a fixed panel chr1:100 A/G, chr1:200 C/T, chr2:300 G/A and
 #     phenotypes S1 case, S2 control, S3 missing, S4 case) ---
