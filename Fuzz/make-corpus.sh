@@ -14,7 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$keys"
 # Seeds are replaced; minimised inputs of past findings (regression-*) stay.
-for t in container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log; do
+for t in container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log totals-json; do
   mkdir -p "$corpus/$t"
   find "$corpus/$t" -type f ! -name 'regression-*' -delete
 done
@@ -41,6 +41,13 @@ csv '\x02item,amount\nx,1.5\ny,-0.3\nz,12\n' decimal
 csv '\x00a,b\r\nc,1\r\n' crlf
 csv '\x00a,b,c\nr,1\n' ragged
 csv '\x00a,b\nr,99999999999999999999\n' huge
+
+# --- decrypted totals JSON (the first byte selects the value encoding: 0 count, 1 signed, 2 decimal scale 1) ---
+totals() { printf '%b' "$1" > "$corpus/totals-json/$2"; }
+totals '\x00{\n  "format": "he-toolkit decrypted totals",\n  "version": 1,\n  "rowHeader": "g",\n  "columns": ["a", "b"],\n  "rows": [\n    {"label": "x", "values": [1, 2]},\n    {"label": "y \\"q\\" \\u00e9", "values": [3, null]}\n  ]\n}\n' count
+totals '\x02{"format": "he-toolkit decrypted totals", "version": 1, "valueType": "decimal", "scale": 1, "rowHeader": "v", "columns": ["count", "sum"], "rows": [{"label": "bmi", "values": [3, -75.9]}]}' decimal
+totals '\x00{"format": "he-toolkit decrypted totals", "version": 1, "rowHeader": "SNP", "columns": ["n"], "metadataFields": ["CHR"], "rows": [{"label": "rs1", "metadata": {"CHR": "1"}, "values": [4]}]}' metadata
+totals '\x00g,a\nx,1\n' csv
 
 # --- phenotype files ---
 pheno() { printf '%b' "$1" > "$corpus/phenotype/$2"; }
