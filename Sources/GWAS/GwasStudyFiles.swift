@@ -19,6 +19,12 @@ public struct GwasReportResult: Sendable {
     public var withheldVariants: Int = 0
     /// The log entry the report went out under, with `logging`.
     public var receipt: ReleaseReceipt? = nil
+    /// The genomic-control lambda of the allelic test over the reported variants (`GenomicControl.lambda`).
+    public var lambda: Double? = nil
+    /// How many variants have an allelic chi-square statistic (the variants lambda is the median over).
+    public var testedVariants: Int = 0
+    /// The reported variants with the smallest allelic p-values (`GenomicControl.topHits`, at most 10).
+    public var topHits: [VariantReport] = []
 }
 
 extension GwasFiles {
@@ -117,6 +123,9 @@ extension GwasFiles {
                                       statistics: clock.now - decrypted)
         result.withheldVariants = withheld
         result.receipt = receipt
+        result.lambda = GenomicControl.lambda(reports)
+        result.testedVariants = reports.filter { $0.assoc.chiSquare?.isFinite == true }.count
+        result.topHits = GenomicControl.topHits(reports, count: 10)
         return result
     }
 }

@@ -107,6 +107,16 @@ struct GwasReport: ParsableCommand {
                              quiet: false)
                 print("\(report.variants) variants, \(report.declaredSamples) samples declared by the sites; wrote "
                       + report.written.joined(separator: " "))
+                print("genomic-control lambda (allelic test, median chi-square / 0.4549 over \(report.testedVariants) variants): "
+                      + (report.lambda.map { String(format: "%.4f", $0) } ?? "NA"))
+                if !report.topHits.isEmpty {
+                    print("top hits (smallest allelic p):")
+                    print(["CHR", "SNP", "BP", "A1", "A2", "P", "OR"].joined(separator: "\t"))
+                    for r in report.topHits {
+                        print([String(r.chromosomeCode), terminalSafe(r.variant.id), String(r.variant.pos), terminalSafe(r.a1),
+                               terminalSafe(r.a2), number(r.assoc.p), number(r.assoc.oddsRatio)].joined(separator: "\t"))
+                    }
+                }
             }
         }
     }
