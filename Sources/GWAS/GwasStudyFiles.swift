@@ -60,8 +60,10 @@ extension GwasFiles {
     /// refusal is logged and fsynced before any file is written, and `prefix.release.json` names the entry.
     /// With `shares`, the parties' decryption shares are combined instead (see `EncryptedTableFiles.decrypt`);
     /// `secretKeyPath` is then the collective public key file.
+    /// With `plots`, `prefix.manhattan.svg` and `prefix.qq.svg` (`ReportPlots`) are written with the other files.
     public static func report(_ input: String, secretKeyPath: String, prefix: String, files: Set<PlinkReportFile>,
-                              options: GwasOptions, verification: (manifest: ManifestSource, inputs: [String])? = nil,
+                              options: GwasOptions, plots: Bool = false,
+                              verification: (manifest: ManifestSource, inputs: [String])? = nil,
                               logging: ReleaseLogging? = nil, combining shares: [String]? = nil,
                               progress: ProgressHandler? = nil) throws(GwasError) -> GwasReportResult {
         let check = try verification.map { (v) throws(GwasError) in
@@ -109,7 +111,13 @@ extension GwasFiles {
             }
             withheld = before - reports.count
         }
-        let staged = try PlinkWriter.render(reports: reports, prefix: prefix, files: files)
+        var staged = try PlinkWriter.render(reports: reports, prefix: prefix, files: files)
+        let lambda = GenomicControl.lambda(reports)
+        if plots {
+            let name = prefix.split(separator: "/").last.map(String.init) ?? prefix
+            staged.append((prefix + ".manhattan.svg", Array(ReportPlots.manhattan(reports, title: "Manhattan plot, \(name), allelic test").utf8)))
+            staged.append((prefix + ".qq.svg", Array(ReportPlots.qq(reports, lambda: lambda, title: "QQ plot, \(name)").utf8)))
+        }
         var receipt: ReleaseReceipt? = nil
         if let logging {
             receipt = try stats { () throws(EncryptedStatsError) in
@@ -123,7 +131,7 @@ extension GwasFiles {
                                       statistics: clock.now - decrypted)
         result.withheldVariants = withheld
         result.receipt = receipt
-        result.lambda = GenomicControl.lambda(reports)
+        result.lambda = lambda
         result.testedVariants = reports.filter { $0.assoc.chiSquare?.isFinite == true }.count
         result.topHits = GenomicControl.topHits(reports, count: 10)
         return result

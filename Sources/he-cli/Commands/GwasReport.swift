@@ -16,7 +16,8 @@ struct GwasReport: ParsableCommand {
         data) are shown even with --quiet. A1 is the pooled minor
         allele (ties keep ALT as A1) unless --keep-allele-order, which makes ALT the A1 allele everywhere.
         --cell and --hardy-midp are plink1.9's --cell and --hardy midp (they apply to the full table too).
-        The contributing sites are listed on standard error.
+        --plots adds PREFIX.manhattan.svg and PREFIX.qq.svg. The contributing sites are listed on standard error;
+        the genomic-control lambda and the 10 top hits of the allelic test end the output.
 
         Example:
           he-cli gwas report --secret-key keys/secret.hekey --in pooled.gwas.he --out pooled
@@ -53,6 +54,8 @@ struct GwasReport: ParsableCommand {
     var freq = false
     @Flag(help: "Every statistic at full precision, tab-separated (PREFIX.gwas.tsv).")
     var full = false
+    @Flag(help: "Manhattan and QQ plots of the allelic test as SVG (PREFIX.manhattan.svg, PREFIX.qq.svg).")
+    var plots = false
     @Flag(name: .customLong("keep-allele-order"), help: "A1 = the panel's ALT allele (plink1.9 --keep-allele-order).")
     var keepAlleleOrder = false
     @Option(help: "GENO, DOM and REC tests of --model need every genotype cell at least this large (plink1.9 --cell).")
@@ -82,13 +85,14 @@ struct GwasReport: ParsableCommand {
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension } + [out + ".release.json"],
+            let plotFiles = plots ? [out + ".manhattan.svg", out + ".qq.svg"] : []
+            try refuseOutputsReplacingInputs(outputs: files.map { out + $0.fileExtension } + plotFiles + [out + ".release.json"],
                                              inputs: [input, secretKey] + verify.study.paths + verify.inputs + release.paths)
             let progress = Progress("decrypting", quiet: common.quiet)
             ReleaseWarnings.beforeDecryption(verify, release)
             let options = GwasOptions(keepAlleleOrder: keepAlleleOrder, cellThreshold: cell, hardyMidP: hardyMidP)
             let report = try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
-                                              options: options, verification: verify.verification,
+                                              options: options, plots: plots, verification: verify.verification,
                                               logging: try release.logging(), progress: progress.handler)
             progress.finish()
             Console.note("contributing sites (\(report.contributors.count)): "
