@@ -313,7 +313,7 @@ if Context.environment["HE_FUZZ"] == "1" {
         swiftSettings: swiftSettings
     ))
     for name in ["container", "keyfile", "ciphertext", "phe-json", "csv", "phenotype", "panel", "vcf", "bfv-serialization",
-                 "merkle-log", "results"] {
+                 "merkle-log", "results", "totals-json"] {
         targets.append(.executableTarget(
             name: "fuzz-\(name)",
             dependencies: ["FuzzSupport", "GWAS", "EncryptedStats", "HEFiles", "Governance", "RLWE", "CHTSlib",

@@ -14,7 +14,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$keys"
 # Seeds are replaced; minimised inputs of past findings (regression-*) stay.
-for t in container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log results; do
+for t in container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log results totals-json; do
   mkdir -p "$corpus/$t"
   find "$corpus/$t" -type f ! -name 'regression-*' -delete
 done
@@ -48,6 +48,12 @@ results ' CHR SNP BP A1 TEST NMISS OR SE L95 U95 STAT P\n 1 rs1 100 G ADD 80 1.5
 results ' CHR SNP BP A1 TEST NMISS BETA SE L95 U95 STAT P\n 1 rs2 200 T ADD 90 -0.31 0.12 -0.5 -0.1 -2.5 0.01\n' linear
 results '#CHROM POS ID REF ALT A1 A2 TEST OBS_CT OR LOG(OR)_SE Z_STAT P\n1 100 rs1 A G A G ADD 70 1.2 0.2 0.9 0.3\n' plink2
 results 'SNP A1 A2 BETA SE\nrs1 G A 0.1 0.00001\nrs1 G A 0.1 0.1\n' duplicate-tiny-se
+# --- decrypted totals JSON (the first byte selects the value encoding: 0 count, 1 signed, 2 decimal scale 1) ---
+totals() { printf '%b' "$1" > "$corpus/totals-json/$2"; }
+totals '\x00{\n  "format": "he-toolkit decrypted totals",\n  "version": 1,\n  "rowHeader": "g",\n  "columns": ["a", "b"],\n  "rows": [\n    {"label": "x", "values": [1, 2]},\n    {"label": "y \\"q\\" \\u00e9", "values": [3, null]}\n  ]\n}\n' count
+totals '\x02{"format": "he-toolkit decrypted totals", "version": 1, "valueType": "decimal", "scale": 1, "rowHeader": "v", "columns": ["count", "sum"], "rows": [{"label": "bmi", "values": [3, -75.9]}]}' decimal
+totals '\x00{"format": "he-toolkit decrypted totals", "version": 1, "rowHeader": "SNP", "columns": ["n"], "metadataFields": ["CHR"], "rows": [{"label": "rs1", "metadata": {"CHR": "1"}, "values": [4]}]}' metadata
+totals '\x00g,a\nx,1\n' csv
 
 # --- phenotype files ---
 pheno() { printf '%b' "$1" > "$corpus/phenotype/$2"; }
@@ -63,6 +69,7 @@ panel 'CHR\tPOS\tID\tREF\tALT\n1\t100\trs1\tA\tG\n1\t200\trs2\tC\tT\n2\t300\trs3
 panel '# comment\nchr1 100 rs1 a g\n1 100 rs1b G A\n' chr-prefix
 panel '1\t100\trs1\tA\tG\n1\t150\trs1\tC\tT\n' duplicate-id
 panel 'X\t5\tx1\tACGT\tN\n22\t1099511627775\tbig\tA\tC\n' edge
+panel 'CHR\tPOS\tID\tREF\tALT\n1\t100\tmono\tA\t.\n1\t200\trs2\tC\tT\n' monomorphic-alt
 
 # --- VCF/BCF (the harness counts them against a fixed panel chr1:100 A/G, chr1:200 C/T, chr2:300 G/A and
 #     phenotypes S1 case, S2 control, S3 missing, S4 case) ---

@@ -11,11 +11,12 @@
 #   --merge       minimise the inputs found into Fuzz/corpus/<target>/ afterwards (the committed corpus grows)
 #   --no-build    use the existing build in .build-fuzz
 #   --bin DIR     use the fuzz targets already built in DIR (scripts/test.sh: its sanitized test build)
-#   target        container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log results (default: all)
+#   target        container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log
+#                 results totals-json (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-all_targets=(container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log results)
+all_targets=(container keyfile ciphertext phe-json csv phenotype panel vcf bfv-serialization merkle-log results totals-json)
 seconds=60 jobs=1 merge=0 build=1 bin= targets=()
 while [ $# -gt 0 ]; do
   case "$1" in

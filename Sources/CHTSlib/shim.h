@@ -45,4 +45,7 @@ static inline int he_hts_bgzf_check_eof(htsFile *fp) {
 /// Allele `index` of an unpacked record (`rec->d.allele[index]`).
 static inline const char *he_bcf_allele(const bcf1_t *rec, int index) { return rec->d.allele[index]; }
 
+/// The ID column of an unpacked record (`rec->d.id`; "." when missing).
+static inline const char *he_bcf_id(const bcf1_t *rec) { return rec->d.id; }
+
 #endif

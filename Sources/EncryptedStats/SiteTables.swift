@@ -58,7 +58,7 @@ extension EncryptedTableFiles {
     }
 
     /// Decrypts the encrypted table at `path` with the secret key file `secretKeyPath` and writes the totals to
-    /// `output` in `format` (mode 0600). Returns the totals and, with `logging`, the log entry they went out under.
+    /// `output` in `format` (mode 0600; `-` is standard output). Returns the totals and, with `logging`, the log entry they went out under.
     ///
     /// With `verification` (the manifest and the signed site files, files or folders, possibly none), the
     /// aggregate is verified first (see ``decrypt(_:keys:keyPath:check:progress:)``) and the manifest's release
@@ -175,6 +175,8 @@ extension EncryptedTableFiles {
             }
         }
         try files { () throws(HEFilesError) in
+            // `-`: standard output (a stream; no receipt file goes with it, the CLI refuses --log there).
+            if output == "-" { return try writeStandardOutput(bytes) }
             try AtomicFileWriter.write(bytes, to: output, mode: AtomicFileWriter.ownerOnly)
             if let receipt { try AtomicFileWriter.write(Array(receipt.json.utf8), to: output + ".release.json", mode: AtomicFileWriter.ownerOnly) }
         }

@@ -52,6 +52,8 @@ public enum GwasFiles {
         }
         let pheno = try PhenotypeTable.read(path: phenotypes)
         let (counts, summary) = try GenotypeCounter.count(vcfPath: vcf, phenotypes: pheno, panel: panel)
+        // `-` is standard input, so named in the errors below.
+        let vcf = vcf == "-" ? standardInputName : vcf
         let counted = UInt64(summary.cases + summary.controls + summary.unknownPhenotype)
         guard counted > 0 else { throw .gwasNoCountedSamples(vcf: vcf, phenotypes: phenotypes) }
         guard summary.recordsMatched > 0 else {

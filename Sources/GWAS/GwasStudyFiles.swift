@@ -16,6 +16,12 @@ public struct GwasReportResult: Sendable {
     public var written: [String]
     public var decryption: Duration
     public var statistics: Duration
+    /// The genomic-control lambda of the allelic test over the reported variants (`GenomicControl.lambda`).
+    public var lambda: Double? = nil
+    /// How many variants have an allelic chi-square statistic (the variants lambda is the median over).
+    public var testedVariants: Int = 0
+    /// The reported variants with the smallest allelic p-values (`GenomicControl.topHits`, at most 10).
+    public var topHits: [VariantReport] = []
     /// Variants the release policy withheld (minor-allele count below `gwas-min-mac` in a group).
     public var withheldVariants: Int = 0
     /// The log entry the report went out under, with `logging`.
@@ -66,8 +72,11 @@ extension GwasFiles {
     /// noise for that rho (one person is in exactly one cell per variant, so the L2 sensitivity squared is the
     /// number of released variants), counts are clamped at 0 and every statistic is computed from the noisy
     /// table; the study's `dp-budget` and `logging` are required.
+    ///
+    /// With `plots`, `prefix.manhattan.svg` and `prefix.qq.svg` (`ReportPlots`) are written with the other files.
     public static func report(_ input: String, secretKeyPath: String, prefix: String, files: Set<PlinkReportFile>,
-                              options: GwasOptions, verification: (manifest: ManifestSource, inputs: [String])? = nil,
+                              options: GwasOptions, plots: Bool = false,
+                              verification: (manifest: ManifestSource, inputs: [String])? = nil,
                               logging: ReleaseLogging? = nil, combining shares: [String]? = nil,
                               extractPath: String? = nil, privateRho: Rational? = nil,
                               progress: ProgressHandler? = nil) throws(GwasError) -> GwasReportResult {
@@ -163,7 +172,7 @@ extension GwasFiles {
         options.hardyTests = files.contains(.hwe) || files.contains(.full)
 
         /// The statistics of `counts`, without the variants the minor-allele rule withholds, as files.
-        func analysed(_ counts: [VariantCounts]) throws(GwasError) -> (reports: Int, withheld: Int, staged: [(path: String, bytes: [UInt8])]) {
+        func analysed(_ counts: [VariantCounts]) throws(GwasError) -> (reports: [VariantReport], withheld: Int, staged: [(path: String, bytes: [UInt8])]) {
             var reports = try Gwas.analyse(panel: panel, counts: counts, options: options)
             var withheld = 0
             if let policy = context.policy, policy.gwasMinMAC > 0 {
@@ -177,10 +186,18 @@ extension GwasFiles {
                 }
                 withheld = before - reports.count
             }
-            return (reports.count, withheld, try PlinkWriter.render(reports: reports, prefix: prefix, files: files))
+            var staged = try PlinkWriter.render(reports: reports, prefix: prefix, files: files)
+            if plots {
+                let name = prefix.split(separator: "/").last.map(String.init) ?? prefix
+                staged.append((prefix + ".manhattan.svg",
+                               Array(ReportPlots.manhattan(reports, title: "Manhattan plot, \(name), allelic test").utf8)))
+                staged.append((prefix + ".qq.svg",
+                               Array(ReportPlots.qq(reports, lambda: GenomicControl.lambda(reports), title: "QQ plot, \(name)").utf8)))
+            }
+            return (reports, withheld, staged)
         }
 
-        var result: (reports: Int, withheld: Int, staged: [(path: String, bytes: [UInt8])])
+        var result: (reports: [VariantReport], withheld: Int, staged: [(path: String, bytes: [UInt8])])
         var receipt: ReleaseReceipt? = nil
         if privateRho != nil {
             // checkPrivateRelease refused a private release without a log before anything was decrypted.
@@ -188,7 +205,7 @@ extension GwasFiles {
                 throw .stats(.releaseRefused(path: input, .privateReleaseUnsupported(reason: "it needs the decryption log (--log and --log-key)")))
             }
             var analysisError: GwasError? = nil
-            var noisyResult: (reports: Int, withheld: Int, staged: [(path: String, bytes: [UInt8])])? = nil
+            var noisyResult: (reports: [VariantReport], withheld: Int, staged: [(path: String, bytes: [UInt8])])? = nil
             do throws(EncryptedStatsError) {
                 receipt = try ReleaseGate.logPrivateRelease(context: context, noise: prepared, logging: logging) { (noise) throws(EncryptedStatsError) in
                     // Noise in the wire order of `VariantCounts.slots`: [cases, controls, unknown] x [homRef, het, homAlt, missing].
@@ -229,10 +246,13 @@ extension GwasFiles {
         }
         let written = try PlinkWriter.write(result.staged, receipt: receipt.map { (prefix + ".release.json", $0) })
         var report = GwasReportResult(contributors: pooled.contributors, declaredSamples: pooled.declaredSamples,
-                                      variants: result.reports, written: written, decryption: decrypted - start,
+                                      variants: result.reports.count, written: written, decryption: decrypted - start,
                                       statistics: clock.now - decrypted)
         report.withheldVariants = result.withheld
         report.receipt = receipt
+        report.lambda = GenomicControl.lambda(result.reports)
+        report.testedVariants = result.reports.filter { $0.assoc.chiSquare?.isFinite == true }.count
+        report.topHits = GenomicControl.topHits(result.reports, count: 10)
         return report
     }
 

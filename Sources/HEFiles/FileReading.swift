@@ -82,6 +82,33 @@ package func readChunk(_ fd: Int32, path: String) throws(HEFilesError) -> [UInt8
     }
 }
 
+/// The name errors give to standard input (an input path of `-`).
+public let standardInputName = "standard input"
+
+/// The name errors give to standard output (an output path of `-`).
+public let standardOutputName = "standard output"
+
+/// Writes all of `bytes` to standard output (an output path of `-`), retrying interrupted and short writes.
+package func writeStandardOutput(_ bytes: [UInt8]) throws(HEFilesError) {
+    var done = 0
+    while done < bytes.count {
+        let n = bytes.withUnsafeBytes { write(1, $0.baseAddress! + done, bytes.count - done) }
+        if n < 0 {
+            if errno == EINTR { continue }
+            throw .fileUnwritable(path: standardOutputName, reason: errnoDescription())
+        }
+        done += n
+    }
+}
+
+/// Reads a whole (small) file, or all of standard input when `path` is `-`.
+package func readWholeInput(_ path: String) throws(HEFilesError) -> [UInt8] {
+    guard path == "-" else { return try readWholeFile(path) }
+    var out: [UInt8] = []
+    while let chunk = try readChunk(0, path: standardInputName) { out.append(contentsOf: chunk) }
+    return out
+}
+
 /// Reads a whole (small) file, such as a CSV table.
 package func readWholeFile(_ path: String) throws(HEFilesError) -> [UInt8] {
     let fd = open(path, O_RDONLY | O_CLOEXEC)

@@ -1,4 +1,8 @@
 import ArgumentParser
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import EncryptedStats
 import GWAS
 import HEFiles
@@ -15,7 +19,8 @@ struct HeCLI: ParsableCommand {
         Signed studies: he-cli site-key generate, he-cli study init|add-site|remove-site|show|verify, then
           --manifest with encrypt, aggregate, decrypt (docs/CLI.md, "Signed studies").
         Statistics on decrypted totals: he-cli chi2, he-cli summary.
-        Encrypted GWAS: he-cli gwas encrypt (site), he-cli aggregate, he-cli gwas report (key holder).
+        Encrypted GWAS: he-cli gwas panel (the shared panel), he-cli gwas encrypt (site), he-cli aggregate,
+          he-cli gwas report (key holder).
         Try the whole flow on built-in example data:  he-cli demo
 
         Exit codes:
@@ -35,4 +40,31 @@ struct HeCLI: ParsableCommand {
                       Import.self, Export.self, Chi2.self, SummaryCommand.self, GwasCommand.self, SiteKey.self,
                       Study.self, Party.self]
     )
+}
+
+extension HeCLI {
+    /// Parses and runs the command like `main()`, but every error, including ArgumentParser's usage errors, is
+    /// written with the one prefix `he-cli: error: ` (ArgumentParser's own is `Error: `), followed by its usage
+    /// lines. Help, version and completion scripts go to standard output as before.
+    static func runReportingErrors() -> Never {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+            Glibc.exit(0)
+        } catch {
+            let code = exitCode(for: error)
+            let text = fullMessage(for: error)
+            if code == .success {
+                if !text.isEmpty { print(text) }
+                Glibc.exit(0)
+            }
+            if !text.isEmpty {
+                // An error of a command body was already reported (its ExitCode carries no message).
+                let body = text.hasPrefix("Error: ") ? String(text.dropFirst("Error: ".count)) : text
+                let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { terminalSafe(String($0)) }
+                FileHandle.standardError.write(Data(("he-cli: error: " + lines.joined(separator: "\n") + "\n").utf8))
+            }
+            Glibc.exit(code.rawValue)
+        }
+    }
 }

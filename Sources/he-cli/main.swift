@@ -16,7 +16,11 @@ func threadLimitRefusal() -> Int32? {
 }
 
 if let code = threadLimitRefusal() { exit(code) }
+if let problem = Progress.delaySetting.problem {
+    Console.error(problem)
+    exit(ExitCodes.usage)
+}
 // A Ctrl-C or kill during a write removes the temporary output file instead of leaving it behind.
 InterruptCleanup.install()
 PeakMemoryReport.installIfRequested()
-HeCLI.main()
+HeCLI.runReportingErrors()

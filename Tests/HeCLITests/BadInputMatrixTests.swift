@@ -574,7 +574,7 @@ private let gwasCases: [BadInput] = [
              "bad.tsv:2: field ALT: expected an allele different from REF, found 'A'"),
     gwasCase("panel with a symbolic allele", panel: "bad.tsv",
              setup: writes(panelHeader + "1\t100\trs1\tA\t<DEL>\n", to: "bad.tsv"),
-             "bad.tsv:2: field ALT: expected a non-empty string of A, C, G, T, N, found '<DEL>'"),
+             "bad.tsv:2: field ALT: expected a non-empty string of A, C, G, T, N (or '.'), found '<DEL>'"),
     gwasCase("panel line with four columns", panel: "bad.tsv", setup: writes(panelHeader + "1\t100\trs1\tA\n", to: "bad.tsv"),
              "bad.tsv:2: field columns: expected 5 columns CHR POS ID REF ALT"),
     gwasCase("panel with a header and no variants", panel: "bad.tsv", setup: writes(panelHeader, to: "bad.tsv"),

@@ -54,6 +54,13 @@ enum Oracles {
     }
 
     /// Reads a tab-separated file with a header line into dictionaries.
+    /// A whitespace-aligned PLINK report (`.assoc`) as one dictionary per row, keyed by the header's names.
+    static func readTSVWhitespace(_ path: String) throws -> [[String: String]] {
+        let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
+        guard let header = lines.first?.split(separator: " ").map(String.init) else { return [] }
+        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(header, $0.split(separator: " ").map(String.init))) }
+    }
+
     static func readTSV(_ path: String) throws -> [[String: String]] {
         let lines = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n")
         guard let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)

@@ -136,6 +136,57 @@ struct StatisticsCommandTests {
         formatValue(Int64(v), encoding: .fixedPoint(scale: scale))
     }
 
+    @Test("chi2 on a 2 x 2 table adds the odds ratio, Woolf's interval and Fisher's exact test, as scipy computes them",
+          .enabled(if: Oracles.pythonUsable, "needs HE_TEST_PYTHON (scipy)"))
+    func twoByTwoAgainstScipy() throws {
+        let dir = Scratch()
+        let tables: [[[Int]]] = [[[120, 80], [300, 420]], [[3, 9], [11, 2]], [[0, 6], [7, 5]]]
+        let reference = try #require(try scipy(["two_by_two": tables])["two_by_two"] as? [[String: Any]])
+        for (k, (t, ref)) in zip(tables, reference).enumerated() {
+            dir.write("# contributors (2): a b\nexposure,cases,controls\nsmoker,\(t[0][0]),\(t[0][1])\n"
+                      + "non-smoker,\(t[1][0]),\(t[1][1])\n", to: "t\(k).csv")
+            let r = try dir.run("chi2", "--in", "t\(k).csv", "--format", "json")
+            try #require(r.status == 0, "\(r.stderr)")
+            let mine = try json(r.stdout)
+            #expect(close(mine["oddsRatio"] as? Double, ref["odds_ratio"] as? Double, 1e-13), "\(t): \(mine) vs \(ref)")
+            #expect(close(mine["fisherPValue"] as? Double, ref["fisher_p"] as? Double), "\(t): \(mine) vs \(ref)")
+            let ci = mine["oddsRatioCI"] as? [Double]
+            if t.joined().contains(0) {
+                #expect(mine["oddsRatioCI"] is NSNull, "\(t): \(mine)")
+            } else {
+                let refCI = try #require(ref["ci"] as? [Double])
+                #expect(ci.map { close($0[0], refCI[0], 1e-12) && close($0[1], refCI[1], 1e-12) } == true,
+                        "\(t): \(mine) vs \(ref)")
+            }
+            let text = try dir.run("chi2", "--in", "t\(k).csv")
+            let lines = text.stdout.split(separator: "\n").map(String.init)
+            let orLine = try #require(lines.first { $0.hasPrefix("odds ratio ") }, "\(text.stdout)")
+            #expect(orLine.hasSuffix("(odds of 'cases' in 'smoker' against 'non-smoker')"), "\(orLine)")
+            let fisherLine = try #require(lines.first { $0.hasPrefix("Fisher p   ") }, "\(text.stdout)")
+            let fisherText = fisherLine.dropFirst(11).split(separator: " ").first.map(String.init)
+            #expect(close(fisherText.flatMap(Double.init), ref["fisher_p"] as? Double), "\(fisherLine)")
+            let ciLine = try #require(lines.first { $0.hasPrefix("95% CI     ") }, "\(text.stdout)")
+            #expect(t.joined().contains(0) ? ciLine == "95% CI     NA (a cell is 0)" : ciLine.hasSuffix("(Woolf)"), "\(ciLine)")
+        }
+        // A larger table has no odds ratio; its Fisher test is the r x c one (this observed table is among the most
+        // probable of its margins, so p = 1 up to rounding).
+        dir.write("g,a,b,c\nx,1,2,3\ny,4,5,7\n", to: "wide.csv")
+        let wide = try dir.run("chi2", "--in", "wide.csv", "--format", "json")
+        let wideJSON = try json(wide.stdout)
+        #expect(wide.status == 0 && wideJSON["oddsRatio"] == nil, "\(wide.stdout)")
+        #expect(close(wideJSON["fisherPValue"] as? Double, 1, 1e-12), "\(wide.stdout)")
+        dir.write("g,a,b,c\nx,3,0,0\ny,0,3,0\nz,0,0,3\n", to: "diagonal.csv")
+        let diagonal = try dir.run("chi2", "--in", "diagonal.csv")
+        let diagonalLine = try #require(diagonal.stdout.split(separator: "\n").first { $0.hasPrefix("Fisher p   ") }, "\(diagonal.stdout)")
+        #expect(diagonalLine.hasSuffix(" (exact, Freeman-Halton)"), "\(diagonalLine)")
+        #expect(close(diagonalLine.dropFirst(11).split(separator: " ").first.flatMap { Double($0) }, 6.0 / 1680, 1e-12),
+                "\(diagonalLine)")  // 6 tables of probability 1/1680 (FisherExactTests)
+        dir.write("g,a,b,c,d\n" + (1 ... 4).map { "r\($0),40,40,40,40\n" }.joined(), to: "big.csv")
+        let big = try dir.run("chi2", "--in", "big.csv")
+        #expect(big.stdout.contains("Fisher p   NA (more than 1000000 tables with these margins; use the chi-square p-value)"),
+                "\(big.stdout)")
+    }
+
     @Test("chi2 prints a p-value below the smallest double as a bound with its log10")
     func underflowingPValue() throws {
         let dir = Scratch()
@@ -188,7 +239,7 @@ struct StatisticsCommandTests {
     @Test("help of every new command shows a worked example")
     func help() throws {
         let dir = Scratch()
-        for command in [["chi2"], ["summary"], ["gwas"], ["gwas", "encrypt"], ["gwas", "report"]] {
+        for command in [["chi2"], ["summary"], ["gwas"], ["gwas", "panel"], ["gwas", "encrypt"], ["gwas", "report"]] {
             let r = try dir.run(command + ["--help"])
             #expect(r.status == 0)
             #expect(r.stdout.contains("Example") || r.stdout.contains("he-cli gwas encrypt --vcf"), "\(command) --help: \(r.stdout)")

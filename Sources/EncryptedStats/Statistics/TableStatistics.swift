@@ -7,6 +7,11 @@ import HEFiles
 public struct TableChiSquare: Sendable {
     public var table: CountTable
     public var result: ChiSquareResult
+    /// Odds ratio and Fisher's exact test, for a 2 x 2 table (nil otherwise).
+    public var twoByTwo: TwoByTwoResult?
+    /// Fisher's exact test of a larger table (`FisherExact`; nil for a 2 x 2 table, whose test is in `twoByTwo`, and
+    /// when the table has too many tables with its margins).
+    public var fisher: (p: Double, logP: Double)?
 }
 
 /// Mean and variance per row of a decrypted count, sum and sum-of-squares table.
@@ -17,14 +22,23 @@ public struct TableSummaries: Sendable {
 }
 
 extension ChiSquareTest {
-    /// The test of independence on the counts of the CSV table at `path` (rows x columns).
-    public static func independence(csv path: String, yates: Bool,
+    /// The test of independence on the counts of the CSV table at `path` (rows x columns), with the odds ratio and
+    /// Fisher's exact test when the table is 2 x 2, and Fisher's exact test of a larger table when it is small enough.
+    /// The table may also be the JSON that `TotalsWriter.json` writes (recognised by its content); `path` `-` reads
+    /// standard input.
+    public static func independence(csv givenPath: String, yates: Bool,
                                     hints: ValueHints) throws(EncryptedStatsError) -> TableChiSquare {
-        let table = try CountTableReader.read(path: path, encoding: .count, maxValue: UInt64(Int64.max), hints: hints)
+        let bytes = try files { () throws(HEFilesError) in try readWholeInput(givenPath) }
+        let path = givenPath == "-" ? standardInputName : givenPath
+        let table = try CountTableReader.parse(bytes, path: path, encoding: .count, maxValue: UInt64(Int64.max),
+                                               hints: hints, decryptedJSON: true)
         let width = table.columnLabels.count
         let rows = (0 ..< table.rowLabels.count).map { r in (0 ..< width).map { c in UInt64(table.value(row: r, column: c)) } }
         do {
-            return TableChiSquare(table: table, result: try independence(table: rows, yates: yates))
+            let result = try independence(table: rows, yates: yates)
+            let twoByTwo = rows.count == 2 && width == 2 ? try TwoByTwo.statistics(rows) : nil
+            let fisher = twoByTwo == nil ? FisherExact.pValue(rows) : nil
+            return TableChiSquare(table: table, result: result, twoByTwo: twoByTwo, fisher: fisher)
         } catch let EncryptedStatsError.zeroMarginal(axis, index) {
             // Name the row or column by its label, as the user's table does.
             let label = axis == .row ? table.rowLabels[index] : table.columnLabels[index]
@@ -43,16 +57,19 @@ extension Descriptive {
 
     /// Mean, variance and standard deviation of every row of the CSV table at `path`, from its columns count, sum
     /// and sum_squares (other columns are skipped unread). `scale` is the number of decimal places of the values;
-    /// nil reads it from the table (the largest number of decimal places of a cell of the three columns).
-    public static func summaries(csv path: String, scale givenScale: Int?,
+    /// nil reads it from the table (the largest number of decimal places of a cell of the three columns). The table
+    /// may also be the JSON that `TotalsWriter.json` writes (recognised by its content); `path` `-` reads standard
+    /// input.
+    public static func summaries(csv givenPath: String, scale givenScale: Int?,
                                  hints: ValueHints) throws(EncryptedStatsError) -> TableSummaries {
-        let bytes = try files { () throws(HEFilesError) in try readWholeFile(path) }
+        let bytes = try files { () throws(HEFilesError) in try readWholeInput(givenPath) }
+        let path = givenPath == "-" ? standardInputName : givenPath
         let scale: Int
         if let givenScale { scale = givenScale } else { scale = try inferScale(bytes, path: path) }
         let encoding: ValueEncoding = scale == 0 ? .signedInteger : .fixedPoint(scale: scale)
         let unit = encoding.scaleFactor
         let table = try CountTableReader.parse(bytes, path: path, encoding: encoding, maxValue: UInt64(Int64.max / unit),
-                                               hints: hints, onlyColumns: summaryColumns)
+                                               hints: hints, onlyColumns: summaryColumns, decryptedJSON: true)
         func column(_ name: String) throws(EncryptedStatsError) -> Int {
             guard let i = table.columnLabels.firstIndex(of: name) else {
                 throw .statisticsInput(path: path, line: nil, reason: "no column '\(name)' (the header row needs "
@@ -84,7 +101,7 @@ extension Descriptive {
     /// The scale of a decimal table: a decrypted table has exactly `scale` decimals in every cell, so the largest
     /// number of decimal places of any cell of the three columns read (0 for an integer table).
     static func inferScale(_ bytes: [UInt8], path: String) throws(EncryptedStatsError) -> Int {
-        let records = try CSVParser.parse(bytes, path: path).droppingLeadingComments
+        let records = try TotalsJSONReader.tableRecords(bytes, path: path)
         guard let header = records.first else { return 0 }
         let read = header.fields.indices.dropFirst().filter { summaryColumns.contains(header.fields[$0].text) }
         var scale = 0

@@ -30,22 +30,26 @@ public enum CountTableReader {
     ///   - encoding: how cells are written (non-negative counts, signed integers, decimals with a scale).
     ///   - maxValue: largest absolute value a cell may have, in the table's own units (for fixed-point tables
     ///     the bound on the stored integers is `maxValue * 10^scale`).
+    /// `path` `-` reads standard input (errors then name `standard input`).
     public static func read(path: String, encoding: ValueEncoding, maxValue: UInt64,
                             hints: ValueHints) throws(EncryptedStatsError) -> CountTable {
-        try parse(files { () throws(HEFilesError) in try readWholeFile(path) }, path: path, encoding: encoding,
-                  maxValue: maxValue, hints: hints)
+        try parse(files { () throws(HEFilesError) in try readWholeInput(path) }, path: path == "-" ? standardInputName : path,
+                  encoding: encoding, maxValue: maxValue, hints: hints)
     }
 
     /// Parses a table (see ``read(path:encoding:maxValue:hints:)``).
     /// - Parameter onlyColumns: when given, the value columns to read (they must all be present; the table keeps
     ///   them in file order); every other column is skipped unread, so it may hold anything.
+    /// - Parameter decryptedJSON: also accept the JSON of decrypted totals (`TotalsWriter.json`), recognised by its
+    ///   content, and check it as the equivalent CSV.
     public static func parse(_ bytes: [UInt8], path: String, encoding: ValueEncoding, maxValue: UInt64,
-                             hints: ValueHints,
-                             onlyColumns: Set<String>? = nil) throws(EncryptedStatsError) -> CountTable {
+                             hints: ValueHints, onlyColumns: Set<String>? = nil,
+                             decryptedJSON: Bool = false) throws(EncryptedStatsError) -> CountTable {
         guard let bound = encoding.storedBound(maxValue: maxValue) else {
             throw .tableEmpty(path: path, reason: "the largest value \(maxValue) is too large for \(encoding) values")
         }
-        let records = try CSVParser.parse(bytes, path: path).droppingLeadingComments
+        let records = decryptedJSON ? try TotalsJSONReader.tableRecords(bytes, path: path)
+            : try CSVParser.parse(bytes, path: path).droppingLeadingComments
         guard let header = records.first else {
             throw .tableEmpty(path: path, reason: "the table is empty (expected a header row and at least one data row)")
         }

@@ -103,9 +103,10 @@ public enum TotalsWriter {
     }
 
     /// Writes the totals atomically, readable by their owner only (mode 0600, also when replacing a file of
-    /// another mode): they are decrypted data.
+    /// another mode): they are decrypted data. `path` `-` writes them to standard output.
     public static func write(_ t: DecryptedTotals, format: TotalsFormat, to path: String) throws(EncryptedStatsError) {
         try files { () throws(HEFilesError) in
+            if path == "-" { return try writeStandardOutput(Array(render(t, format: format).utf8)) }
             try AtomicFileWriter.write(Array(render(t, format: format).utf8), to: path, mode: AtomicFileWriter.ownerOnly)
         }
     }

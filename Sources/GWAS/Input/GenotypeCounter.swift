@@ -45,7 +45,7 @@ public enum GenotypeCounter {
                 if let other = matchedBy[entry] {
                     throw .inputField(path: phenotypes.path, line: phenotypes.line(ofEntry: entry), field: "IID",
                                       expected: "a line that names one VCF sample (by IID or by FID_IID)",
-                                      found: "a line naming the VCF samples '\(other)' and '\(name)' of \(vcfPath)")
+                                      found: "a line naming the VCF samples '\(other)' and '\(name)' of \(reader.path)")
                 }
                 matchedBy[entry] = name
             }
@@ -65,7 +65,7 @@ public enum GenotypeCounter {
             if summary.examplesNotInVCF.count < 5 { summary.examplesNotInVCF.append(name) }
         }
 
-        let state = CountingState(panel: panel, index: index, groupOf: groupOf, groupSize: groupSize, path: vcfPath)
+        let state = CountingState(panel: panel, index: index, groupOf: groupOf, groupSize: groupSize, path: reader.path)
         if reader.isText {
             try countText(reader, state)
         } else {
@@ -96,6 +96,7 @@ public enum GenotypeCounter {
                 return f.withoutGT ? state.allMissing : f.counts
             }
             summary.panelVariantsAbsent += 1
+            summary.absentVariantIDs.append(panel[variant].id)
             return state.allMissing
         }
         return (result, summary)

@@ -16,8 +16,10 @@ struct PanelIndex {
         for (i, v) in panel.enumerated() {
             guard v.pos > 0, v.pos < 1 << 40 else { throw .invalidPanel(variant: i, reason: "POS \(v.pos) is out of range") }
             let ref = v.ref.uppercased(), alt = v.alt.uppercased()
-            guard VariantPanel.isSequenceAllele(ref), VariantPanel.isSequenceAllele(alt), ref != alt else {
-                throw .invalidPanel(variant: i, reason: "REF '\(v.ref)' and ALT '\(v.alt)' must be different strings of A, C, G, T, N")
+            guard VariantPanel.isSequenceAllele(ref), VariantPanel.isSequenceAllele(alt) || alt == VariantPanel.missingAllele,
+                  ref != alt else {
+                throw .invalidPanel(variant: i, reason: "REF '\(v.ref)' and ALT '\(v.alt)' must be different strings of A, C, G, T, N "
+                                    + "(ALT may be '.')")
             }
             if let first = ids.updateValue(i, forKey: v.id) {
                 throw .invalidPanel(variant: i, reason: "ID '\(v.id)' repeats variant \(first + 1)")

@@ -37,6 +37,10 @@ public struct SiteInputSummary: Sendable, Hashable, CustomStringConvertible {
     public var recordsWithoutGenotypes = 0
     /// Panel variants with no record at the site: all samples counted missing.
     public var panelVariantsAbsent = 0
+    /// Their IDs, in panel order.
+    public var absentVariantIDs: [String] = []
+    /// How many absent variants ``lines`` names (all of them with ``lines(verbose:)``).
+    public static let absentExamples = 5
 
     /// Calls of counted samples that were converted (PLINK 1.9 rules).
     /// Half-calls such as `0/.` counted missing (PLINK's `--vcf-half-call missing`).
@@ -50,8 +54,11 @@ public struct SiteInputSummary: Sendable, Hashable, CustomStringConvertible {
 
     public init() {}
 
-    /// One line per non-zero tally, suitable for stderr.
-    public var lines: [String] {
+    /// One line per non-zero tally, suitable for stderr; absent variants are named (the first
+    /// ``absentExamples``, or all of them when `verbose`).
+    public var lines: [String] { lines(verbose: false) }
+
+    public func lines(verbose: Bool) -> [String] {
         var out = ["VCF samples: \(vcfSamples) (counted: \(cases) cases, \(controls) controls, "
                    + "\(unknownPhenotype) with missing phenotype)"]
         func note(_ n: Int, _ text: String, _ examples: [String] = []) {
@@ -70,7 +77,12 @@ public struct SiteInputSummary: Sendable, Hashable, CustomStringConvertible {
         note(swappedRecordsMatched, "records with REF and ALT swapped against the panel, counts flipped")
         note(panelVariantsCountedByReference, "panel SNPs counted from a record with their REF and other bases (REF/REF hom-ref, others missing)")
         note(recordsWithoutGenotypes, "matched records without GT (all samples missing)")
-        note(panelVariantsAbsent, "panel variants absent from the VCF (all samples missing)")
+        if panelVariantsAbsent > 0 {
+            let shown = verbose ? absentVariantIDs : Array(absentVariantIDs.prefix(Self.absentExamples))
+            let more = absentVariantIDs.count - shown.count
+            out.append("panel variants absent from the VCF (all samples missing): \(panelVariantsAbsent) ("
+                       + shown.joined(separator: ", ") + (more > 0 ? ", ... \(more) more" : "") + ")")
+        }
         note(halfCalls, "half-calls counted missing")
         note(haploidCalls, "haploid calls counted homozygous")
         note(polyploidCalls, "calls of ploidy > 2 counted missing")

@@ -33,24 +33,29 @@ package final class VCFReader {
 
     /// Opens `path`; the format (VCF, bgzipped VCF, BCF) is detected from the content.
     /// - Parameter decompressionThreads: extra htslib threads for BGZF decompression (0 = none).
-    package init(path: String, decompressionThreads: Int = 0) throws(GwasError) {
+    /// `path` `-` reads standard input (errors then name `standard input`; a bgzipped stream is refused, as from
+    /// any pipe, because its end-of-file block cannot be checked).
+    package init(path openedPath: String, decompressionThreads: Int = 0) throws(GwasError) {
+        let path = openedPath == "-" ? standardInputName : openedPath
         self.path = path
-        // Check what htslib would only report on its own standard-error log: a missing, unreadable or empty file or
-        // a directory gets the same one-line message as every other input.
-        var st = stat()
-        guard stat(path, &st) == 0 else { throw .inputUnreadable(path: path, reason: String(cString: strerror(errno))) }
-        if (st.st_mode & S_IFMT) == S_IFDIR { throw .inputUnreadable(path: path, reason: "is a directory") }
-        // A named pipe is opened once, by htslib: a second open would consume the writer.
-        if (st.st_mode & S_IFMT) != S_IFIFO {
-            let probe = open(path, O_RDONLY | O_CLOEXEC)
-            guard probe >= 0 else { throw .inputUnreadable(path: path, reason: String(cString: strerror(errno))) }
-            close(probe)
-        }
-        if (st.st_mode & S_IFMT) == S_IFREG && st.st_size == 0 {
-            throw .emptyFile(path: path, expected: "a VCF or BCF file (VCF text, bgzipped VCF or BCF)")
+        if openedPath != "-" {
+            // Check what htslib would only report on its own standard-error log: a missing, unreadable or empty file
+            // or a directory gets the same one-line message as every other input.
+            var st = stat()
+            guard stat(path, &st) == 0 else { throw .inputUnreadable(path: path, reason: String(cString: strerror(errno))) }
+            if (st.st_mode & S_IFMT) == S_IFDIR { throw .inputUnreadable(path: path, reason: "is a directory") }
+            // A named pipe is opened once, by htslib: a second open would consume the writer.
+            if (st.st_mode & S_IFMT) != S_IFIFO {
+                let probe = open(path, O_RDONLY | O_CLOEXEC)
+                guard probe >= 0 else { throw .inputUnreadable(path: path, reason: String(cString: strerror(errno))) }
+                close(probe)
+            }
+            if (st.st_mode & S_IFMT) == S_IFREG && st.st_size == 0 {
+                throw .emptyFile(path: path, expected: "a VCF or BCF file (VCF text, bgzipped VCF or BCF)")
+            }
         }
         errno = 0
-        guard let file = hts_open(path, "r") else {
+        guard let file = hts_open(openedPath, "r") else {
             // htslib reports content it cannot recognise (binary data that is not BGZF, gzip or BCF) as ENOEXEC.
             if errno == ENOEXEC {
                 throw .vcfHeader(path: path, reason: "not a VCF or BCF file (expected VCF text, bgzipped VCF or BCF)")
@@ -174,6 +179,9 @@ package final class VCFReader {
 
     /// Number of alleles (REF included) of the current record; 1 when ALT is `.`.
     package var alleleCount: Int { Int(record.pointee.n_allele) }
+
+    /// The ID column of the current record (`.` when missing); call ``unpackAlleles()`` first.
+    package var identifier: String { String(cString: he_bcf_id(record)) }
 
     /// Allele `index` of the current record as a C string; call ``unpackAlleles()`` first.
     package func allele(_ index: Int) -> UnsafePointer<CChar> { he_bcf_allele(record, Int32(index)) }

@@ -10,7 +10,8 @@ import HEFiles
 /// analysis refuses other chromosomes).
 /// Lines whose first field starts with `#` are comments; the first line may also be the header `CHR POS ID REF ALT`
 /// (first field `CHR` or `CHROM`, any case). `POS` is a positive 1-based integer; `REF` and `ALT` are different,
-/// non-empty strings of `A C G T N` (either case, stored upper-case). No two lines may share an `ID`, and no two may
+/// non-empty strings of `A C G T N` (either case, stored upper-case), or ALT is `.` (a variant monomorphic in the
+/// reference). No two lines may share an `ID`, and no two may
 /// describe the same allele pair at the same position (`CHR` compared without a `chr` prefix, alleles in either
 /// order).
 public enum VariantPanel {
@@ -44,9 +45,11 @@ public enum VariantPanel {
                 throw .inputField(path: path, line: line.number, field: "POS",
                                   expected: "a positive integer below 2^40", found: fields[1])
             }
-            for (name, allele) in [("REF", fields[3]), ("ALT", fields[4])] where !isSequenceAllele(allele) {
+            for (name, allele) in [("REF", fields[3]), ("ALT", fields[4])]
+            where !isSequenceAllele(allele) && !(name == "ALT" && allele == missingAllele) {
                 throw .inputField(path: path, line: line.number, field: name,
-                                  expected: "a non-empty string of A, C, G, T, N", found: allele)
+                                  expected: "a non-empty string of A, C, G, T, N" + (name == "ALT" ? " (or '.')" : ""),
+                                  found: allele)
             }
             for (name, value) in [("ID", fields[2]), ("REF", fields[3]), ("ALT", fields[4])]
             where value.utf8.count > ContainerFormat.maxLabelLength {
@@ -105,6 +108,10 @@ public enum VariantPanel {
         }
         return s
     }
+
+    /// The ALT of a panel variant that is monomorphic in the reference the panel was made from (VCF ALT `.`):
+    /// every call is REF/REF or missing, and PLINK writes its minor allele as `0`.
+    public static let missingAllele = "."
 
     package static func isSequenceAllele(_ allele: String) -> Bool {
         !allele.isEmpty && allele.utf8.allSatisfy { "ACGTNacgtn".utf8.contains($0) }

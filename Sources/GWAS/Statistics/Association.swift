@@ -198,12 +198,14 @@ public enum Gwas {
         let all = OrientedGenotypes(pooled, a1IsAlt: a1IsAlt)
 
         let called = all.called
+        // A panel ALT '.' (monomorphic in the reference) is PLINK's missing allele code 0, as its VCF import writes it.
+        let plinkAlt = variant.alt == VariantPanel.missingAllele ? "0" : variant.alt
         let frequency = FrequencyResult(
             a1Frequency: called == 0 ? nil : Double(all.a1Alleles) / Double(2 * called),
             alleleObservations: 2 * called)
         return VariantReport(
             variant: variant, chromosomeCode: code,
-            a1: a1IsAlt ? variant.alt : variant.ref, a2: a1IsAlt ? variant.ref : variant.alt, a1IsAlt: a1IsAlt,
+            a1: a1IsAlt ? plinkAlt : variant.ref, a2: a1IsAlt ? variant.ref : plinkAlt, a1IsAlt: a1IsAlt,
             cases: cases, controls: controls, all: all,
             assoc: assoc(cases: cases, controls: controls),
             model: options.modelTests ? model(cases: cases, controls: controls, cellThreshold: options.cellThreshold) : [],

@@ -7,11 +7,12 @@ struct Decrypt: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Decrypt an aggregate into totals with the original labels (key holder).",
         discussion: """
-        The secret key file must be readable by its owner only (chmod 600). The output is written with mode 0600 (decrypted data), also when it replaces a file of another mode. It lists the contributing sites: CSV as a comment line before the header row, JSON as a "contributors" array. CSV labels that a spreadsheet would run as a formula (first character =, +, -, @, tab or carriage return) are written with a leading single quote; JSON keeps every label unchanged. Warnings (no --manifest, a single site's data) are shown even with --quiet.
+        The secret key file must be readable by its owner only (chmod 600). The output is written with mode 0600 (decrypted data), also when it replaces a file of another mode. It lists the contributing sites: CSV as a comment line before the header row, JSON as a "contributors" array. CSV labels that a spreadsheet would run as a formula (first character =, +, -, @, tab or carriage return) are written with a leading single quote; JSON keeps every label unchanged. --out - writes the totals to standard output (the summary lines then go to standard error; not with --log). Warnings (no --manifest, a single site's data) are shown even with --quiet.
 
         Example:
           he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.csv
           he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.json --format json
+          he-cli decrypt --secret-key keys/secret.hekey --in total.he --out - --format json | he-cli chi2 --in -
 
         Signed study: every statement is verified before anything is decrypted; with --inputs the aggregate is recomputed from the signed site files (files or folders) and refused when a ciphertext or the set of sites differs. A manifest that requires the inputs refuses a decryption without them. Without --manifest a warning says what is not protected.
           he-cli decrypt --secret-key keys/secret.hekey --in total.he --out totals.csv --manifest study.hem --inputs site-files/
@@ -30,7 +31,7 @@ struct Decrypt: ParsableCommand {
     @Option(name: .customLong("in"), help: "The encrypted aggregate (or site file).", completion: .file())
     var input: String
 
-    @Option(help: "Output file for the totals.", completion: .file())
+    @Option(help: "Output file for the totals (- for standard output).", completion: .file())
     var out: String
 
     @Option(help: "Output format: csv or json (default: json when --out ends in .json, else csv).")
@@ -46,11 +47,15 @@ struct Decrypt: ParsableCommand {
 
     func validate() throws {
         try privacy.validate(logging: release, verify: verify)
+        if out == "-" && release.log != nil {
+            throw ValidationError("--out - cannot be combined with --log: the release receipt is written next to the output file")
+        }
     }
 
     func run() throws {
         try reportingErrors {
-            try refuseOutputsReplacingInputs(outputs: [out, out + ".release.json"],
+            let toStandardOutput = out == "-"
+            try refuseOutputsReplacingInputs(outputs: toStandardOutput ? [] : [out, out + ".release.json"],
                                              inputs: [input, secretKey] + verify.study.paths + verify.inputs + release.paths)
             let progress = Progress("decrypting", quiet: common.quiet)
             let format = self.format ?? (out.lowercased().hasSuffix(".json") ? .json : .csv)
@@ -60,7 +65,11 @@ struct Decrypt: ParsableCommand {
                                                                     logging: try release.logging(), privateRho: privacy.dp?.rho,
                                                                     progress: progress.handler)
             progress.finish()
-            if !common.quiet {
+            if toStandardOutput {
+                // Standard output holds the totals: the summary goes to standard error.
+                Console.note("decrypted totals of \(totals.contributors.count) site(s) written to standard output; sites: "
+                             + totals.contributors.joined(separator: ", "), quiet: common.quiet)
+            } else if !common.quiet {
                 print("decrypted totals of \(totals.contributors.count) site(s) written to \(out)")
                 print("  sites: \(totals.contributors.joined(separator: ", "))")
                 if verify.study.manifest != nil {

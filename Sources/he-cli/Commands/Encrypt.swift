@@ -32,7 +32,7 @@ struct Encrypt: ParsableCommand {
     @Option(help: "This site's ID (letters, digits and - _ . : @ +); it is listed in every aggregate.")
     var site: String
 
-    @Option(name: .customLong("in"), help: "The count table (CSV).", completion: .file(extensions: ["csv"]))
+    @Option(name: .customLong("in"), help: "The count table (CSV; - for standard input).", completion: .file(extensions: ["csv"]))
     var input: String
 
     @Option(help: "Output file for the encrypted table.", completion: .file())

@@ -11,6 +11,7 @@ struct GwasCommand: ParsableCommand {
         discussion: """
         Flow (docs/CLI.md):
           key holder   he-cli keygen --scheme paillier --out keys
+                       he-cli gwas panel --vcf reference.vcf.gz --out panel.tsv   (the shared panel)
           each site    he-cli gwas encrypt --vcf site.vcf.gz --pheno site.pheno --panel panel.tsv \\
                            --site st-marys --public-key keys/public.hekey --out st-marys.gwas.he
           aggregator   he-cli aggregate --out pooled.gwas.he st-marys.gwas.he city-general.gwas.he
@@ -22,6 +23,6 @@ struct GwasCommand: ParsableCommand {
         Fixed-effect meta-analysis of each site's own PLINK --logistic/--linear results (Paillier keys): gwas
         meta-encrypt at each site, aggregate, gwas report --meta; pooled.meta matches plink1.9 --meta-analysis.
         """,
-        subcommands: [GwasEncrypt.self, GwasMetaEncrypt.self, GwasReport.self]
+        subcommands: [GwasPanel.self, GwasEncrypt.self, GwasMetaEncrypt.self, GwasReport.self]
     )
 }

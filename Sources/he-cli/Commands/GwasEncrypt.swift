@@ -34,7 +34,8 @@ struct GwasEncrypt: ParsableCommand {
         """
     )
 
-    @Option(help: "The site's genotypes (VCF/BCF, plain or bgzip).", completion: .file())
+    @Option(help: "The site's genotypes (VCF/BCF, plain or bgzip; - for VCF text on standard input).",
+            completion: .file())
     var vcf: String
 
     @Option(help: "Phenotypes: FID IID PHENO, or sample<TAB>phenotype (1 control, 2 case, 0/-9/NA missing).",
@@ -55,6 +56,8 @@ struct GwasEncrypt: ParsableCommand {
 
     @Flag(help: "Encrypt the site's Cochran-Mantel-Haenszel terms (for gwas report --mh) instead of the counts.")
     var mh = false
+    @Flag(help: "Name every panel variant absent from the VCF in the summary (otherwise the first 5 and a count).")
+    var verbose = false
 
     @OptionGroup var signing: SigningOptions
 
@@ -74,7 +77,7 @@ struct GwasEncrypt: ParsableCommand {
                 signing: signing.signing, mantelHaenszel: mh,
                 counted: { summary in
                     // Warnings (samples without a phenotype line, phenotype lines without a sample) show even with --quiet.
-                    for line in summary.lines {
+                    for line in summary.lines(verbose: verbose) {
                         if line.hasPrefix("warning: ") {
                             Console.warning("\(site): \(line.dropFirst("warning: ".count))")
                         } else {

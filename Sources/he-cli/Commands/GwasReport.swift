@@ -16,7 +16,8 @@ struct GwasReport: ParsableCommand {
         data) are shown even with --quiet. A1 is the pooled minor
         allele (ties keep ALT as A1) unless --keep-allele-order, which makes ALT the A1 allele everywhere.
         --cell and --hardy-midp are plink1.9's --cell and --hardy midp (they apply to the full table too).
-        The contributing sites are listed on standard error.
+        --plots adds PREFIX.manhattan.svg and PREFIX.qq.svg. The contributing sites are listed on standard error;
+        the genomic-control lambda and the 10 top hits of the allelic test end the output.
 
         --mh reads an aggregate of site-stratified terms (from gwas encrypt --mh) instead and writes PREFIX.cmh,
         the Cochran-Mantel-Haenszel test with the sites as strata, the Mantel-Haenszel odds ratio and its 95%
@@ -77,6 +78,8 @@ struct GwasReport: ParsableCommand {
     var mh = false
     @Flag(help: "Fixed-effect meta-analysis of an aggregate from gwas meta-encrypt (PREFIX.meta, like plink1.9 --meta-analysis).")
     var meta = false
+    @Flag(help: "Manhattan and QQ plots of the allelic test as SVG (PREFIX.manhattan.svg, PREFIX.qq.svg).")
+    var plots = false
     @Flag(name: .customLong("keep-allele-order"), help: "A1 = the panel's ALT allele (plink1.9 --keep-allele-order).")
     var keepAlleleOrder = false
     @Option(help: "GENO, DOM and REC tests of --model need every genotype cell at least this large (plink1.9 --cell).")
@@ -112,7 +115,7 @@ struct GwasReport: ParsableCommand {
         if mh || meta {
             let flag = mh ? "--mh" : "--meta"
             let others = [("--assoc", assoc), ("--model", model), ("--hardy", hardy), ("--freq", freq), ("--full", full),
-                          ("--hardy-midp", hardyMidP), ("--keep-allele-order", meta && keepAlleleOrder)].filter(\.1).map(\.0)
+                          ("--hardy-midp", hardyMidP), ("--keep-allele-order", meta && keepAlleleOrder), ("--plots", plots)].filter(\.1).map(\.0)
             if !others.isEmpty {
                 throw ValidationError("\(flag) writes only PREFIX.\(mh ? "cmh from site-stratified terms" : "meta from meta-analysis sums"); "
                                       + "\(others.joined(separator: ", ")) need(s) a report of the genotype-count aggregate "
@@ -126,7 +129,10 @@ struct GwasReport: ParsableCommand {
     }
 
     /// The files this report writes.
-    var outputs: [String] { mh ? [out + ".cmh"] : meta ? [out + ".meta"] : files.map { out + $0.fileExtension } }
+    var outputs: [String] {
+        mh ? [out + ".cmh"] : meta ? [out + ".meta"]
+            : files.map { out + $0.fileExtension } + (plots ? [out + ".manhattan.svg", out + ".qq.svg"] : [])
+    }
 
     func run() throws {
         try reportingErrors {
@@ -145,7 +151,7 @@ struct GwasReport: ParsableCommand {
                                                      keepAlleleOrder: keepAlleleOrder, verification: verify.verification,
                                                      logging: try release.logging(), progress: progress.handler)
                 : try GwasFiles.report(input, secretKeyPath: secretKey, prefix: out, files: files,
-                                       options: options, verification: verify.verification,
+                                       options: options, plots: plots, verification: verify.verification,
                                        logging: try release.logging(), extractPath: extract,
                                        privateRho: privacy.dp?.rho, progress: progress.handler)
             progress.finish()
@@ -171,6 +177,16 @@ struct GwasReport: ParsableCommand {
                 print((meta ? "\(report.variants) variants with estimates from at least two studies; wrote "
                        : "\(report.variants) variants, \(report.declaredSamples) samples declared by the sites; wrote ")
                       + report.written.joined(separator: " "))
+                print("genomic-control lambda (allelic test, median chi-square / 0.4549 over \(report.testedVariants) variants): "
+                      + (report.lambda.map { String(format: "%.4f", $0) } ?? "NA"))
+                if !report.topHits.isEmpty {
+                    print("top hits (smallest allelic p):")
+                    print(["CHR", "SNP", "BP", "A1", "A2", "P", "OR"].joined(separator: "\t"))
+                    for r in report.topHits {
+                        print([String(r.chromosomeCode), terminalSafe(r.variant.id), String(r.variant.pos), terminalSafe(r.a1),
+                               terminalSafe(r.a2), number(r.assoc.p), number(r.assoc.oddsRatio)].joined(separator: "\t"))
+                    }
+                }
             }
         }
     }

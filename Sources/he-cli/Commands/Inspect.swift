@@ -15,6 +15,7 @@ struct Inspect: ParsableCommand {
           he-cli inspect st-marys.he
           he-cli inspect keys/public.hekey
           he-cli inspect --manifest study.hem st-marys.he   (whether each signed statement verifies)
+          he-cli inspect --json total.he                    (the same as one JSON object, every label listed)
         """
     )
 
@@ -23,6 +24,9 @@ struct Inspect: ParsableCommand {
 
     @Option(help: "Labels to list per dimension before eliding the rest.")
     var labels = 12
+
+    @Flag(help: "Print one JSON object instead of text (every label, no eliding).")
+    var json = false
 
     @OptionGroup var study: ManifestOptions
 
@@ -37,6 +41,18 @@ struct Inspect: ParsableCommand {
             while let c = try reader.nextChunk() { chunkBytes.append(c.count) }
 
             var lines: [(String, String)] = []
+            // The JSON object's members, in order, each value a JSON literal.
+            var members: [(String, String)] = []
+            func member(_ key: String, _ value: String) { members.append((key, jsonString(value))) }
+            func member(_ key: String, _ value: some BinaryInteger) { members.append((key, "\(value)")) }
+            func member(_ key: String, list: [String]) { members.append((key, "[" + list.map(jsonString).joined(separator: ", ") + "]")) }
+            member("file", file)
+            member("formatVersion", Int(reader.formatVersion))
+            member("content", h.kind.description)
+            members.append(("integrityVerified", "true"))
+            member("scheme", h.scheme.description)
+            member("parameterFingerprint", h.parameterFingerprint.description)
+            member("publicKeyFingerprint", h.publicKeyFingerprint.description)
             lines.append(("file", file))
             lines.append(("format", "he-toolkit container, version \(reader.formatVersion)"))
             lines.append(("content", h.kind.description))
@@ -44,6 +60,8 @@ struct Inspect: ParsableCommand {
             lines.append(("scheme", h.scheme.description))
             if let evaluator = try? SchemeRegistry.evaluator(scheme: h.scheme, parameters: h.parameters) {
                 for (k, v) in evaluator.parameterSummary { lines.append(("  " + k, v)) }
+                members.append(("parameters", "{" + evaluator.parameterSummary.map { "\(jsonString($0.0)): \(jsonString($0.1))" }
+                    .joined(separator: ", ") + "}"))
             } else {
                 lines.append(("  parameters", "\(h.parameters.count) bytes (this build cannot interpret them)"))
             }
@@ -52,9 +70,12 @@ struct Inspect: ParsableCommand {
             switch h.kind {
             case .publicKey:
                 lines.append(("public key", "\(chunkBytes[0]) bytes"))
+                member("publicKeyBytes", chunkBytes[0])
             case .secretKey:
                 lines.append(("public key", "\(chunkBytes[0]) bytes"))
                 lines.append(("secret key", "\(chunkBytes[1]) bytes (not shown)"))
+                member("publicKeyBytes", chunkBytes[0])
+                member("secretKeyBytes", chunkBytes[1])
                 // inspect shows nothing secret, so it reads the file; the commands that use the key would refuse it.
                 do throws(HEFilesError) {
                     try SecretKeyFile.check(file)
@@ -67,6 +88,8 @@ struct Inspect: ParsableCommand {
             case .publicKeyShare, .shamirShare, .decryptionShare, .partyKey:
                 lines.append(("party", h.contributors.first ?? "?"))
                 lines.append(("chunks", "\(chunkBytes.count) (the last one the party's signed envelope)"))
+                member("party", h.contributors.first ?? "?")
+                member("chunks", chunkBytes.count)
             case .siteTable, .aggregate:
                 let s = h.schema!
                 lines.append(("table kind", s.kind.description))
@@ -86,8 +109,30 @@ struct Inspect: ParsableCommand {
                 }
                 lines.append(("value bound", "|sum| <= \(h.valueBound) (declared bounds of the contributions added up)"))
                 lines.append(("contributors", "\(h.contributors.count): \(h.contributors.joined(separator: ", "))"))
-                lines += try statementLines(h, path: file, contentDigest: reader.contentDigest, manifest: study.source?.load())
+                let statements = try statementLines(h, path: file, contentDigest: reader.contentDigest, manifest: study.source?.load())
+                lines += statements
                 let sizes = EncryptedFileSizes(header: h, fileBytes: reader.fileSize)
+                member("tableKind", s.kind.description)
+                member("rowCount", s.rowLabels.count)
+                member("columnCount", s.columnLabels.count)
+                member("valueCount", s.valueCount)
+                member("rowHeader", s.rowHeader)
+                member("columns", list: s.columnLabels)
+                member("rows", list: s.rowLabels)
+                if !s.metadataFields.isEmpty { member("metadataFields", list: s.metadataFields) }
+                member("valueEncoding", s.encoding.description)
+                member("slotsPerCiphertext", layout.slotsPerCiphertext)
+                if layout.slotBits > 0 { member("slotBits", layout.slotBits) }
+                member("slotCapacity", layout.slotCapacity)
+                if layout.maxContributions > 0 { member("maxContributions", layout.maxContributions) }
+                member("valueBound", h.valueBound)
+                member("contributors", list: h.contributors)
+                // The statement lines: the first is the count (or "none"), then one per statement, then provenance.
+                member("statements", list: statements.dropFirst().filter { $0.0.hasPrefix("  statement") }.map(\.1))
+                if let provenance = statements.first(where: { $0.0 == "provenance" }) { member("provenance", provenance.1) }
+                member("ciphertexts", sizes.ciphertextCount)
+                member("ciphertextBytes", chunkBytes.first ?? 0)
+                members.append(("bytesPerValue", jsonNumber(sizes.bytesPerValue)))
                 lines.append(("ciphertexts", "\(sizes.ciphertextCount), \(chunkBytes.first ?? 0) bytes each"))
                 lines.append(("bytes per value", String(format: "%.2f for this table; %.2f per slot of a full ciphertext",
                                                         sizes.bytesPerValue,
@@ -96,6 +141,11 @@ struct Inspect: ParsableCommand {
                                                            sizes.expansionOver32BitIntegers, sizes.valueCount)))
             }
             lines.append(("file size", byteCount(reader.fileSize)))
+            member("fileBytes", reader.fileSize)
+            if json {
+                print("{\n" + members.map { "  \(jsonString($0.0)): \($0.1)" }.joined(separator: ",\n") + "\n}")
+                return
+            }
             let width = lines.map(\.0.count).max() ?? 0
             for (k, v) in lines { print(k.padding(toLength: width, withPad: " ", startingAt: 0) + "  " + terminalSafe(v)) }
         }

@@ -47,10 +47,13 @@ struct Keygen: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let options = KeyGenerationOptions(modulusBits: bits, preset: preset)
+            var ticker: ElapsedTicker?
+            defer { ticker?.finish() }
             let created = try KeyFiles.createKeyPair(scheme: scheme, options: options, in: out) {
-                Console.note("generating a \(scheme) key pair...", quiet: common.quiet)
                 if let warning = options.securityWarning { Console.note(warning, quiet: common.quiet) }
+                ticker = ElapsedTicker("generating a \(scheme) key pair", quiet: common.quiet)
             }
+            ticker?.finish()
             let keys = created.keys
             if common.quiet {
                 print(keys.publicKeyFingerprint.hex)

@@ -9,7 +9,8 @@ struct SummaryCommand: ParsableCommand {
         abstract: "Mean, variance and standard deviation from decrypted count, sum and sum of squares (key holder).",
         discussion: """
         The input is a totals CSV from `he-cli decrypt` with the columns count, sum and sum_squares (any order;
-        other columns are ignored); each row is one variable. The variance is the sample variance (n - 1).
+        other columns are ignored), or the JSON that `he-cli decrypt --format json` writes (recognised by its
+        content); --in - reads standard input. Each row is one variable. The variance is the sample variance (n - 1).
         Decimal tables: the scale is the number of decimal places `he-cli decrypt` wrote (the same in every cell),
         or --scale (otherwise the largest number of decimal places in the table). Each site encrypts its own count, sum and sum of squares with --value-type decimal and a scale
         of twice the decimals of its measurements, so that the sum of squares is exact (docs/CLI.md).
@@ -25,7 +26,8 @@ struct SummaryCommand: ParsableCommand {
         """
     )
 
-    @Option(name: .customLong("in"), help: "Decrypted totals (CSV).", completion: .file(extensions: ["csv"]))
+    @Option(name: .customLong("in"), help: "Decrypted totals (CSV, or the JSON of decrypt --format json; - for standard input).",
+            completion: .file(extensions: ["csv", "json"]))
     var input: String
 
     @Option(help: "Decimal places of the values (default: read from the table).")

@@ -162,8 +162,9 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
-/// Progress on standard error, only when it is a terminal, not `--quiet`, and the work has already taken
-/// about a second.
+/// Progress on standard error, only when it is a terminal and not `--quiet`, once the work has taken
+/// `Progress.delay` seconds (1 by default, `HE_CLI_PROGRESS_AFTER`): done and total, the percentage and an estimate
+/// of the time left from the rate so far. Nothing at all is written when standard error is not a terminal.
 final class Progress {
     private let label: String
     private let enabled: Bool
@@ -176,14 +177,31 @@ final class Progress {
         self.enabled = !quiet && Console.stderrIsTerminal
     }
 
+    /// Seconds of work before progress is drawn: `HE_CLI_PROGRESS_AFTER` (a non-negative number), else 1.
+    static let delay: Double = delaySetting.value ?? 1
+
+    /// `HE_CLI_PROGRESS_AFTER` read once: its value, or the problem with it.
+    static let delaySetting: (value: Double?, problem: String?) = {
+        guard let text = ProcessInfo.processInfo.environment["HE_CLI_PROGRESS_AFTER"] else { return (nil, nil) }
+        guard let v = Double(text), v.isFinite, v >= 0 else {
+            return (nil, "HE_CLI_PROGRESS_AFTER must be a number of seconds (0 or more), found '\(text)'")
+        }
+        return (v, nil)
+    }()
+
     func update(_ done: Int, _ total: Int) {
         guard enabled else { return }
         let now = Date()
-        guard now.timeIntervalSince(start) >= 1, now.timeIntervalSince(lastDraw) >= 0.1 || done == total else { return }
+        let elapsed = now.timeIntervalSince(start)
+        guard elapsed >= Progress.delay, now.timeIntervalSince(lastDraw) >= 0.1 || done == total else { return }
         lastDraw = now
         drawn = true
         let percent = total > 0 ? 100 * done / total : 100
-        FileHandle.standardError.write(Data("\r\(label): \(done)/\(total) (\(percent)%)\u{1B}[K".utf8))
+        var line = "\r\(label): \(done)/\(total) (\(percent)%)"
+        if done > 0 && done < total {
+            line += ", about \(durationText(elapsed * Double(total - done) / Double(done))) left"
+        }
+        FileHandle.standardError.write(Data((line + "\u{1B}[K").utf8))
     }
 
     func finish() {
@@ -192,6 +210,49 @@ final class Progress {
     }
 
     var handler: ProgressHandler { { [self] in update($0, $1) } }
+}
+
+/// A progress line for work without a count (key generation: a search for random primes has no known length):
+/// the time elapsed, redrawn every half second on a terminal after `Progress.delay`; nothing otherwise.
+final class ElapsedTicker: @unchecked Sendable {
+    private let lock = NSLock()
+    private var timer: (any DispatchSourceTimer)?
+    private var drawn = false
+
+    init(_ label: String, quiet: Bool) {
+        guard !quiet && Console.stderrIsTerminal else { return }
+        let start = Date()
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + Progress.delay, repeating: 0.5)
+        timer.setEventHandler { [self] in
+            let text = "\r\(label)... \(durationText(Date().timeIntervalSince(start))) elapsed\u{1B}[K"
+            lock.lock()
+            defer { lock.unlock() }
+            guard self.timer != nil else { return }
+            drawn = true
+            FileHandle.standardError.write(Data(text.utf8))
+        }
+        self.timer = timer
+        timer.resume()
+    }
+
+    /// Stops the ticker and clears its line.
+    func finish() {
+        lock.lock()
+        defer { lock.unlock() }
+        timer?.cancel()
+        timer = nil
+        if drawn { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
+        drawn = false
+    }
+}
+
+/// `12 s`, `3 min 05 s`, `1 h 02 min`.
+func durationText(_ seconds: Double) -> String {
+    let s = Int(seconds.rounded())
+    if s < 60 { return "\(s) s" }
+    if s < 3600 { return String(format: "%d min %02d s", s / 60, s % 60) }
+    return String(format: "%d h %02d min", s / 3600, s % 3600 / 60)
 }
 
 /// Options every command shares.

@@ -112,6 +112,7 @@ struct GenotypeCounterTests {
         #expect(counts[1] == VariantCounts(cases: g(0, 0, 0, 2), controls: g(0, 0, 0, 1), unknownPhenotype: g(0, 0, 0, 1)))
         #expect(counts[2].all == g(0, 0, 4, 0))
         #expect(summary.panelVariantsAbsent == 1)
+        #expect(summary.absentVariantIDs == [panel[1].id])
     }
 
     @Test("chromosomes match with or without a chr prefix; alleles case-insensitively")

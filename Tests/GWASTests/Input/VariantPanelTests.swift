@@ -40,9 +40,9 @@ struct VariantPanelTests {
         BadLine(line: "1 0 rs1 A G", field: "POS", expected: "a positive integer below 2^40", found: "0"),
         BadLine(line: "1 +5 rs1 A G", field: "POS", expected: "a positive integer below 2^40", found: "+5"),
         BadLine(line: "1 1e3 rs1 A G", field: "POS", expected: "a positive integer below 2^40", found: "1e3"),
-        BadLine(line: "1 10 rs1 A <DEL>", field: "ALT", expected: "a non-empty string of A, C, G, T, N", found: "<DEL>"),
+        BadLine(line: "1 10 rs1 A <DEL>", field: "ALT", expected: "a non-empty string of A, C, G, T, N (or '.')", found: "<DEL>"),
         BadLine(line: "1 10 rs1 . G", field: "REF", expected: "a non-empty string of A, C, G, T, N", found: "."),
-        BadLine(line: "1 10 rs1 A G,T", field: "ALT", expected: "a non-empty string of A, C, G, T, N", found: "G,T"),
+        BadLine(line: "1 10 rs1 A G,T", field: "ALT", expected: "a non-empty string of A, C, G, T, N (or '.')", found: "G,T"),
         BadLine(line: "1 10 rs1 A a", field: "ALT", expected: "an allele different from REF", found: "a"),
         BadLine(line: "1 10 rs1 A \(String(repeating: "AC", count: 2049))", field: "ALT",
                 expected: "at most 4096 bytes (the site file's limit)", found: "4098 bytes: ACACACACACACACACACAC..."),
@@ -89,7 +89,7 @@ struct VariantPanelTests {
         }
         let bad = [PanelVariant(chrom: "1", pos: 5, id: "a", ref: "C", alt: "C")]
         #expect(throws: GwasError.invalidPanel(
-            variant: 0, reason: "REF 'C' and ALT 'C' must be different strings of A, C, G, T, N")) {
+            variant: 0, reason: "REF 'C' and ALT 'C' must be different strings of A, C, G, T, N (ALT may be '.')")) {
             try GenotypeCounter.count(vcfPath: vcf, phenotypes: phenotypes, panel: bad)
         }
     }
