@@ -47,24 +47,36 @@ extension HeCLI {
     /// written with the one prefix `he-cli: error: ` (ArgumentParser's own is `Error: `), followed by its usage
     /// lines. Help, version and completion scripts go to standard output as before.
     static func runReportingErrors() -> Never {
+        // Everything is done in functions of their own, so that the parsed command, any error and the message are
+        // released before the process exits (LeakSanitizer, which the test suite runs he-cli under, reports what
+        // is still allocated at exit).
+        Glibc.exit(runAndReport())
+    }
+
+    /// Runs the command, prints what there is to print and returns the exit code.
+    private static func runAndReport() -> Int32 {
+        let (code, message, toStandardOutput) = outcome()
+        if let message {
+            if toStandardOutput { print(message) } else { FileHandle.standardError.write(Data(message.utf8)) }
+        }
+        return code
+    }
+
+    /// The exit code and what to print (on standard output for help, version and completion scripts).
+    private static func outcome() -> (code: Int32, message: String?, toStandardOutput: Bool) {
         do {
             var command = try parseAsRoot()
             try command.run()
-            Glibc.exit(0)
+            return (0, nil, false)
         } catch {
             let code = exitCode(for: error)
             let text = fullMessage(for: error)
-            if code == .success {
-                if !text.isEmpty { print(text) }
-                Glibc.exit(0)
-            }
-            if !text.isEmpty {
-                // An error of a command body was already reported (its ExitCode carries no message).
-                let body = text.hasPrefix("Error: ") ? String(text.dropFirst("Error: ".count)) : text
-                let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { terminalSafe(String($0)) }
-                FileHandle.standardError.write(Data(("he-cli: error: " + lines.joined(separator: "\n") + "\n").utf8))
-            }
-            Glibc.exit(code.rawValue)
+            if code == .success { return (0, text.isEmpty ? nil : text, true) }
+            // An error of a command body was already reported (its ExitCode carries no message).
+            guard !text.isEmpty else { return (code.rawValue, nil, false) }
+            let body = text.hasPrefix("Error: ") ? String(text.dropFirst("Error: ".count)) : text
+            let lines = body.split(separator: "\n", omittingEmptySubsequences: false).map { terminalSafe(String($0)) }
+            return (code.rawValue, "he-cli: error: " + lines.joined(separator: "\n") + "\n", false)
         }
     }
 }
