@@ -136,6 +136,24 @@ final class Scratch: @unchecked Sendable {
     func run(environment: [String: String?], _ arguments: [String]) throws -> RunResult {
         try HeCLI.run(arguments, in: path, environment: environment)
     }
+
+    /// Starts he-cli with `arguments` here (the process environment with `environment` laid over it, output
+    /// discarded), sends it SIGKILL after `delay` seconds and waits for it: a crash at that moment.
+    func runKilled(environment: [String: String?], _ arguments: [String], after delay: TimeInterval) throws {
+        var merged = ProcessInfo.processInfo.environment
+        for (k, v) in environment { merged[k] = v }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: HeCLI.binary)
+        process.arguments = arguments
+        process.currentDirectoryURL = URL(fileURLWithPath: path)
+        process.environment = merged
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        usleep(useconds_t(delay * 1_000_000))
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
 }
 
 /// Runs a command that must be refused and checks (1) that standard error holds every expected message, (2) the

@@ -131,8 +131,6 @@ struct PrivateReleaseTests {
         let reference = try dir.run(environment: env, decrypt(out: "reference.csv", dp: "0.25").map { $0 == "releases.helog" ? "reference.helog" : $0 })
         try #require(reference.status == 0, "\(reference.stderr)")
         let duration = Date().timeIntervalSince(started)
-        var environment = ProcessInfo.processInfo.environment
-        for (k, v) in env { environment[k] = v }
         var outcomes: [String] = []
         var spentDigest: String? = nil
         var i = 0
@@ -141,17 +139,7 @@ struct PrivateReleaseTests {
             let delay = i < 12 ? duration * 1.2 * Double(i) / 12 : duration * (1.2 + 0.25 * Double(i - 11))
             let out = "k\(i).csv"
             let before = FileManager.default.fileExists(atPath: dir.file("releases.helog")) ? try entries(dir).count : 0
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: HeCLI.binary)
-            process.arguments = decrypt(out: out, dp: "0.25")
-            process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(useconds_t(delay * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try dir.runKilled(environment: env, decrypt(out: out, dp: "0.25"), after: delay)
             let logged = FileManager.default.fileExists(atPath: dir.file("releases.helog")) ? try entries(dir) : []
             let written = FileManager.default.fileExists(atPath: dir.file(out))
             if logged.count == before {

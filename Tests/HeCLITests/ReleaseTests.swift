@@ -215,8 +215,6 @@ struct ReleaseTests {
         try #require(reference.status == 0, "\(reference.stderr)")
         let duration = Date().timeIntervalSince(started)
         let expected = try Data(contentsOf: URL(fileURLWithPath: dir.file("reference.csv")))
-        var environment = ProcessInfo.processInfo.environment
-        for (k, v) in env { environment[k] = v }
         var outcomes: [String] = []
         // 16 kills spread over the reference run's duration; on a loaded machine a release can take longer than the
         // reference did, so more kills follow, later and later, until one lands after the log entry.
@@ -226,17 +224,7 @@ struct ReleaseTests {
             let delay = i < 16 ? duration * 1.2 * Double(i) / 16 : duration * (1.2 + 0.25 * Double(i - 15))
             let out = "k\(i).csv"
             let before = FileManager.default.fileExists(atPath: dir.file("releases.helog")) ? try auditShow(dir).count : 0
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: HeCLI.binary)
-            process.arguments = release.map { $0 == "totals.csv" ? out : $0 } + log
-            process.currentDirectoryURL = URL(fileURLWithPath: dir.path)
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            usleep(useconds_t(delay * 1_000_000))
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
+            try dir.runKilled(environment: env, release.map { $0 == "totals.csv" ? out : $0 } + log, after: delay)
             let entries = FileManager.default.fileExists(atPath: dir.file("releases.helog")) ? try auditShow(dir) : []
             let written = FileManager.default.fileExists(atPath: dir.file(out))
             if entries.count == before {
