@@ -212,14 +212,7 @@ struct PrivateReleaseTests {
         let cohort = try SimulatedCohort.make(in: dir.file("cohort"), samples: 200, variants: 30, sites: 4, seed: 11, splitSeed: 2)
         let m = try makeStudy(dir, env, keys: keys, sites: ["site0", "site1", "site2", "site3"],
                               policy: ["--gwas-min-mac", "0", "--dp-budget", "1"])
-        var files: [String] = []
-        for (i, site) in cohort.sites.enumerated() {
-            let r = try dir.run(environment: env, "gwas", "encrypt", "--vcf", site.vcf, "--pheno", site.pheno, "--panel",
-                                cohort.panel, "--site", "site\(i)", "--public-key", keys.publicKey, "--out", "s\(i).he",
-                                "--manifest", m, "--signing-key", "site\(i)/signing.key")
-            try #require(r.status == 0, "\(r.stderr)")
-            files.append("s\(i).he")
-        }
+        let files = try encryptSignedSites(dir, env, cohort: cohort, keys: keys, manifest: m)
         #expect(try dir.run(environment: env, "site-key", "generate", "--out", "logkey", "--quiet").status == 0)
         #expect(try dir.run(environment: env, ["aggregate", "--manifest", m, "--out", "pooled.he"] + files).status == 0)
         let ids = try Oracles.readTSV(cohort.panel).compactMap { $0["ID"] }

@@ -25,6 +25,21 @@ func makeStudy(_ dir: Scratch, _ env: [String: String?], keys: SharedKeys, sites
     return "m\(sites.count + 1).hem"
 }
 
+/// `gwas encrypt` of every cohort site as site0, site1, ... (their signing keys from ``makeStudy``), signed for
+/// `manifest`: the site files s0.he, s1.he, ...
+func encryptSignedSites(_ dir: Scratch, _ env: [String: String?], cohort: SimulatedCohort, keys: SharedKeys,
+                        manifest m: String) throws -> [String] {
+    var files: [String] = []
+    for (i, site) in cohort.sites.enumerated() {
+        let r = try dir.run(environment: env, "gwas", "encrypt", "--vcf", site.vcf, "--pheno", site.pheno, "--panel",
+                            cohort.panel, "--site", "site\(i)", "--public-key", keys.publicKey, "--out", "s\(i).he",
+                            "--manifest", m, "--signing-key", "site\(i)/signing.key")
+        try #require(r.status == 0, "\(r.stderr)")
+        files.append("s\(i).he")
+    }
+    return files
+}
+
 @Suite("Provenance: signed flows of both schemes, GWAS and python-paillier sites")
 struct ProvenanceFlowTests {
     @Test("CSV tables: signed, aggregated, decrypted with the inputs recomputed from a folder", arguments: schemesUnderTest)
@@ -72,14 +87,7 @@ struct ProvenanceFlowTests {
         let cohort = try SimulatedCohort.make(in: dir.file("cohort"), samples: 200, variants: 40, sites: 4, seed: 7,
                                               splitSeed: 1)
         let m = try makeStudy(dir, env, keys: keys, sites: ["site0", "site1", "site2", "site3"])
-        var files: [String] = []
-        for (i, site) in cohort.sites.enumerated() {
-            let r = try dir.run(environment: env, "gwas", "encrypt", "--vcf", site.vcf, "--pheno", site.pheno, "--panel",
-                                cohort.panel, "--site", "site\(i)", "--public-key", keys.publicKey, "--out", "s\(i).he",
-                                "--manifest", m, "--signing-key", "site\(i)/signing.key")
-            try #require(r.status == 0, "\(r.stderr)")
-            files.append("s\(i).he")
-        }
+        let files = try encryptSignedSites(dir, env, cohort: cohort, keys: keys, manifest: m)
         #expect(try dir.run(environment: env, ["aggregate", "--manifest", m, "--out", "pooled.he"] + files).status == 0)
         let signed = try dir.run(environment: env, ["gwas", "report", "--secret-key", keys.secretKey, "--in", "pooled.he",
                                                     "--out", "signed", "--manifest", m, "--inputs"] + files)

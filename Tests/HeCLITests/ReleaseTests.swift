@@ -166,14 +166,7 @@ struct ReleaseTests {
         let cohort = try SimulatedCohort.make(in: dir.file("cohort"), samples: 200, variants: 40, sites: 4, seed: 7,
                                               splitSeed: 1)
         let m = try makeStudy(dir, env, keys: keys, sites: ["site0", "site1", "site2", "site3"], policy: ["--gwas-min-mac", "20"])
-        var files: [String] = []
-        for (i, site) in cohort.sites.enumerated() {
-            let r = try dir.run(environment: env, "gwas", "encrypt", "--vcf", site.vcf, "--pheno", site.pheno, "--panel",
-                                cohort.panel, "--site", "site\(i)", "--public-key", keys.publicKey, "--out", "s\(i).he",
-                                "--manifest", m, "--signing-key", "site\(i)/signing.key")
-            try #require(r.status == 0, "\(r.stderr)")
-            files.append("s\(i).he")
-        }
+        let files = try encryptSignedSites(dir, env, cohort: cohort, keys: keys, manifest: m)
         #expect(try dir.run(environment: env, "site-key", "generate", "--out", "logkey", "--quiet").status == 0)
         #expect(try dir.run(environment: env, ["aggregate", "--manifest", m, "--out", "pooled.he"] + files).status == 0)
         #expect(try dir.run(environment: env, ["aggregate", "--manifest", m, "--out", "two.he", "s0.he", "s1.he"]).status == 0)
